@@ -1,0 +1,199 @@
+"""The `geo-tool` command: parse arguments, call one job, print its summary, exit with its code.
+
+Exit codes: 0 success, 1 done with problems (e.g. rejected rows), 2 unusable input,
+bad usage or a command that is not built yet. Qt is imported only by `gui`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from geo_tool import __version__
+from geo_tool.errors import GeoToolError, NotBuiltYetError
+from geo_tool.progress import Cancelled, TerminalProgress
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_demo
+    from geo_tool.params import DemoParams
+
+    params = DemoParams(
+        out=Path(args.out),
+        seed=args.seed,
+        size=args.size,
+        boundaries=Path(args.boundaries) if args.boundaries else None,
+        grid=Path(args.grid) if args.grid else None,
+        displacement=args.displacement,
+        displacement_mode=args.displacement_mode,
+    )
+    return _report(run_demo(params, TerminalProgress()))
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_validate
+    from geo_tool.params import ValidateParams
+
+    params = ValidateParams(
+        dataset=Path(args.dataset),
+        rejects=Path(args.rejects) if args.rejects else None,
+        as_json=args.json,
+        use_cache=not args.no_cache,
+    )
+    progress = TerminalProgress() if not args.json else None
+    return _report(run_validate(params, progress))
+
+
+def _has_display() -> bool:
+    import os
+
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _cmd_quickstart(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_quickstart
+    from geo_tool.params import QuickstartParams
+
+    params = QuickstartParams(out=Path(args.out), size=args.size, seed=args.seed)
+    code = _report(run_quickstart(params, TerminalProgress()))
+    if code in (0, 1) and not args.no_window and _has_display():
+        print("opening the window is not built yet (issue 3); the outputs are in " + str(params.out))
+    return code
+
+
+def _cmd_boundaries(args: argparse.Namespace) -> int:
+    from geo_tool.boundaries import fetch_boundaries
+
+    path = fetch_boundaries(gemeente_code=args.gemeente, year=args.year, out=Path(args.out) if args.out else None)
+    print(f"boundaries written to {path}")
+    return 0
+
+
+def _not_built(issue: int, what: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        raise NotBuiltYetError(f"'{args.command}' ({what}) is not built yet (issue {issue})")
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of CONTRACT.md section 2."""
+    parser = argparse.ArgumentParser(
+        prog="geo-tool",
+        description="Risk maps, address ranking, visit planning and waterbed analysis for housing enforcement.",
+    )
+    parser.add_argument("--version", action="version", version=f"geo-tool {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("demo", help="generate a realistic synthetic Rotterdam dataset folder")
+    p.add_argument("--out", required=True, help="dataset folder to write")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data; default 1)")
+    p.add_argument("--size", choices=["small", "city"], default="small",
+                   help="small = gebied Charlois only; city = all 91 wijken (default small)")
+    p.add_argument("--boundaries", help="districts file (GeoPackage with layers gebieden, wijken)")
+    p.add_argument("--grid", help="CBS 100 m grid GeoPackage to place addresses where people live")
+    p.add_argument("--displacement", type=float, default=0.3,
+                   help="share of the problems removed from Carnisse that moves elsewhere (default 0.3)")
+    p.add_argument("--displacement-mode", choices=["adjacent", "portfolio"], default="adjacent",
+                   help="adjacent: into neighbouring wijken; portfolio: into a non-adjacent wijk of the same landlords")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")
+    p.add_argument("--out", default="demo-output", help="folder for the demo dataset and the outputs")
+    p.add_argument("--size", choices=["small", "city"], default="small")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-window", action="store_true", help="never open the window, even with a display")
+    p.set_defaults(func=_cmd_quickstart)
+
+    p = sub.add_parser("validate", help="check and summarise a dataset folder; writes rejects.csv")
+    p.add_argument("dataset", help="dataset folder")
+    p.add_argument("--rejects", help="where to write rejects.csv (default DIR/rejects.csv)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not use the import cache")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("map", help="render or export map layers (.png .svg .pdf .html .gpkg .tif .csv)")
+    p.add_argument("dataset")
+    p.add_argument("--layers", required=True, help="comma-separated layer[:measure] list, e.g. brp:eum_share")
+    p.add_argument("--level", choices=["wijk", "gebied", "address"], default="wijk")
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_not_built(3, "map layers and exports"))
+
+    p = sub.add_parser("train", help="train and evaluate the ranking model on data before a date")
+    p.add_argument("dataset")
+    p.add_argument("--as-of", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_not_built(4, "the risk ranking model"))
+
+    p = sub.add_parser("rank", help="rank addresses for visits on a date")
+    p.add_argument("dataset")
+    p.add_argument("--as-of", required=True)
+    p.add_argument("--model")
+    p.add_argument("--top", type=int)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_not_built(4, "the risk ranking model"))
+
+    p = sub.add_parser("plan", help="plan the week's visits and routes")
+    p.add_argument("dataset")
+    p.add_argument("--ranked", required=True)
+    p.add_argument("--week", required=True)
+    p.add_argument("--teams", type=int, default=2)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_not_built(5, "the weekly visit planner"))
+
+    p = sub.add_parser("waterbed", help="measure displacement of problems to neighbouring wijken")
+    p.add_argument("dataset")
+    p.add_argument("--target", required=True)
+    p.add_argument("--start", required=True)
+    p.add_argument("--months-before", type=int, default=12)
+    p.add_argument("--months-after", type=int, default=12)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_not_built(6, "the waterbed analysis"))
+
+    p = sub.add_parser("gui", help="open the desktop application")
+    p.add_argument("dataset", nargs="?")
+    p.add_argument("--screenshot", help="save a screenshot of the window to this PNG and exit")
+    p.set_defaults(func=_not_built(3, "the desktop window"))
+
+    p = sub.add_parser("boundaries", help="manage district boundaries")
+    bsub = p.add_subparsers(dest="action", metavar="ACTION")
+    bsub.required = True
+    f = bsub.add_parser("fetch", help="download the CBS Wijk- en Buurtkaart for a gemeente from PDOK (CC BY 4.0)")
+    f.add_argument("--gemeente", default="GM0599", help="CBS gemeente code (default GM0599 Rotterdam)")
+    f.add_argument("--year", type=int, default=2024)
+    f.add_argument("--out", help="where to write (default data/shapefiles/ in the project)")
+    f.set_defaults(func=_cmd_boundaries)
+    return parser
+
+
+def _report(result) -> int:
+    text = result.summary()
+    if text:
+        print(text)
+    return result.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `geo-tool` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GeoToolError as exc:
+        print(f"geo-tool {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Cancelled:
+        print(f"geo-tool {args.command}: cancelled", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"geo-tool {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

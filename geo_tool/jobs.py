@@ -1,0 +1,77 @@
+"""One function per command, shared by the CLI and the window.
+
+Each job takes a params object and a progress reporter and returns a result
+with `.summary()` and `.exit_code`. Jobs hold no argument parsing and no Qt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo_tool.params import DemoParams, QuickstartParams, ValidateParams
+from geo_tool.progress import NullProgress, Progress
+
+
+@dataclass
+class JobResult:
+    """What a job returns: a text summary for the terminal, an exit code and the files it wrote."""
+
+    text: str
+    exit_code: int = 0
+    outputs: list[Path] = field(default_factory=list)
+    data: Any = None
+
+    def summary(self) -> str:
+        """The text the CLI prints and the window shows."""
+        return self.text
+
+
+def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
+    """Generate the synthetic Rotterdam dataset folder (`geo-tool demo`)."""
+    from geo_tool.demo import generate_demo
+
+    summary = generate_demo(
+        params.out,
+        seed=params.seed,
+        size=params.size,
+        boundaries=params.boundaries,
+        grid=params.grid,
+        displacement=params.displacement,
+        displacement_mode=params.displacement_mode,
+        progress=progress or NullProgress(),
+    )
+    return JobResult(summary.summary(), 0, [Path(params.out)], summary)
+
+
+def run_validate(params: ValidateParams, progress: Progress | None = None) -> JobResult:
+    """Import and check a dataset folder, write rejects.csv and summarise (`geo-tool validate`)."""
+    from geo_tool.dataset import load_dataset, summary_json, summary_text, write_rejects
+
+    dataset = load_dataset(params.dataset, progress=progress or NullProgress(), use_cache=params.use_cache)
+    write_rejects(dataset.report, params.rejects_path)
+    if params.as_json:
+        text = json.dumps(summary_json(dataset.report), indent=2, ensure_ascii=False, default=str)
+    else:
+        text = summary_text(dataset.report) + f"\nrejects: {params.rejects_path}"
+    return JobResult(text, dataset.report.exit_code, [params.rejects_path], dataset)
+
+
+def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -> JobResult:
+    """The main job on the built-in demo: generate it, validate it, and write the maps.
+
+    Opening the window is the CLI's part (it needs Qt); this job does the headless work
+    so that a machine without a display still gets the outputs.
+    """
+    progress = progress or NullProgress()
+    out = Path(params.out)
+    dataset_dir = out / "dataset"
+    lines = []
+    demo = run_demo(DemoParams(out=dataset_dir, seed=params.seed, size=params.size), progress)
+    lines.append(demo.summary())
+    validated = run_validate(ValidateParams(dataset=dataset_dir), progress)
+    lines.append(validated.summary())
+    outputs = [dataset_dir, *validated.outputs]
+    return JobResult("\n\n".join(lines), validated.exit_code, outputs, validated.data)

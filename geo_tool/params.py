@@ -1,0 +1,80 @@
+"""Frozen, self-checking parameter objects for the jobs, shared by the CLI and the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo_tool.errors import UsageError
+
+DEMO_SIZES = ("small", "city")
+DISPLACEMENT_MODES = ("adjacent", "portfolio")
+
+
+def parse_date(value: str, name: str) -> dt.date:
+    """Parse an ISO date given by the user (`2021-04-01`); the error names the option and the value."""
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{name}: '{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class DemoParams:
+    """What `geo-tool demo` generates."""
+
+    out: Path
+    seed: int = 1
+    size: str = "small"
+    boundaries: Path | None = None
+    grid: Path | None = None
+    displacement: float = 0.3
+    displacement_mode: str = "adjacent"
+
+    def __post_init__(self) -> None:
+        if self.size not in DEMO_SIZES:
+            raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        if not 0.0 <= self.displacement <= 1.0:
+            raise UsageError(f"--displacement: {self.displacement} is outside 0..1")
+        if self.displacement_mode not in DISPLACEMENT_MODES:
+            raise UsageError(
+                f"--displacement-mode: '{self.displacement_mode}' is not one of {', '.join(DISPLACEMENT_MODES)}"
+            )
+        for name in ("boundaries", "grid"):
+            path = getattr(self, name)
+            if path is not None and not Path(path).exists():
+                raise UsageError(f"--{name}: file '{path}' does not exist")
+
+
+@dataclass(frozen=True)
+class ValidateParams:
+    """What `geo-tool validate` checks and where the rejects go."""
+
+    dataset: Path
+    rejects: Path | None = None
+    as_json: bool = False
+    use_cache: bool = True
+
+    def __post_init__(self) -> None:
+        if not Path(self.dataset).is_dir():
+            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+
+    @property
+    def rejects_path(self) -> Path:
+        """Where rejects.csv is written: `--rejects FILE` or DIR/rejects.csv."""
+        return Path(self.rejects) if self.rejects else Path(self.dataset) / "rejects.csv"
+
+
+@dataclass(frozen=True)
+class QuickstartParams:
+    """What `geo-tool quickstart` (the README's first command) builds and shows."""
+
+    out: Path
+    size: str = "small"
+    seed: int = 1
+    open_window: bool | None = None  # None: open it when there is a display
+
+    def __post_init__(self) -> None:
+        if self.size not in DEMO_SIZES:
+            raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")

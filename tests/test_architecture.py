@@ -1,0 +1,41 @@
+"""Rules about the shape of the code base (as napari does for its Qt-free core)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import geo_tool
+
+
+def _core_modules() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(geo_tool.__path__, prefix="geo_tool."):
+        if info.name.startswith("geo_tool.ui"):
+            continue
+        names.append(info.name)
+    return names
+
+
+def test_core_never_imports_qt():
+    """Importing every core module (everything but geo_tool.ui) loads no PyQt6 module."""
+    modules = _core_modules() + ["geo_tool.jobs", "geo_tool.cli"]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    importlib.import_module(m)\n"
+        "qt = sorted(m for m in sys.modules if m.startswith('PyQt'))\n"
+        "print(','.join(qt))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"core loaded Qt modules: {out.stdout.strip()}"
+
+
+def test_cli_unbuilt_command_exits_2(capsys):
+    """A subcommand that is not built yet says so and exits 2."""
+    from geo_tool.cli import main
+
+    code = main(["waterbed", "X", "--target", "Carnisse", "--start", "2022-01-01", "--out", "y"])
+    assert code == 2
+    assert "not built yet" in capsys.readouterr().err
