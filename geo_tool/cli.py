@@ -46,6 +46,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return _report(run_validate(params, progress))
 
 
+def _cmd_map(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_map
+    from geo_tool.params import MapParams
+
+    params = MapParams(
+        dataset=Path(args.dataset), layers=args.layers, out=Path(args.out), level=args.level,
+        date_from=args.date_from, date_to=args.date_to, dpi=args.dpi, paper=args.paper, internal=args.internal,
+    )
+    return _report(run_map(params, TerminalProgress()))
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
+
+    return run_gui(Path(args.dataset) if args.dataset else None,
+                   Path(args.screenshot) if args.screenshot else None, args.tab)
+
+
 def _has_display() -> bool:
     import os
 
@@ -121,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=["wijk", "gebied", "address"], default="wijk")
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=_not_built(3, "map layers and exports"))
+    p.add_argument("--out", required=True, help="output file; the format follows the suffix")
+    p.add_argument("--dpi", type=int, default=200, help="resolution of .png (default 200)")
+    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="paper size of .pdf/.png/.svg (landscape)")
+    p.add_argument("--internal", action="store_true",
+                   help="internal export: no disclosure control, address level allowed; the file says so")
+    p.set_defaults(func=_cmd_map)
 
     p = sub.add_parser("train", help="train and evaluate the ranking model on data before a date")
     p.add_argument("dataset")
@@ -158,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the desktop application")
     p.add_argument("dataset", nargs="?")
     p.add_argument("--screenshot", help="save a screenshot of the window to this PNG and exit")
-    p.set_defaults(func=_not_built(3, "the desktop window"))
+    p.add_argument("--tab", choices=["kaart", "ranglijst", "weekplanning", "waterbed", "model"], default="kaart",
+                   help="tab to show (with --screenshot)")
+    p.set_defaults(func=_cmd_gui)
 
     p = sub.add_parser("boundaries", help="manage district boundaries")
     bsub = p.add_subparsers(dest="action", metavar="ACTION")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo_tool.params import DemoParams, QuickstartParams, ValidateParams
+from geo_tool.params import DemoParams, MapParams, QuickstartParams, ValidateParams
 from geo_tool.progress import NullProgress, Progress
 
 
@@ -75,3 +75,50 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     lines.append(validated.summary())
     outputs = [dataset_dir, *validated.outputs]
     return JobResult("\n\n".join(lines), validated.exit_code, outputs, validated.data)
+
+
+def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], level: str = "wijk",
+                          window=None, user: str | None = None):
+    """The composed map figure and its figures table for the window (internal view, no disclosure).
+
+    `layers` holds (layer key, measure key, classification scheme, opacity 0..1), bottom first.
+    Used by the desktop window; the same composition as the PNG/PDF export.
+    """
+    import dataclasses
+
+    from geo_tool.export.audit import current_user
+    from geo_tool.export.maps import compose_map
+    from geo_tool.export.tables import export_metadata, figures_table, resolve_specs
+    from geo_tool.layers import Classification, LayerSelection, Level, TimeWindow
+
+    level_ = Level.parse(level)
+    window = window or TimeWindow.default_for(dataset)
+    specs = [f"{key}:{measure}" for key, measure, _scheme, _opacity in layers] or ["districts:outline"]
+    selections = resolve_specs(dataset, specs)
+    drawn = []
+    for sel, (_key, _measure, scheme, opacity) in zip(selections, layers or [("", "", "quantiles", 1.0)]):
+        measure = sel.measure
+        if scheme and scheme != measure.classification.scheme and scheme != "fixed":
+            measure = dataclasses.replace(measure, classification=Classification(scheme, measure.classification.k))
+        new = LayerSelection(sel.layer, measure, True)
+        new.opacity = float(opacity)
+        drawn.append(new)
+    table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
+    meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
+    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="A4", internal=True)
+    return fig, table
+
+
+def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
+    """Render or export map layers to one file (`geo-tool map`); the format follows the suffix."""
+    from geo_tool.dataset import load_dataset
+    from geo_tool.export.core import export_map
+    from geo_tool.layers import TimeWindow
+
+    progress = progress or NullProgress()
+    dataset = load_dataset(params.dataset, progress=progress)
+    window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
+    path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
+                      paper=params.paper, internal=params.internal, progress=progress)
+    note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
+    return JobResult(f"map written to {path}{note}", 0, [Path(path)])

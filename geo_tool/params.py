@@ -78,3 +78,32 @@ class QuickstartParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+
+
+@dataclass(frozen=True)
+class MapParams:
+    """What `geo-tool map` draws or exports."""
+
+    dataset: Path
+    layers: str
+    out: Path
+    level: str = "wijk"
+    date_from: str | None = None
+    date_to: str | None = None
+    dpi: int = 200
+    paper: str = "A4"
+    internal: bool = False
+
+    def __post_init__(self) -> None:
+        if not Path(self.dataset).is_dir():
+            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        if self.level not in ("wijk", "gebied", "address"):
+            raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address")
+        if (self.date_from is None) != (self.date_to is None):
+            raise UsageError("give both --from and --to, or neither (default: the last year in the data)")
+        if self.date_from is not None:
+            start, end = parse_date(self.date_from, "--from"), parse_date(self.date_to, "--to")
+            if end < start:
+                raise UsageError(f"--to {end} lies before --from {start}")
+        if self.paper not in ("A4", "A3"):
+            raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")

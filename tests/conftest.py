@@ -38,3 +38,21 @@ def shared_data() -> Path:
 def real_districts(shared_data) -> Path:
     """The 91 real wijk and 21 gebied polygons with CBS 2024 figures."""
     return shared_data / "rotterdam_districts.gpkg"
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory) -> Path:
+    """The small demo (gebied Charlois), generated once per test run on the real polygons when present.
+
+    Read-only for tests: copy it before changing anything.
+    """
+    from geo_tool.demo import generate_demo
+
+    out = tmp_path_factory.mktemp("small_demo") / "dataset"
+    shared = shared_data_dir()
+    real = shared / "rotterdam_districts.gpkg"
+    grid = shared / "cbs_vk100_2024_rotterdam.gpkg"
+    generate_demo(out, seed=1, size="small",
+                  boundaries=real if real.exists() else None,
+                  grid=grid if grid.exists() else None)
+    return out

@@ -53,6 +53,7 @@ class ImportReport:
     )
     notes: list[str] = field(default_factory=list)
     wijken_covered: int = 0
+    from_cache: bool = False
 
     @property
     def exit_code(self) -> int:

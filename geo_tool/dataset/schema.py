@@ -52,6 +52,9 @@ class Column:
     maximum: float | None = None
     pseudonymise: bool = False
     dtype: str = "string"
+    #: an invalid value rejects the row instead of blanking it (end dates: blanking one would make
+    #: a closed spell or permit look open-ended, which changes the meaning of the row)
+    invalid_rejects: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ BRP = FileSpec(
         Column("person_id", "id", required=True, pseudonymise=True),
         Column("address_id", "id", required=True),
         Column("registered_from", "date", required=True, dtype="datetime64[ns]"),
-        Column("registered_until", "date", dtype="datetime64[ns]"),
+        Column("registered_until", "date", dtype="datetime64[ns]", invalid_rejects=True),
         Column("nationality_group", "enum", values=NATIONALITY_GROUPS),
         Column("birth_year", "int", minimum=1880, maximum=2100, dtype="Int64"),
         Column("rni", "bool", dtype="boolean"),
@@ -160,7 +163,7 @@ PERMITS = FileSpec(
         Column("landlord_id", "id", pseudonymise=True),
         Column("status", "enum", required=True, values=PERMIT_STATUSES),
         Column("valid_from", "date", required=True, dtype="datetime64[ns]"),
-        Column("valid_until", "date", dtype="datetime64[ns]"),
+        Column("valid_until", "date", dtype="datetime64[ns]", invalid_rejects=True),
     ),
     required_file=False,
     date_order=(("valid_from", "valid_until"),),
@@ -204,7 +207,7 @@ INTERVENTIONS = FileSpec(
     columns=(
         Column("wijk_code", "code", required=True),
         Column("start", "date", required=True, dtype="datetime64[ns]"),
-        Column("end", "date", dtype="datetime64[ns]"),
+        Column("end", "date", dtype="datetime64[ns]", invalid_rejects=True),
         Column("kind", "text", required=True),
         Column("description", "text"),
     ),

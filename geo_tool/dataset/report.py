@@ -1,0 +1,99 @@
+"""What the import did, for people (`summary_text`), for machines (`summary_json`) and as rejects.csv."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from geo_tool.dataset.dataset import ImportReport
+from geo_tool.dataset.schema import REJECT_COLUMNS
+from geo_tool.fileio import write_csv_atomic
+
+
+def write_rejects(report: ImportReport, path: str | os.PathLike) -> Path:
+    """Write rejects.csv atomically (always written; header only when there are no lines).
+
+    Values are already pseudonymised (a BSN-looking value is written as its keyed hash).
+    """
+    path = Path(path)
+    frame = report.rejects.reindex(columns=REJECT_COLUMNS)
+    write_csv_atomic(frame, path, index=False, encoding="utf-8")
+    return path
+
+
+def summary_json(report: ImportReport) -> dict:
+    """A JSON-ready summary: per file rows_read/imported/rejected, values blanked/repaired, notes.
+
+    For every file rows_read = rows_imported + rows_rejected.
+    """
+    rej = report.rejects
+    by_reason = rej.groupby(["file", "action", "reason"], dropna=False).size() if len(rej) else None
+    return {
+        "exit_code": report.exit_code,
+        "files": {
+            name: {
+                "present": fs.present,
+                "rows_read": fs.rows_read,
+                "rows_imported": fs.rows_imported,
+                "rows_rejected": fs.rows_rejected,
+                "values_blanked": fs.values_blanked,
+                "values_repaired": fs.values_repaired,
+                "notes": list(fs.notes),
+                "unknown_columns": list(fs.unknown_columns),
+                "encoding": fs.encoding,
+                "delimiter": fs.delimiter,
+                "crs": fs.crs,
+                "date_range": list(fs.date_range) if fs.date_range else None,
+            }
+            for name, fs in report.files.items()
+        },
+        "rejects_by_reason": (
+            [{"file": f, "action": a, "reason": r, "count": int(n)} for (f, a, r), n in by_reason.items()]
+            if by_reason is not None else []
+        ),
+        "reject_lines": int(len(rej)),
+        "wijken_covered": report.wijken_covered,
+        "notes": list(report.notes),
+    }
+
+
+def summary_text(report: ImportReport) -> str:
+    """A human summary: rows per file read/imported/rejected, rejects by reason, notes, date ranges."""
+    lines = []
+    width = max((len(n) for n in report.files), default=10)
+    lines.append(f"{'file':<{width}}  {'read':>9} {'imported':>9} {'rejected':>9} {'blanked':>8} {'repaired':>8}")
+    for name, fs in report.files.items():
+        if not fs.present:
+            lines.append(f"{name:<{width}}  {'absent (optional)':>9}")
+            continue
+        lines.append(
+            f"{name:<{width}}  {fs.rows_read:>9,} {fs.rows_imported:>9,} {fs.rows_rejected:>9,} "
+            f"{fs.values_blanked:>8,} {fs.values_repaired:>8,}"
+        )
+    lines.append("")
+    for name, fs in report.files.items():
+        details = []
+        if fs.crs:
+            details.append(f"CRS {fs.crs}")
+        if fs.encoding and fs.encoding not in ("utf-8", "utf-8-sig"):
+            details.append(f"encoding {fs.encoding}")
+        if fs.date_range:
+            details.append(f"dates {fs.date_range[0]} .. {fs.date_range[1]}")
+        if fs.unknown_columns:
+            details.append(f"unknown columns ignored: {', '.join(fs.unknown_columns)}")
+        details += fs.notes
+        if details:
+            lines.append(f"{name}: " + "; ".join(details))
+    lines.append(f"wijken with addresses: {report.wijken_covered}")
+    rej = report.rejects
+    if len(rej):
+        lines.append("")
+        lines.append(f"rejects.csv: {len(rej):,} line(s)")
+        counts = rej.groupby(["file", "action", "reason"], dropna=False).size().sort_values(ascending=False)
+        for (f, a, r), n in counts.items():
+            lines.append(f"  {n:>8,}  {a:<8} {f}: {r}")
+    else:
+        lines.append("no rejects: everything imported as given")
+    lines += [f"note: {n}" for n in report.notes]
+    lines.append(f"exit status {report.exit_code}")
+    return "\n".join(lines)

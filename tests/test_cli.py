@@ -1,0 +1,91 @@
+"""The `geo-tool` command end to end on the small demo: demo -> validate, and a damaged copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from geo_tool.cli import main
+
+
+def _geo_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo_tool", *args], capture_output=True, text=True)
+
+
+def test_demo_then_validate_exits_0(small_demo, capsys):
+    """A fresh demo validates with exit status 0 and an empty rejects.csv."""
+    code = main(["validate", str(small_demo), "--rejects", str(small_demo.parent / "rejects_ok.csv")])
+    assert code == 0
+    rejects = pd.read_csv(small_demo.parent / "rejects_ok.csv")
+    assert list(rejects.columns) == ["file", "row", "column", "value", "reason", "action"]
+    assert rejects.empty
+
+
+def test_validate_json_counts_add_up(small_demo, capsys):
+    """`validate --json` gives rows_read = rows_imported + rows_rejected for every file."""
+    code = main(["validate", str(small_demo), "--json", "--rejects", str(small_demo.parent / "r.csv")])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    files = summary["files"] if "files" in summary else summary
+    assert files, "no files in the summary"
+    for name, f in files.items():
+        if isinstance(f, dict) and "rows_read" in f:
+            assert f["rows_read"] == f["rows_imported"] + f["rows_rejected"], name
+
+
+def test_broken_copy_exits_1_and_lists_every_broken_row(small_demo, tmp_path):
+    """A copy with broken rows exits 1 and rejects.csv names every broken row with file, row and column."""
+    broken = tmp_path / "broken"
+    shutil.copytree(small_demo, broken, ignore=shutil.ignore_patterns("truth", "rejects*.csv"))
+    brp = broken / "brp_registrations.csv"
+    lines = brp.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    i_from = header.index("registered_from")
+    i_addr = header.index("address_id")
+    row3 = lines[3].split(",")
+    row3[i_from] = "31-12-2021"          # not ISO: invalid, never guessed
+    lines[3] = ",".join(row3)
+    row7 = lines[7].split(",")
+    row7[i_addr] = "0599999999999999"    # an address that does not exist
+    lines[7] = ",".join(row7)
+    lines[10] = lines[10] + ",extra"     # too many fields
+    brp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    comp = broken / "complaints.csv"
+    clines = comp.read_text(encoding="utf-8").splitlines()
+    clines.append(clines[1])             # duplicate complaint_id
+    comp.write_text("\n".join(clines) + "\n", encoding="utf-8")
+    n_complaints = len(clines) - 1
+
+    result = _geo_tool("validate", str(broken))
+    assert result.returncode == 1, result.stderr
+    rejects = pd.read_csv(broken / "rejects.csv", dtype=str)
+    got = set(zip(rejects["file"], rejects["row"].astype(int), rejects["action"]))
+    assert ("brp_registrations.csv", 3, "rejected") in got
+    assert ("brp_registrations.csv", 7, "rejected") in got
+    assert ("brp_registrations.csv", 10, "rejected") in got
+    assert ("complaints.csv", n_complaints, "rejected") in got
+    assert rejects.loc[(rejects["file"] == "brp_registrations.csv") & (rejects["row"] == "3"), "column"].iloc[0] \
+        == "registered_from"
+    assert len(rejects) == 4
+
+
+def test_unusable_dataset_exits_2_and_names_the_file(tmp_path):
+    """A folder without addresses is unusable: exit 2 and a one-line reason naming the file."""
+    (tmp_path / "x").mkdir()
+    result = _geo_tool("validate", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert "districts.gpkg" in result.stderr or "addresses" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_has_help():
+    """Every subcommand answers --help with exit 0."""
+    for cmd in ("demo", "validate", "map", "train", "rank", "plan", "waterbed", "gui", "quickstart"):
+        result = _geo_tool(cmd, "--help")
+        assert result.returncode == 0, cmd
+        assert "usage" in result.stdout.lower()
