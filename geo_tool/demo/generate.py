@@ -250,11 +250,12 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
                              geometry=gpd.points_from_xy(addr["x"], addr["y"]), crs=28992)
     write_gpkg({"addresses": a_out}, out / "addresses.gpkg")
     counts["addresses.gpkg"] = A
+    seen = sp.start < END  # the register is exported on 2026-01-01: later moves are not in it yet
     brp = pd.DataFrame({
-        "person_id": person_id, "address_id": ids[sp.addr], "registered_from": iso(sp.start),
-        "registered_until": np.where(sp.end >= END, "", iso(np.minimum(sp.end, END))),
-        "nationality_group": population.NATIONALITIES[sp.nat], "birth_year": sp.birth,
-        "rni": np.where(sp.rni, "true", "false"),
+        "person_id": person_id[seen], "address_id": ids[sp.addr[seen]], "registered_from": iso(sp.start[seen]),
+        "registered_until": np.where(sp.end[seen] >= END, "", iso(np.minimum(sp.end[seen], END))),
+        "nationality_group": population.NATIONALITIES[sp.nat[seen]], "birth_year": sp.birth[seen],
+        "rni": np.where(sp.rni[seen], "true", "false"),
     })
     write_csv(brp, out / "brp_registrations.csv")
     counts["brp_registrations.csv"] = len(brp)
