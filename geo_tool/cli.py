@@ -77,7 +77,9 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     params = QuickstartParams(out=Path(args.out), size=args.size, seed=args.seed)
     code = _report(run_quickstart(params, TerminalProgress()))
     if code in (0, 1) and not args.no_window and _has_display():
-        print("opening the window is not built yet (issue 3); the outputs are in " + str(params.out))
+        from geo_tool.ui.app import run_gui
+
+        return run_gui(Path(params.out) / "dataset")
     return code
 
 

@@ -74,7 +74,33 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     validated = run_validate(ValidateParams(dataset=dataset_dir), progress)
     lines.append(validated.summary())
     outputs = [dataset_dir, *validated.outputs]
-    return JobResult("\n\n".join(lines), validated.exit_code, outputs, validated.data)
+    dataset = validated.data
+    outputs += _quickstart_maps(dataset, out / "maps", progress)
+    lines.append("maps:\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
+    return JobResult("\n\n".join(lines), validated.exit_code, outputs, dataset)
+
+
+QUICKSTART_MAPS = (
+    ("brp:eum_share,districts", "eu_arbeidsmigranten_per_wijk.pdf"),
+    ("brp:overcrowded_share,districts", "overbewoning_per_wijk.png"),
+    ("complaints:density,districts", "meldingen_dichtheid.png"),
+    ("inspections:hit_rate,districts", "huisbezoeken_trefkans.png"),
+    ("permits:no_permit_share,districts", "zonder_vergunning.png"),
+    ("brp,permits,complaints,inspections", "cijfers_per_wijk.gpkg"),
+    ("brp,permits,complaints,inspections", "cijfers_per_wijk.csv"),
+    ("brp:eum_share,complaints:complaint_rate,inspections:hit_rate", "kaart.html"),
+    ("complaints:density", "meldingen_dichtheid.tif"),
+)
+
+
+def _quickstart_maps(dataset, folder: Path, progress: Progress) -> list[Path]:
+    """The researcher's standard set of disclosure-safe maps and tables for the last year."""
+    from geo_tool.export.core import export_map
+
+    written = []
+    for specs, name in QUICKSTART_MAPS:
+        written.append(export_map(dataset, specs, folder / name, progress=progress))
+    return written
 
 
 def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], level: str = "wijk",
@@ -105,7 +131,7 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
         drawn.append(new)
     table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
-    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="A4", internal=True)
+    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True)
     return fig, table
 
 

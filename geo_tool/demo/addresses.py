@@ -45,6 +45,9 @@ def _pc4_range(gebied_code: str) -> list[int]:
     return [1000 + int(digits) % 8999]
 
 
+EDGE_MARGIN_M = 0.5
+
+
 def sample_in_polygon(geom, n: int, rng: np.random.Generator) -> np.ndarray:
     """`n` uniform random points inside `geom` by vectorised rejection sampling from its bounding box."""
     if n <= 0:
@@ -74,6 +77,9 @@ def _place(wijken: gpd.GeoDataFrame, counts: np.ndarray, rng: np.random.Generato
             continue
         xy = np.zeros((0, 2))
         per = np.zeros(0, dtype=np.int64)
+        # half a metre inside the boundary, so that rounding coordinates to cm never moves a point out
+        inner = geom.buffer(-EDGE_MARGIN_M)
+        geom = geom if inner.is_empty else inner
         if grid is not None:
             cells = grid[grid["wijk_code"] == code]
             w = cells["aantal_woningen"].fillna(0).to_numpy(float)

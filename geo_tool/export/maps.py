@@ -27,7 +27,10 @@ from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.export.disclosure import SUPPRESSED_LABEL, suppressed_marker  # noqa: E402
 from geo_tool.layers.base import OKABE_ITO, LayerSelection, Level, Measure, TimeWindow, area_frame  # noqa: E402
 
-PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}
+PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69), "SCREEN": (11.69, 8.27)}
+# where the map and the legend column go: (map axes, side axes) in figure fractions
+LAYOUT = {"print": ([0.015, 0.13, 0.68, 0.78], [0.71, 0.13, 0.28, 0.78]),
+          "screen": ([0.005, 0.085, 0.755, 0.83], [0.77, 0.085, 0.225, 0.83])}
 SUPPRESSED_FACE, SUPPRESSED_EDGE = "#d9d9d9", "#737373"
 NODATA_FACE = "#ffffff"
 
@@ -78,12 +81,15 @@ class _Composer:
         self.scale = w / PAPER_IN["A4"][0]
         self.fig = Figure(figsize=(w, h))
         FigureCanvasAgg(self.fig)  # a canvas to measure legends with; savefig switches per format
-        self.ax = self.fig.add_axes([0.015, 0.13, 0.68, 0.78])
-        self.side = self.fig.add_axes([0.71, 0.13, 0.28, 0.78])
+        self.screen = str(paper).upper() == "SCREEN"
+        map_box, side_box = LAYOUT["screen" if self.screen else "print"]
+        self.ax = self.fig.add_axes(map_box)
+        self.side = self.fig.add_axes(side_box)
         self.side.set_axis_off()
         self.legend_top = 1.0
         self.legends: list[Any] = []
-        self.ax.set_aspect("equal")
+        # on screen the canvas can have any shape: fill it by widening the data limits, not by shrinking the box
+        self.ax.set_aspect("equal", adjustable="datalim" if self.screen else "box")
         self.ax.set_xticks([])
         self.ax.set_yticks([])
         self.ax.xaxis.label.set_visible(False)  # geopandas labels projected axes "Easting [metre]"
@@ -100,7 +106,7 @@ class _Composer:
         """A light background of all wijken so the city shape is always visible."""
         self.dataset.wijken.plot(ax=self.ax, facecolor="#f4f4f4", edgecolor="#d0d0d0", linewidth=0.3, zorder=0)
 
-    def choropleth(self, gdf: gpd.GeoDataFrame, m: Measure, z: int, alpha: float) -> None:
+    def choropleth(self, gdf: gpd.GeoDataFrame, m: Measure, z: int, alpha: float) -> None:  # noqa: C901
         """Areas (or address points) coloured by class; suppressed grey hatched; missing white."""
         values = pd.to_numeric(gdf[m.key], errors="coerce").to_numpy(dtype=float)
         flag = gdf.get(f"{m.key}_flag")
@@ -273,7 +279,7 @@ class _Composer:
             meta["disclosure"],
         ]
         text = "\n".join(textwrap.fill(s, 190) for s in lines)
-        self.fig.text(0.015, 0.105, text, fontsize=self.fs(6.5), color="#333333", va="top", ha="left", linespacing=1.4)
+        self.fig.text(0.015, 0.075 if self.screen else 0.105, text, fontsize=self.fs(6.5), color="#333333", va="top", ha="left", linespacing=1.4)
 
 
 def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: gpd.GeoDataFrame, level: Level,
@@ -299,7 +305,8 @@ def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: g
         elif m.kind == "surface":
             c.surface(sel.layer.density(window), m, 10 + z)
         elif m.key in table.columns:
-            c.choropleth(table, m, 10 + z, alpha=1.0 if first_area else 0.6)
+            default_alpha = 1.0 if first_area else 0.6
+            c.choropleth(table, m, 10 + z, alpha=float(getattr(sel, "opacity", default_alpha)))
             first_area = False
     c.extent()  # plotting may have autoscaled the axes
     c.outlines(with_labels=has_outline)

@@ -1,0 +1,72 @@
+"""Start the desktop application (`geo-tool gui [DIR] [--screenshot FILE.png]`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def _log_file() -> Path:
+    home = Path(os.environ.get("GEO_TOOL_HOME", Path.home() / ".config" / "geo_tool"))
+    home.mkdir(parents=True, exist_ok=True)
+    return home / "geo_tool.log"
+
+
+def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: str | None = None,
+            timeout_s: float = 120.0) -> int:
+    """Open the main window; with `screenshot`, save the window once the map is drawn and exit."""
+    log_file = _log_file()
+    logging.basicConfig(filename=log_file, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from PyQt6.QtCore import QCoreApplication, QSettings, QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    from geo_tool.ui.i18n import set_language
+    from geo_tool.ui.main_window import MainWindow
+
+    QCoreApplication.setOrganizationName("geo_tool")
+    QCoreApplication.setApplicationName("geo_tool")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    language = QSettings().value("language", "nl")
+    set_language(language if language in ("nl", "en") else "nl")
+    window = MainWindow(log_file=log_file)
+    geometry = QSettings().value("geometry")
+    if geometry is not None and screenshot is None:
+        window.restoreGeometry(geometry)
+    window.show()
+    result = {"code": 0}
+
+    if screenshot is not None:
+        screenshot = Path(screenshot)
+
+        def save() -> None:
+            from geo_tool.fileio import atomic_path
+
+            app.processEvents()
+            with atomic_path(screenshot) as tmp:
+                ok = window.grab().save(str(tmp), "PNG")
+            result["code"] = 0 if ok else 1
+            app.quit()
+
+        def failed(message: str) -> None:
+            print(f"geo-tool gui: {message}", file=sys.stderr)
+            result["code"] = 1
+            app.quit()
+
+        window.map_drawn.connect(lambda: QTimer.singleShot(300, save))
+        if dataset is None:
+            QTimer.singleShot(500, save)
+        window.show_error = failed  # no modal dialogs when taking a screenshot
+
+        def too_slow() -> None:
+            print(f"geo-tool gui: the map was not drawn within {timeout_s:.0f} s", file=sys.stderr)
+            result["code"] = 1
+            app.quit()
+
+        QTimer.singleShot(int(timeout_s * 1000), too_slow)
+    if dataset is not None:
+        window.open_dataset(Path(dataset))
+    app.exec()
+    return result["code"]

@@ -1,0 +1,356 @@
+"""The main window: map with layer panel and time window, details on click, File menu, progress bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+from PyQt6.QtCore import QDate, QSettings, Qt, QTimer, QUrl, pyqtSignal
+from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from geo_tool.ui.i18n import set_language, tr
+from geo_tool.ui.layer_panel import LayerPanel
+from geo_tool.ui.map_view import MapView
+from geo_tool.ui.workers import Worker
+
+log = logging.getLogger("geo_tool.ui")
+
+
+class MainWindow(QMainWindow):
+    """geo_tool's desktop window. All analysis runs in the core, off the UI thread."""
+
+    map_drawn = pyqtSignal()
+    dataset_loaded = pyqtSignal()
+
+    def __init__(self, log_file: Path | None = None):
+        super().__init__()
+        self.dataset = None
+        self.table = None
+        self.log_file = log_file
+        self._workers: list[Worker] = []
+        self._pending_redraw = False
+        self._drawing = False
+        self.setWindowTitle("geo_tool")
+        self.resize(1400, 900)
+
+        self.tabs = QTabWidget()
+        self.map_view = MapView(on_click=self.identify)
+        self.tabs.addTab(self.map_view, tr("Kaart"))
+        self.setCentralWidget(self.tabs)
+
+        self.layer_panel = LayerPanel()
+        self.layer_panel.changed.connect(self.schedule_redraw)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(4, 4, 4, 4)
+        left_lay.addWidget(self.layer_panel, 1)
+        form = QFormLayout()
+        self.level = QComboBox()
+        for key in ("wijk", "gebied"):
+            self.level.addItem(tr(key), key)
+        self.level.currentIndexChanged.connect(self.schedule_redraw)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for w in (self.date_from, self.date_to):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("d-M-yyyy")
+            w.dateChanged.connect(self.schedule_redraw)
+        period = QHBoxLayout()
+        period.addWidget(self.date_from)
+        period.addWidget(QLabel(tr("tot")))
+        period.addWidget(self.date_to)
+        form.addRow(tr("Niveau"), self.level)
+        form.addRow(tr("Periode van"), period)
+        left_lay.addLayout(form)
+        left.setMaximumWidth(340)
+        dock = QDockWidget(tr("Lagen"), self)
+        dock.setObjectName("layers")
+        dock.setWidget(left)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+        self.details = QTextBrowser()
+        self.details.setHtml(f"<p>{tr('Klik op een wijk om de cijfers te zien.')}</p>")
+        ddock = QDockWidget(tr("Gegevens"), self)
+        ddock.setObjectName("details")
+        ddock.setWidget(self.details)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, ddock)
+        self.resizeDocks([dock, ddock], [320, 260], Qt.Orientation.Horizontal)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.cancel_button = QPushButton(tr("Annuleren"))
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_work)
+        self.status_label = QLabel(tr("Klaar"))
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(150)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self._build_menus()
+        self._set_dates_enabled(False)
+
+    # -- menus -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("Bestand"))
+        self._action(file_menu, tr("Dataset openen…"), self.choose_dataset, QKeySequence.StandardKey.Open)
+        self._action(file_menu, tr("Kaart exporteren…"), self.choose_export, QKeySequence("Ctrl+E"))
+        file_menu.addSeparator()
+        self._action(file_menu, tr("Afsluiten"), self.close, QKeySequence.StandardKey.Quit)
+        view = bar.addMenu(tr("Beeld"))
+        lang = view.addMenu(tr("Taal"))
+        self._action(lang, "Nederlands", lambda: self.switch_language("nl"))
+        self._action(lang, "English", lambda: self.switch_language("en"))
+        help_menu = bar.addMenu(tr("Help"))
+        self._action(help_menu, tr("Logbestand openen"), self.open_log)
+        self._action(help_menu, tr("Over geo_tool"), self.about)
+
+    def _action(self, menu, text: str, slot: Callable, shortcut=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def switch_language(self, language: str) -> None:
+        """Switch the interface language; stored for the next start."""
+        set_language(language)
+        QSettings().setValue("language", language)
+        self.menuBar().clear()
+        self._build_menus()
+        self.tabs.setTabText(0, tr("Kaart"))
+        self.status_label.setText(tr("Klaar"))
+
+    # -- long work ---------------------------------------------------------------------------
+    def run_in_background(self, label: str, fn: Callable[[Any], Any], on_success: Callable[[Any], None],
+                          on_failure: Callable[[str], None] | None = None) -> Worker:
+        """Run `fn(progress)` off the UI thread with a progress bar and a cancel button."""
+        worker = Worker(fn)
+        self._workers.append(worker)
+        self.status_label.setText(label)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+
+        def progressed(fraction: float, text: str) -> None:
+            if fraction < 0:
+                self.progress.setRange(0, 0)
+            else:
+                self.progress.setRange(0, 100)
+                self.progress.setValue(int(fraction * 100))
+            if text:
+                self.status_label.setText(text)
+
+        def done() -> None:
+            if worker in self._workers:
+                self._workers.remove(worker)
+            if not self._workers:
+                self.progress.hide()
+                self.cancel_button.hide()
+                self.status_label.setText(tr("Klaar"))
+
+        worker.progress.changed.connect(progressed)
+        worker.succeeded.connect(lambda result: (done(), on_success(result)))
+        worker.failed.connect(lambda msg: (done(), (on_failure or self.show_error)(msg)))
+        worker.cancelled.connect(done)
+        worker.start()
+        return worker
+
+    def cancel_work(self) -> None:
+        """Ask every running task to stop."""
+        for w in list(self._workers):
+            w.cancel()
+
+    def show_error(self, message: str) -> None:
+        """Errors in plain language; details are in the log file (Help menu)."""
+        log.warning(message)
+        self._drawing = False
+        QMessageBox.warning(self, tr("Fout"), message)
+
+    # -- dataset -----------------------------------------------------------------------------
+    def choose_dataset(self) -> None:
+        """File > Open dataset."""
+        start = QSettings().value("last_dataset", "") or str(Path.cwd())
+        path = QFileDialog.getExistingDirectory(self, tr("Dataset openen…"), str(start))
+        if path:
+            self.open_dataset(Path(path))
+
+    def open_dataset(self, path: Path) -> None:
+        """Load (validate, pseudonymise, cache) a dataset folder in the background, as the CLI does."""
+        from geo_tool.dataset import load_dataset
+
+        path = Path(path)
+
+        def work(progress):
+            return load_dataset(path, progress=progress)
+
+        self.run_in_background(tr("Dataset laden…"), work, lambda ds: self._dataset_ready(ds, path))
+
+    def _dataset_ready(self, dataset, path: Path) -> None:
+        from geo_tool.layers import TimeWindow
+
+        self.dataset = dataset
+        QSettings().setValue("last_dataset", str(path))
+        self.setWindowTitle(f"geo_tool - {path.name}" + (" (schematisch)" if dataset.schematic else ""))
+        window = TimeWindow.default_for(dataset)
+        for w, d in ((self.date_from, window.start), (self.date_to, window.end)):
+            w.blockSignals(True)
+            w.setDate(QDate(d.year, d.month, d.day))
+            w.blockSignals(False)
+        self._set_dates_enabled(True)
+        n_rejects = len(dataset.report.rejects)
+        if n_rejects:
+            self.statusBar().showMessage(
+                f"{n_rejects} {tr('rijen afgekeurd of aangepast; zie')} rejects.csv (geo-tool validate)", 10000)
+        self.dataset_loaded.emit()
+        self.redraw()
+
+    def _set_dates_enabled(self, enabled: bool) -> None:
+        for w in (self.date_from, self.date_to, self.level):
+            w.setEnabled(enabled)
+
+    def window_selected(self):
+        """The time window the user chose."""
+        from geo_tool.layers import TimeWindow
+
+        f, t = self.date_from.date(), self.date_to.date()
+        start = pd.Timestamp(f.year(), f.month(), f.day())
+        end = pd.Timestamp(t.year(), t.month(), t.day())
+        if end < start:
+            start, end = end, start
+        return TimeWindow(start, end)
+
+    # -- drawing -----------------------------------------------------------------------------
+    def schedule_redraw(self, *_args) -> None:
+        """Redraw shortly after the last change (so dragging a date does not queue many draws)."""
+        if self.dataset is not None:
+            self._redraw_timer.start()
+
+    def redraw(self) -> None:
+        """Compose the map in the background and show it."""
+        if self.dataset is None:
+            return
+        if self._drawing:
+            self._pending_redraw = True
+            return
+        from geo_tool.jobs import map_figure_for_window
+
+        self._drawing = True
+        dataset, layers = self.dataset, self.layer_panel.specs()
+        level, window = self.level.currentData(), self.window_selected()
+
+        def work(progress):
+            progress.step(tr("Kaart tekenen…"))
+            return map_figure_for_window(dataset, layers, level, window)
+
+        self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
+
+    def _figure_ready(self, result) -> None:
+        fig, table = result
+        self.table = table
+        self.map_view.show_figure(fig)
+        self._drawing = False
+        if self._pending_redraw:
+            self._pending_redraw = False
+            self.redraw()
+        else:
+            self.map_drawn.emit()
+
+    # -- identify ----------------------------------------------------------------------------
+    def identify(self, x: float, y: float) -> None:
+        """Show the figures of the area under the click."""
+        if self.table is None:
+            return
+        from shapely.geometry import Point
+
+        hits = self.table[self.table.geometry.contains(Point(x, y))]
+        if hits.empty:
+            return
+        row = hits.iloc[0]
+        measures = self.table.attrs.get("measures", {})
+        rows = []
+        for key, m in measures.items():
+            value = row.get(key)
+            text = "-" if value is None or pd.isna(value) else (f"{value:,.0f}" if m.kind == "count" else f"{value:,.2f}")
+            rows.append(f"<tr><td>{m.label}</td><td align='right'><b>{text}</b></td><td>{m.unit}</td></tr>")
+        self.details.setHtml(
+            f"<h3>{row.get('name', '')}</h3><p>{row.get('code', '')}</p><table cellspacing=4>{''.join(rows)}</table>")
+
+    # -- export ------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        """File > Export map: the same exports as `geo-tool map`, disclosure-controlled."""
+        if self.dataset is None:
+            self.show_error(tr("Geen dataset geopend. Kies Bestand > Dataset openen."))
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Kaart exporteren…"), str(Path.cwd() / "kaart.pdf"),
+            "PDF (*.pdf);;PNG (*.png);;SVG (*.svg);;HTML (*.html);;GeoPackage (*.gpkg);;GeoTIFF (*.tif);;CSV (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path, on_done: Callable[[Path], None] | None = None) -> None:
+        """Export the visible layers for the chosen window and level (disclosure-controlled)."""
+        from geo_tool.export.core import export_map
+
+        dataset, level, window = self.dataset, self.level.currentData(), self.window_selected()
+        specs = [f"{k}:{m}" for k, m, _s, _o in self.layer_panel.specs()]
+        if path.suffix.lower() in (".tif", ".tiff"):
+            specs = ["complaints:density"]
+
+        def work(progress):
+            return export_map(dataset, specs, path, level=level, window=window, progress=progress)
+
+        def ok(written):
+            self.statusBar().showMessage(f"{tr('Export geschreven')}: {written}", 10000)
+            if on_done:
+                on_done(written)
+
+        self.run_in_background(tr("Kaart exporteren…"), work, ok)
+
+    # -- help --------------------------------------------------------------------------------
+    def open_log(self) -> None:
+        """Help > Open log file."""
+        if self.log_file and Path(self.log_file).exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_file)))
+        else:
+            QMessageBox.information(self, "geo_tool", f"Logbestand: {self.log_file}")
+
+    def about(self) -> None:
+        """Help > About."""
+        from geo_tool import __version__
+
+        QMessageBox.about(self, "geo_tool", f"geo_tool {__version__}\nCBS Wijk- en Buurtkaart 2024, CC BY 4.0")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        QSettings().setValue("geometry", self.saveGeometry())
+        QSettings().setValue("state", self.saveState())
+        self.cancel_work()
+        for w in list(self._workers):
+            w.thread.quit()
+            w.thread.wait(2000)
+        super().closeEvent(event)
