@@ -255,8 +255,10 @@ def wijk_of_points(points: np.ndarray, wijken: gpd.GeoDataFrame, preferred: np.n
     if not valid.any() or len(wijken) == 0:
         return out
     idx = np.flatnonzero(valid)
-    tree = shapely.STRtree(wijken.geometry.to_numpy())
-    pi, wi = tree.query(points[idx], predicate="intersects")
+    # a tree of the points queried with each (prepared) polygon: far faster than testing every point
+    # against unprepared, detailed polygons
+    tree = shapely.STRtree(points[idx])
+    wi, pi = tree.query(wijken.geometry.to_numpy(), predicate="intersects")
     codes = wijken["code"].to_numpy(dtype=object)[wi]
     if preferred is not None:
         pref = preferred[idx][pi]
