@@ -57,6 +57,17 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return _report(run_map(params, TerminalProgress()))
 
 
+def _cmd_waterbed(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_waterbed
+    from geo_tool.params import WaterbedParams
+
+    params = WaterbedParams(
+        dataset=Path(args.dataset), target=args.target, start=args.start, months_before=args.months_before,
+        months_after=args.months_after, buffer_rule=args.buffer, control=args.control, out=Path(args.out),
+    )
+    return _report(run_waterbed(params, TerminalProgress()))
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
 
@@ -172,12 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("waterbed", help="measure displacement of problems to neighbouring wijken")
     p.add_argument("dataset")
-    p.add_argument("--target", required=True)
-    p.add_argument("--start", required=True)
-    p.add_argument("--months-before", type=int, default=12)
-    p.add_argument("--months-after", type=int, default=12)
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=_not_built(6, "the waterbed analysis"))
+    p.add_argument("--target", required=True, help="wijk code or name (case- and dash-insensitive), e.g. Carnisse")
+    p.add_argument("--start", help="intervention start date (default: the target's start in interventions.csv)")
+    p.add_argument("--months-before", type=int, default=12, help="months before the start (default 12)")
+    p.add_argument("--months-after", type=int, default=12, help="months after the start (default 12)")
+    p.add_argument("--buffer", default="queen", help="buffer rule: queen (neighbours) or distance:METRES")
+    p.add_argument("--control", choices=["rest", "same_gebied_type"], default="rest",
+                   help="control areas: the rest of the city, or wijken of the same type (default rest)")
+    p.add_argument("--out", required=True, help="report folder")
+    p.set_defaults(func=_cmd_waterbed)
 
     p = sub.add_parser("gui", help="open the desktop application")
     p.add_argument("dataset", nargs="?")

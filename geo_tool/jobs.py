@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo_tool.params import DemoParams, MapParams, QuickstartParams, ValidateParams
+from geo_tool.params import DemoParams, MapParams, QuickstartParams, ValidateParams, WaterbedParams
 from geo_tool.progress import NullProgress, Progress
 
 
@@ -148,3 +148,19 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
                       paper=params.paper, internal=params.internal, progress=progress)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
     return JobResult(f"map written to {path}{note}", 0, [Path(path)])
+
+
+def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:
+    """Measure displacement from an enforced wijk into others and write the report (`geo-tool waterbed`)."""
+    from geo_tool.analysis import run_waterbed_analysis, write_waterbed_report
+    from geo_tool.dataset import load_dataset
+
+    progress = progress or NullProgress()
+    dataset = load_dataset(params.dataset, progress=progress)
+    result = run_waterbed_analysis(
+        dataset, params.target, params.start_date, months_before=params.months_before,
+        months_after=params.months_after, buffer_rule=params.buffer_rule, control=params.control, progress=progress,
+    )
+    written = write_waterbed_report(result, params.out)
+    text = result.summary() + f"\n\nreport: {Path(params.out) / 'report.md'} ({len(written)} files)"
+    return JobResult(text, 0, list(written), result)

@@ -107,3 +107,36 @@ class MapParams:
                 raise UsageError(f"--to {end} lies before --from {start}")
         if self.paper not in ("A4", "A3"):
             raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")
+
+
+@dataclass(frozen=True)
+class WaterbedParams:
+    """What `geo-tool waterbed` analyses and where the report goes."""
+
+    dataset: Path
+    target: str
+    out: Path
+    start: str | None = None
+    months_before: int = 12
+    months_after: int = 12
+    buffer_rule: str = "queen"
+    control: str = "rest"
+
+    def __post_init__(self) -> None:
+        if not Path(self.dataset).is_dir():
+            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        if self.start is not None:
+            parse_date(self.start, "--start")
+        for name in ("months_before", "months_after"):
+            value = getattr(self, name)
+            if not 2 <= value <= 60:
+                raise UsageError(f"--{name.replace('_', '-')}: {value} is outside 2..60")
+        if self.buffer_rule != "queen" and not self.buffer_rule.startswith("distance:"):
+            raise UsageError(f"--buffer: '{self.buffer_rule}' is not 'queen' or 'distance:METRES'")
+        if self.control not in ("rest", "same_gebied_type"):
+            raise UsageError(f"--control: '{self.control}' is not one of rest, same_gebied_type")
+
+    @property
+    def start_date(self):
+        """The start as a date, or None to take it from interventions.csv."""
+        return parse_date(self.start, "--start") if self.start else None

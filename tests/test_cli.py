@@ -89,3 +89,18 @@ def test_every_command_has_help():
         result = _geo_tool(cmd, "--help")
         assert result.returncode == 0, cmd
         assert "usage" in result.stdout.lower()
+
+
+def test_waterbed_command_writes_the_contract_csv(small_demo, tmp_path):
+    """`geo-tool waterbed` writes waterbed.csv with the contract's columns, roles and verdicts, and a report."""
+    out = tmp_path / "wb"
+    result = _geo_tool("waterbed", str(small_demo), "--target", "carnisse", "--start", "2022-01-01", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out / "waterbed.csv", dtype={"wijk_code": str})
+    assert list(table.columns) == ["wijk_code", "wijk_name", "role", "wdq", "wdd", "wdd_ci_low", "wdd_ci_high",
+                                   "did", "did_ci_low", "did_ci_high", "verdict"]
+    assert set(table["role"]) <= {"target", "buffer", "destination", "control"}
+    assert set(table["verdict"]) <= {"displacement", "diffusion", "no_evidence"}
+    assert (table["role"] == "target").sum() == 1
+    assert table.loc[table["role"] == "target", "wijk_name"].iloc[0] == "Carnisse"
+    assert (out / "report.md").exists() and (out / "report.pdf").stat().st_size > 1000

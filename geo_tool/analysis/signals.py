@@ -1,0 +1,202 @@
+"""Monthly signals per wijk: complaints, visits and violations, registrations, moves.
+
+The months are counted from the intervention's start date (month 0 = [start, start + 1 month)), so a
+start in the middle of a calendar month still splits before and after exactly at the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo_tool.dataset import Dataset
+
+#: Hours per home visit when the inspections carry no duration (issue: 1 visit = 0.5 h).
+DEFAULT_VISIT_HOURS = 0.5
+EUM_GROUPS = ("EU-MOE", "EU-Zuid")
+EUM_AGE = (18, 67)
+
+#: Signal key -> Dutch label (what the report shows).
+SIGNAL_LABELS: dict[str, str] = {
+    "complaints": "meldingen (alle categorieën)",
+    "inspections": "huisbezoeken",
+    "violations": "gevonden overtredingen",
+    "visit_hours": "bezoekuren",
+    "eum_registrations": "nieuwe inschrijvingen EU-arbeidsmigranten (18-67, EU-MOE/EU-Zuid)",
+    "rni_registrations": "RNI-inschrijvingen",
+    "moves_in": "verhuizingen naar de wijk (nieuwe inschrijvingen)",
+    "moves_out": "verhuizingen uit de wijk (beëindigde inschrijvingen)",
+    "relocations_from_target": "verhuizingen vanuit de doelwijk (binnen 60 dagen ingeschreven)",
+    "eum_relocations_from_target": "verhuizingen van EU-arbeidsmigranten vanuit de doelwijk",
+}
+
+
+def signal_label(key: str) -> str:
+    """The Dutch label of a signal key (complaint categories as `meldingen <categorie>`)."""
+    if key.startswith("complaints:"):
+        return f"meldingen {key.split(':', 1)[1]}"
+    return SIGNAL_LABELS.get(key, key)
+
+
+@dataclass
+class SignalPanel:
+    """Counts per wijk (rows, in ``codes`` order) and month (columns) for every signal.
+
+    ``month_starts`` has one more entry than there are months (the end of the last month);
+    ``n_before`` months precede the start. ``residents`` is per wijk (for rates per 1,000).
+    """
+
+    codes: np.ndarray
+    month_starts: pd.DatetimeIndex
+    n_before: int
+    counts: dict[str, np.ndarray]
+    residents: np.ndarray
+    residents_source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_months(self) -> int:
+        """Number of months in the window."""
+        return len(self.month_starts) - 1
+
+    def pos(self, codes: "list[str] | np.ndarray") -> np.ndarray:
+        """Row positions of wijk codes."""
+        index = pd.Index(self.codes)
+        return index.get_indexer(list(codes))
+
+    def series(self, signal: str, codes: "list[str] | np.ndarray") -> np.ndarray:
+        """Monthly counts summed over ``codes`` (1-D, length n_months)."""
+        p = self.pos(codes)
+        return self.counts[signal][p[p >= 0]].sum(axis=0)
+
+    def before_after(self, signal: str, codes: "list[str] | np.ndarray") -> tuple[float, float]:
+        """(before, after) totals of a signal over ``codes``."""
+        s = self.series(signal, codes)
+        return float(s[: self.n_before].sum()), float(s[self.n_before:].sum())
+
+    def residents_of(self, codes: "list[str] | np.ndarray") -> float:
+        """Residents summed over ``codes``."""
+        p = self.pos(codes)
+        return float(self.residents[p[p >= 0]].sum())
+
+    def rate_series(self, signal: str, codes: "list[str] | np.ndarray") -> np.ndarray:
+        """Monthly counts per 1,000 residents over ``codes`` (NaN when no residents)."""
+        r = self.residents_of(codes)
+        s = self.series(signal, codes)
+        return s / r * 1000.0 if r > 0 else np.full(len(s), np.nan)
+
+
+def month_edges(start: date, months_before: int, months_after: int) -> pd.DatetimeIndex:
+    """Month boundaries from ``months_before`` months before ``start`` to ``months_after`` after it."""
+    s = pd.Timestamp(start)
+    return pd.DatetimeIndex([s + pd.DateOffset(months=k) for k in range(-months_before, months_after + 1)])
+
+
+def _bin(dates: pd.Series, wijk_pos: np.ndarray, edges: pd.DatetimeIndex, n_wijk: int,
+         weights: np.ndarray | None = None) -> np.ndarray:
+    """Count (or sum ``weights``) events by wijk position and month; events outside are dropped."""
+    d = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
+    e = edges.to_numpy(dtype="datetime64[ns]")
+    m = np.searchsorted(e, d, side="right") - 1
+    ok = (~np.isnat(d)) & (m >= 0) & (m < len(e) - 1) & (wijk_pos >= 0)
+    n_m = len(e) - 1
+    flat = wijk_pos[ok] * n_m + m[ok]
+    w = None if weights is None else np.asarray(weights, float)[ok]
+    return np.bincount(flat, weights=w, minlength=n_wijk * n_m).reshape(n_wijk, n_m).astype(float)
+
+
+def address_wijk(dataset: Dataset) -> pd.Series:
+    """address_id -> wijk_code."""
+    a = dataset.addresses
+    return pd.Series(a["wijk_code"].astype("string").to_numpy(), index=a["address_id"].astype("string").to_numpy())
+
+
+def wijk_residents(dataset: Dataset, at: date) -> tuple[np.ndarray, str]:
+    """Residents per wijk (in wijken order): the districts' `residents`, else persons registered on ``at``.
+
+    Missing values in the districts are filled from the register so every wijk has a figure.
+    """
+    codes = dataset.wijken["code"].astype(str).to_numpy()
+    brp = dataset.brp
+    t = pd.Timestamp(at)
+    alive = (brp["registered_from"] <= t) & (brp["registered_until"].isna() | (brp["registered_until"] > t))
+    wk = brp.loc[alive, "address_id"].astype("string").map(address_wijk(dataset))
+    reg = wk.value_counts().reindex(codes).fillna(0).to_numpy(float)
+    given = pd.to_numeric(dataset.wijken.get("residents", pd.Series(np.nan, index=dataset.wijken.index)),
+                          errors="coerce").to_numpy(float)
+    if np.isfinite(given).any():
+        out = np.where(np.isfinite(given), given, reg)
+        src = "CBS-bewoners uit districts.gpkg" + (" (aangevuld uit de BRP)" if np.isnan(given).any() else "")
+        return out, src
+    return reg, f"ingeschrevenen in de BRP op {t.date().isoformat()}"
+
+
+def build_signals(dataset: Dataset, start: date, months_before: int = 12, months_after: int = 12, *,
+                  target_code: str | None = None, moves: pd.DataFrame | None = None) -> SignalPanel:
+    """Count every signal per wijk and month around ``start``.
+
+    With ``target_code`` and ``moves`` (see `flows.relocations`) also the relocations out of the target by
+    destination wijk and month of leaving (all persons and EU labour migrants): the part of the target's
+    outflow that lands in each wijk, which the control (outflow into control wijken) scales.
+    """
+    codes = dataset.wijken["code"].astype(str).to_numpy()
+    index = pd.Index(codes)
+    edges = month_edges(start, months_before, months_after)
+    n = len(codes)
+    a2w = address_wijk(dataset)
+    counts: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+
+    # complaints, total and per category
+    c = dataset.complaints
+    cw = c["wijk_code"].astype("string")
+    if "address_id" in c.columns:
+        cw = cw.fillna(c["address_id"].astype("string").map(a2w))
+    cpos = index.get_indexer(cw.fillna("").astype(str))
+    counts["complaints"] = _bin(c["received_on"], cpos, edges, n)
+    for cat in sorted(c["category"].dropna().astype(str).unique()):
+        mask = (c["category"].astype(str) == cat).to_numpy()
+        counts[f"complaints:{cat}"] = _bin(c["received_on"][mask], cpos[mask], edges, n)
+
+    # inspections: visits, violations found, visit hours
+    ins = dataset.inspections
+    ipos = index.get_indexer(ins["address_id"].astype("string").map(a2w).fillna("").astype(str))
+    viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy()
+    items = ins["violations"].astype("string").fillna("").str.split(";").map(
+        lambda xs: sum(1 for x in xs if x.strip())).to_numpy(float) if len(ins) else np.zeros(0)
+    n_viol = np.where(viol, np.maximum(items, 1), 0)
+    hours_col = next((h for h in ("visit_hours", "duration_h", "hours") if h in ins.columns), None)
+    hours = (pd.to_numeric(ins[hours_col], errors="coerce").fillna(DEFAULT_VISIT_HOURS).to_numpy(float)
+             if hours_col else np.full(len(ins), DEFAULT_VISIT_HOURS))
+    if not hours_col:
+        notes.append(f"bezoekduur niet gegeven: {DEFAULT_VISIT_HOURS} uur per huisbezoek aangenomen")
+    counts["inspections"] = _bin(ins["visited_on"], ipos, edges, n)
+    counts["violations"] = _bin(ins["visited_on"], ipos, edges, n, weights=n_viol)
+    counts["visit_hours"] = _bin(ins["visited_on"], ipos, edges, n, weights=hours)
+
+    # register: new EUM registrations, RNI, moves in and out
+    brp = dataset.brp
+    bpos = index.get_indexer(brp["address_id"].astype("string").map(a2w).fillna("").astype(str))
+    grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns else pd.Series(pd.NA, index=brp.index)
+    by = pd.to_numeric(brp.get("birth_year"), errors="coerce") if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
+    age = brp["registered_from"].dt.year - by
+    eum = (grp.isin(list(EUM_GROUPS)).fillna(False) & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
+    rni = (brp["rni"].astype("boolean").fillna(False).to_numpy(bool) if "rni" in brp.columns
+           else np.zeros(len(brp), bool))
+    counts["eum_registrations"] = _bin(brp["registered_from"][eum], bpos[eum], edges, n)
+    counts["rni_registrations"] = _bin(brp["registered_from"][rni], bpos[rni], edges, n)
+    counts["moves_in"] = _bin(brp["registered_from"], bpos, edges, n)
+    counts["moves_out"] = _bin(brp["registered_until"], bpos, edges, n)
+
+    if target_code is not None and moves is not None:
+        mv = moves[(moves["origin"] == target_code) & (moves["destination"] != target_code)]
+        mpos = index.get_indexer(mv["destination"].fillna("").astype(str))
+        counts["relocations_from_target"] = _bin(mv["moved_on"], mpos, edges, n)
+        e = mv["eum"].to_numpy(bool)
+        counts["eum_relocations_from_target"] = _bin(mv["moved_on"][e], mpos[e], edges, n)
+
+    residents, src = wijk_residents(dataset, start)
+    return SignalPanel(codes, edges, months_before, counts, residents, src, notes)

@@ -1,0 +1,134 @@
+"""A small synthetic grid city with a known, injected displacement (built by hand, no loader needed).
+
+6 x 6 square wijken of 500 m (codes BU0599rrcc), 2,000 residents each, 20 addresses each. The target is
+(2, 2) = BU05990202 "W22", its queen buffer the 8 cells around it. Complaints arrive as Poisson counts per
+month from 2020-01 to 2023-12 with a wijk-specific base rate and a city-wide trend of +10 % a year;
+from 2022-01-01 the target's rate drops by half. With ``displacement`` > 0 that share of the target's
+base rate moves to the receiving wijk: (2, 3) "W23" (adjacent mode) or (5, 5) "W55" (portfolio mode,
+not adjacent), together with relocations of people from target addresses to it and, in portfolio mode,
+a landlord owning addresses in both.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import Point, box
+
+from geo_tool.dataset import Dataset
+
+X0, Y0, SIDE, N = 90000.0, 430000.0, 500.0, 6
+TARGET = "BU05990202"
+ADJACENT_RECEIVER = "BU05990203"
+PORTFOLIO_RECEIVER = "BU05990505"
+START = "2022-01-01"
+MONTHS = pd.date_range("2020-01-01", "2023-12-01", freq="MS")
+
+
+def code(r: int, c: int) -> str:
+    """Wijk code of grid cell (row, col)."""
+    return f"BU0599{r:02d}{c:02d}"
+
+
+def addr(r: int, c: int, i: int) -> str:
+    """16-digit address id of address i of cell (r, c)."""
+    return f"0599100000{r:02d}{c:02d}{i:02d}"
+
+
+def _dates(values) -> pd.Series:
+    return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
+
+
+def make_grid_city(seed: int = 1, displacement: float = 0.0, mode: str = "adjacent",
+                   target_drop: float = 0.5) -> Dataset:
+    """Build the grid city with the given displacement share and mode ("adjacent" or "portfolio")."""
+    rng = np.random.default_rng(seed)
+    cells = [(r, c) for r in range(N) for c in range(N)]
+    codes = [code(r, c) for r, c in cells]
+    wk = gpd.GeoDataFrame(
+        {"code": pd.Series(codes, dtype="string"), "name": pd.Series([f"W{r}{c}" for r, c in cells], dtype="string"),
+         "gebied_code": pd.Series([f"WK0599{r:02d}" for r, c in cells], dtype="string"),
+         "residents": pd.Series([2000] * len(cells), dtype="Int64")},
+        geometry=[box(X0 + c * SIDE, Y0 + r * SIDE, X0 + (c + 1) * SIDE, Y0 + (r + 1) * SIDE) for r, c in cells],
+        crs="EPSG:28992")
+    gb = gpd.GeoDataFrame({"code": pd.Series([f"WK0599{r:02d}" for r in range(N)], dtype="string"),
+                           "name": pd.Series([f"G{r}" for r in range(N)], dtype="string")},
+                          geometry=[box(X0, Y0 + r * SIDE, X0 + N * SIDE, Y0 + (r + 1) * SIDE) for r in range(N)],
+                          crs="EPSG:28992")
+    a_rows = [(addr(r, c, i), code(r, c), X0 + c * SIDE + 20 + 22 * i, Y0 + r * SIDE + 250)
+              for r, c in cells for i in range(20)]
+    addresses = gpd.GeoDataFrame(
+        {"address_id": pd.Series([a[0] for a in a_rows], dtype="string"),
+         "wijk_code": pd.Series([a[1] for a in a_rows], dtype="string")},
+        geometry=[Point(a[2], a[3]) for a in a_rows], crs="EPSG:28992")
+
+    receiver = ADJACENT_RECEIVER if mode == "adjacent" else PORTFOLIO_RECEIVER
+    base = rng.uniform(8, 16, len(cells))
+    base[codes.index(TARGET)] = 30.0
+    t_years = (np.arange(len(MONTHS)) / 12.0)
+    lam = base[:, None] * (1.10 ** t_years)[None, :]
+    after = (MONTHS >= pd.Timestamp(START))[None, :]
+    ti, ri = codes.index(TARGET), codes.index(receiver)
+    moved = base[ti] * target_drop * displacement * (1.10 ** t_years)
+    lam[ti] = np.where(after[0], lam[ti] * (1 - target_drop), lam[ti])
+    lam[ri] = np.where(after[0], lam[ri] + moved, lam[ri])
+    n = rng.poisson(lam)
+    c_rows = []
+    for w in range(len(cells)):
+        for m in range(len(MONTHS)):
+            for _ in range(n[w, m]):
+                day = MONTHS[m] + pd.Timedelta(days=int(rng.integers(0, 28)))
+                c_rows.append((codes[w], day, addr(*cells[w], int(rng.integers(0, 20)))))
+    complaints = gpd.GeoDataFrame(
+        {"complaint_id": pd.Series([f"c{i}" for i in range(len(c_rows))], dtype="string"),
+         "received_on": _dates([r[1] for r in c_rows]),
+         "category": pd.Series(rng.choice(["woonoverlast", "overbewoning", "afval"], len(c_rows)), dtype="string"),
+         "address_id": pd.Series([r[2] for r in c_rows], dtype="string"),
+         "wijk_code": pd.Series([r[0] for r in c_rows], dtype="string")},
+        geometry=[None] * len(c_rows), crs="EPSG:28992")
+
+    # register: background moves between random wijken; extra target -> receiver moves after the start
+    spells = []
+    pid = 0
+    for m in range(len(MONTHS)):
+        for w in range(len(cells)):
+            k = rng.poisson(3)
+            extra = rng.poisson(6 * displacement / 0.3) if (w == ti and after[0, m] and displacement > 0) else 0
+            for j in range(k + extra):
+                dest = ri if j >= k else int(rng.integers(0, len(cells)))
+                if dest == w:
+                    continue
+                until = MONTHS[m] + pd.Timedelta(days=int(rng.integers(0, 28)))
+                grp = "EU-MOE" if (j >= k or rng.random() < 0.2) else "NL"
+                spells.append((f"p{pid}", addr(*cells[w], int(rng.integers(0, 20))), until - pd.Timedelta(days=400),
+                               until, grp, 1990, False))
+                spells.append((f"p{pid}", addr(*cells[dest], int(rng.integers(0, 20))),
+                               until + pd.Timedelta(days=int(rng.integers(0, 30))), None, grp, 1990, False))
+                pid += 1
+    brp = pd.DataFrame(spells, columns=["person_id", "address_id", "registered_from", "registered_until",
+                                        "nationality_group", "birth_year", "rni"])
+    brp["person_id"] = brp["person_id"].astype("string")
+    brp["address_id"] = brp["address_id"].astype("string")
+    brp["registered_from"] = _dates(brp["registered_from"])
+    brp["registered_until"] = _dates(brp["registered_until"])
+    brp["nationality_group"] = brp["nationality_group"].astype("string")
+    brp["birth_year"] = brp["birth_year"].astype("Int64")
+    brp["rni"] = brp["rni"].astype("boolean")
+
+    lords = [(addr(2, 2, i), "L_t") for i in range(5)] + [(addr(*cells[ri], i), "L_t") for i in range(5)] + \
+            [(addr(0, 0, i), "L_o") for i in range(5)]
+    permits = pd.DataFrame({"address_id": pd.Series([x[0] for x in lords], dtype="string"),
+                            "landlord_id": pd.Series([x[1] for x in lords], dtype="string"),
+                            "status": pd.Series(["granted"] * len(lords), dtype="string"),
+                            "valid_from": _dates(["2021-01-01"] * len(lords)),
+                            "valid_until": _dates([None] * len(lords))})
+    inspections = pd.DataFrame({"inspection_id": pd.Series(dtype="string"), "address_id": pd.Series(dtype="string"),
+                                "visited_on": pd.Series(dtype="datetime64[ns]"), "outcome": pd.Series(dtype="string"),
+                                "violations": pd.Series(dtype="string"), "selected_by": pd.Series(dtype="string"),
+                                "team": pd.Series(dtype="string")})
+    interventions = pd.DataFrame({"wijk_code": pd.Series([TARGET], dtype="string"), "start": _dates([START]),
+                                  "end": _dates([None]), "kind": pd.Series(["handhaving"], dtype="string"),
+                                  "description": pd.Series([""], dtype="string")})
+    return Dataset(root=None, gebieden=gb, wijken=wk, addresses=addresses, brp=brp, permits=permits,
+                   complaints=complaints, inspections=inspections, interventions=interventions)
