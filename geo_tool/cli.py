@@ -68,6 +68,26 @@ def _cmd_waterbed(args: argparse.Namespace) -> int:
     return _report(run_waterbed(params, TerminalProgress()))
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from geo_tool.errors import UsageError
+    from geo_tool.jobs import run_plan
+    from geo_tool.planning import PlanParams
+
+    day_start, _, day_end = args.hours.partition("-")
+    if not day_end:
+        raise UsageError(f"--hours: '{args.hours}' is not HH:MM-HH:MM")
+    params = PlanParams(
+        week=args.week, teams=args.teams, team_starts=tuple(args.team_start), team_ends=tuple(args.team_start),
+        days=tuple(d.strip() for d in args.days.split(",") if d.strip()), day_start=day_start.strip(),
+        day_end=day_end.strip(), break_min=args.break_min, visit_min=args.visit_min, travel_mode=args.mode,
+        speed_kmh=args.speed_kmh, road_graph=Path(args.road_graph) if args.road_graph else None,
+        must_visits=args.must_visit or (), exclude_ids=args.exclude or (), recent_visit_days=args.recent_days,
+        exploration_share=args.exploration, wijk_cap=args.wijk_cap, time_limit_s=args.time_limit, seed=args.seed,
+        done=args.done,
+    )
+    return _report(run_plan(Path(args.dataset), Path(args.ranked), params, Path(args.out), TerminalProgress()))
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
 
@@ -175,11 +195,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="plan the week's visits and routes")
     p.add_argument("dataset")
-    p.add_argument("--ranked", required=True)
-    p.add_argument("--week", required=True)
-    p.add_argument("--teams", type=int, default=2)
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=_not_built(5, "the weekly visit planner"))
+    p.add_argument("--ranked", required=True, help="ranked.csv from `geo-tool rank` (or a hand-made list)")
+    p.add_argument("--week", required=True, help="ISO week, e.g. 2024-W05")
+    p.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
+    p.add_argument("--team-start", action="append", default=[],
+                   help="start (and end) point of a team: an address id or x,y in RD; repeat per team")
+    p.add_argument("--days", default="mon,tue,wed,thu,fri", help="working days (default mon-fri)")
+    p.add_argument("--hours", default="09:00-17:00", help="working hours (default 09:00-17:00)")
+    p.add_argument("--break-min", type=int, default=30, help="break in minutes (default 30)")
+    p.add_argument("--visit-min", type=int, default=30, help="minutes per visit (default 30)")
+    p.add_argument("--mode", choices=["walk", "bike", "car"], default="bike", help="travel mode (default bike)")
+    p.add_argument("--speed-kmh", type=float, help="travel speed (default walk 4.5, bike 13, car 20)")
+    p.add_argument("--road-graph", help="GraphML road graph for travel times (default: straight line x 1.3)")
+    p.add_argument("--must-visit", help="CSV of addresses that must be visited (address_id[,deadline,tw_start,tw_end])")
+    p.add_argument("--exclude", help="CSV or text list of address ids to leave out (running legal procedures)")
+    p.add_argument("--recent-days", type=int, default=90, help="leave out addresses visited in the last N days")
+    p.add_argument("--exploration", type=float, default=0.10, help="share of random visits (default 0.10)")
+    p.add_argument("--wijk-cap", type=int, help="at most this many visits per wijk in the week")
+    p.add_argument("--time-limit", type=float, default=30.0, help="solver time in seconds (default 30)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--done", help="visits made this week (inspections.csv format): keep them, re-plan the rest")
+    p.add_argument("--out", required=True, help="plan folder")
+    p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser("waterbed", help="measure displacement of problems to neighbouring wijken")
     p.add_argument("dataset")

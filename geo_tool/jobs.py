@@ -164,3 +164,21 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     written = write_waterbed_report(result, params.out)
     text = result.summary() + f"\n\nreport: {Path(params.out) / 'report.md'} ({len(written)} files)"
     return JobResult(text, 0, list(written), result)
+
+
+def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
+             progress: Progress | None = None) -> JobResult:
+    """Plan the week's visits and routes from a ranking and write every output (`geo-tool plan`).
+
+    `params` is a `geo_tool.planning.PlanParams`.
+    """
+    from geo_tool.dataset import load_dataset
+    from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
+
+    progress = progress or NullProgress()
+    ranked = read_ranked(ranked_csv)
+    dataset = load_dataset(dataset_dir, progress=progress)
+    plan = plan_week(dataset, ranked, params, progress=progress)
+    written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
+    text = plan.summary() + f"\n\nplan written to {out_dir} ({len(written)} files)"
+    return JobResult(text, 0, list(written), plan)

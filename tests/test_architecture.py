@@ -33,10 +33,21 @@ def test_core_never_imports_qt():
     assert out.stdout.strip() == "", f"core loaded Qt modules: {out.stdout.strip()}"
 
 
-def test_cli_unbuilt_command_exits_2(capsys):
-    """A subcommand that is not built yet says so and exits 2."""
-    from geo_tool.cli import main
+def test_cli_unbuilt_command_exits_2(capsys, monkeypatch):
+    """A subcommand that is not built yet says so on one line and exits 2."""
+    import argparse
 
-    code = main(["waterbed", "X", "--target", "Carnisse", "--start", "2022-01-01", "--out", "y"])
-    assert code == 2
-    assert "not built yet" in capsys.readouterr().err
+    from geo_tool import cli
+
+    real = cli.build_parser
+
+    def parser_with_stub():
+        parser = real()
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        sub.add_parser("future").set_defaults(func=cli._not_built(99, "a future capability"))
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", parser_with_stub)
+    assert cli.main(["future"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not built yet" in err and len(err.splitlines()) == 1

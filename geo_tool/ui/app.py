@@ -55,7 +55,23 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
             result["code"] = 1
             app.quit()
 
-        window.map_drawn.connect(lambda: QTimer.singleShot(300, save))
+        tab = tab or "kaart"
+        runs = {"waterbed": lambda: window.waterbed_tab.run()}
+        finished = {"waterbed": lambda: window.waterbed_tab.finished}
+        state = {"started": False}
+
+        def map_ready() -> None:
+            if state["started"]:
+                return
+            state["started"] = True
+            window.show_tab(tab)
+            if tab in runs:
+                finished[tab]().connect(lambda: QTimer.singleShot(300, save))
+                runs[tab]()
+            else:
+                QTimer.singleShot(300, save)
+
+        window.map_drawn.connect(map_ready)
         if dataset is None:
             QTimer.singleShot(500, save)
         window.show_error = failed  # no modal dialogs when taking a screenshot

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.map_view = MapView(on_click=self.identify)
         self.tabs.addTab(self.map_view, tr("Kaart"))
+        self._build_tabs()
         self.setCentralWidget(self.tabs)
 
         self.layer_panel = LayerPanel()
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         left_lay.addLayout(form)
         left.setMaximumWidth(340)
         dock = QDockWidget(tr("Lagen"), self)
+        self.layers_dock = dock
         dock.setObjectName("layers")
         dock.setWidget(left)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.details = QTextBrowser()
         self.details.setHtml(f"<p>{tr('Klik op een wijk om de cijfers te zien.')}</p>")
         ddock = QDockWidget(tr("Gegevens"), self)
+        self.details_dock = ddock
         ddock.setObjectName("details")
         ddock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, ddock)
@@ -112,6 +115,28 @@ class MainWindow(QMainWindow):
         self._redraw_timer.timeout.connect(self.redraw)
         self._build_menus()
         self._set_dates_enabled(False)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    def _tab_changed(self, _index: int) -> None:
+        """The layer and details panels belong to the map: show them only there."""
+        on_map = self.tabs.currentWidget() is self.map_view
+        self.layers_dock.setVisible(on_map)
+        self.details_dock.setVisible(on_map)
+
+    def _build_tabs(self) -> None:
+        """The work tabs beside the map; each gets `dataset_changed(dataset)` when a dataset opens."""
+        from geo_tool.ui.tabs.waterbed_tab import WaterbedTab
+
+        self.tab_pages: dict[str, QWidget] = {"kaart": self.map_view}
+        self.waterbed_tab = WaterbedTab(self)
+        for key, title, page in (("waterbed", "Waterbed", self.waterbed_tab),):
+            self.tab_pages[key] = page
+            self.tabs.addTab(page, tr(title))
+
+    def show_tab(self, key: str) -> None:
+        """Bring a tab to the front by its key (kaart, ranglijst, weekplanning, waterbed, model)."""
+        if key in self.tab_pages:
+            self.tabs.setCurrentWidget(self.tab_pages[key])
 
     # -- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -227,6 +252,9 @@ class MainWindow(QMainWindow):
         if n_rejects:
             self.statusBar().showMessage(
                 f"{n_rejects} {tr('rijen afgekeurd of aangepast; zie')} rejects.csv (geo-tool validate)", 10000)
+        for page in self.tab_pages.values():
+            if hasattr(page, "dataset_changed"):
+                page.dataset_changed(dataset)
         self.dataset_loaded.emit()
         self.redraw()
 

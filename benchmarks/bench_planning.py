@@ -1,0 +1,89 @@
+"""Benchmark of the weekly visit planner: pyvrp (default time limit) vs greedy practice vs a long run.
+
+Prints expected finds, visits, travel time per team-day, solve time and the gap to the best known
+(the long run) on one instance: by default the synthetic city of `geo_tool.planning.synthetic`
+(5 teams x 5 days, 2,000 candidates), or a dataset folder with a ranking. Figures only; nothing is
+asserted. The long run takes --long-s seconds (default 600, the issue's "best known"); 0 skips it.
+
+    /work/venv/bin/python benchmarks/bench_planning.py [--long-s 600] [--time-limit 30] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+
+from geo_tool.planning import PlanParams, check_plan, plan_week, read_ranked
+from geo_tool.planning.synthetic import toy_dataset, toy_ranking
+
+
+def _row(name: str, s: dict, runtime_s: float | None) -> str:
+    rt = f"{runtime_s:7.1f}" if runtime_s is not None else "      -"
+    return (f"{name:<22} {s['visits']:6.0f} {s['expected_finds']:9.2f} {s['travel_min_per_team_day']:9.1f} "
+            f"{s['finds_per_work_h']:8.3f} {rt}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dataset", help="dataset folder (default: synthetic city)")
+    ap.add_argument("--ranked", help="ranked.csv (with --dataset)")
+    ap.add_argument("--candidates", type=int, default=2000)
+    ap.add_argument("--addresses", type=int, default=8000, help="synthetic city size")
+    ap.add_argument("--teams", type=int, default=5)
+    ap.add_argument("--days", type=int, default=5)
+    ap.add_argument("--mode", default="bike")
+    ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--long-s", type=float, default=600.0, help="best-known run length in seconds (0 = skip)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--exploration", type=float, default=0.10)
+    ap.add_argument("--pool-factor", type=float, default=2.0, help="candidate pool x greedy visits (0 = all)")
+    ap.add_argument("--out", help="also write the plan outputs (with the best-known figures) here")
+    a = ap.parse_args()
+
+    if a.dataset:
+        from geo_tool.dataset import load_dataset
+        ds = load_dataset(a.dataset)
+        ranked = read_ranked(a.ranked).head(a.candidates)
+    else:
+        ds = toy_dataset(a.addresses, size_m=7000, wijken_per_side=6, seed=3)
+        ranked = toy_ranking(ds, a.candidates, seed=3)
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[: a.days]
+    params = PlanParams(week="2026-W10", teams=a.teams, days=days, time_limit_s=a.time_limit, seed=a.seed,
+                        travel_mode=a.mode, exploration_share=a.exploration,
+                        candidate_pool_factor=a.pool_factor or None)
+    t0 = time.perf_counter()
+    plan = plan_week(ds, ranked, params)
+    total_s = time.perf_counter() - t0
+    inst = plan.instance
+    print(f"instance: {len(inst.candidates)} candidates ({int(inst.candidates['required'].sum())} required), "
+          f"{len(inst.team_days)} team-days, {params.travel_mode.value} {params.speed_kmh:g} km/h")
+    print(f"plan_week total {total_s:.1f} s (solver {plan.solve_info.runtime_s:.1f} s, "
+          f"{plan.solve_info.iterations} iterations); check: {check_plan(plan) or 'valid'}")
+    print(f"{'plan':<22} {'visits':>6} {'exp.finds':>9} {'trav/td':>9} {'finds/h':>8} {'time_s':>7}")
+    print(_row("greedy practice", plan.baseline.stats(), None))
+    print(_row(f"pyvrp {a.time_limit:g} s", plan.stats(), plan.solve_info.runtime_s))
+    best = None
+    if a.long_s > 0:
+        # the best known: all candidates (no pool limit), the same random draws, a long run
+        full = plan_week(ds, ranked, replace(params, candidate_pool_factor=None, time_limit_s=a.long_s))
+        long_plan, info = full, full.solve_info
+        problems = check_plan(long_plan)
+        best = long_plan.stats()
+        if plan.stats()["expected_finds"] > best["expected_finds"]:
+            best = plan.stats()  # the best known is the better of the two
+        best["runtime_s"] = info.runtime_s
+        print(_row(f"pyvrp {a.long_s:g} s (long)", long_plan.stats(), info.runtime_s) +
+              ("" if not problems else f"  INVALID: {problems[:2]}"))
+        gap = (1 - plan.stats()["expected_finds"] / best["expected_finds"]) * 100
+        print(f"gap of the {a.time_limit:g}-s plan to the best known: {gap:.2f} % expected finds")
+    g = plan.baseline.stats()["expected_finds"]
+    print(f"pyvrp vs greedy: {(plan.stats()['expected_finds'] / g - 1) * 100:+.1f} % expected finds at equal hours")
+    if a.out:
+        from geo_tool.planning.outputs import write_plan_outputs
+        paths = write_plan_outputs(plan, ds, a.out, best_known=best)
+        print(f"wrote {len(paths)} files to {a.out}")
+
+
+if __name__ == "__main__":
+    main()

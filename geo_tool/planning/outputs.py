@@ -1,0 +1,523 @@
+"""Everything the teams take on the road: plan.csv, plan.gpkg, day maps, the week's offline HTML map,
+printable visit sheets, GPX routes for phones and the plan report. Every file goes through
+`geo_tool.fileio` (temporary name, then rename).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from shapely.geometry import LineString  # noqa: E402
+
+from geo_tool.dataset import Dataset  # noqa: E402
+from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
+from geo_tool.planning.plan import VisitPlan  # noqa: E402
+from geo_tool.progress import NullProgress, Progress  # noqa: E402
+
+# Okabe-Ito, ordered for contrast on white (yellow last)
+TEAM_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+DAY_NL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+MONTH_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+            "november", "december"]
+OUTCOME_NL = {"violation": "overtreding", "no_violation": "geen overtreding", "no_access": "geen toegang"}
+SELECTED_NL = {"model": "model", "random": "steekproef", "must": "verplicht", "complaint": "melding", "routine": "routine",
+               "other": "anders"}
+
+
+def team_colour(team: str, teams: list[str]) -> str:
+    """The team's colour (colour-blind-safe Okabe-Ito palette)."""
+    i = teams.index(team) if team in teams else len(teams)
+    return TEAM_COLOURS[i % len(TEAM_COLOURS)]
+
+
+def day_label(day: dt.date) -> str:
+    """``maandag 2 maart 2026``."""
+    return f"{DAY_NL[day.weekday()]} {day.day} {MONTH_NL[day.month - 1]} {day.year}"
+
+
+def _fmt(v: float, digits: int = 2) -> str:
+    return f"{v:.{digits}f}".replace(".", ",")
+
+
+# --------------------------------------------------------------------------------------------- tables
+def _addresses_info(plan: VisitPlan, dataset: Dataset) -> pd.DataFrame:
+    """Per planned address: the label, wijk name and a short register/complaint/inspection history.
+
+    Aggregated only (counts, categories, dates, outcomes): no person or landlord pseudonyms.
+    """
+    ids = plan.visits["address_id"].astype(str).unique()
+    monday = pd.Timestamp(plan.params.monday)
+    a = dataset.addresses
+    a = a[a["address_id"].astype(str).isin(ids)].drop_duplicates("address_id").set_index(a["address_id"].astype(str).name)
+    a.index = a.index.astype(str)
+    out = pd.DataFrame(index=pd.Index(ids, name="address_id"))
+
+    def col(name: str) -> pd.Series:
+        return a[name].reindex(out.index) if name in a.columns else pd.Series(pd.NA, index=out.index)
+
+    num = col("house_number").astype("string").fillna("")
+    extra = col("house_letter").astype("string").fillna("") + col("house_number_addition").astype("string").fillna("").map(
+        lambda s: f"-{s}" if s else "")
+    out["label"] = (col("street").astype("string").fillna("(straat onbekend)") + " " + num + extra).str.strip()
+    out["postcode"] = col("postcode").astype("string").fillna("")
+    names = dataset.wijken.set_index(dataset.wijken["code"].astype(str))["name"] if len(dataset.wijken) else pd.Series(dtype=str)
+    out["wijk"] = col("wijk_code").astype(str).map(names).fillna(col("wijk_code").astype("string").fillna(""))
+
+    brp = dataset.brp
+    if len(brp):
+        b = brp[brp["address_id"].astype(str).isin(ids)]
+        frm = pd.to_datetime(b["registered_from"], errors="coerce")
+        until = pd.to_datetime(b["registered_until"], errors="coerce")
+        now = b[(frm <= monday) & (until.isna() | (until > monday))]
+        out["registered"] = now.groupby(now["address_id"].astype(str)).size().reindex(out.index).fillna(0).astype(int)
+        new = b[(frm > monday - pd.Timedelta(days=365)) & (frm <= monday)]
+        out["registered_new_12m"] = new.groupby(new["address_id"].astype(str)).size().reindex(out.index).fillna(0).astype(int)
+    else:
+        out["registered"], out["registered_new_12m"] = 0, 0
+    comp = dataset.complaints
+    if len(comp) and "address_id" in comp.columns:
+        c = comp[comp["address_id"].astype("string").isin(ids)]
+        got = pd.to_datetime(c["received_on"], errors="coerce")
+        c = c[(got > monday - pd.Timedelta(days=365)) & (got <= monday)]
+        out["complaints_12m"] = c.groupby(c["address_id"].astype(str)).size().reindex(out.index).fillna(0).astype(int)
+        cats = c.groupby(c["address_id"].astype(str))["category"].agg(lambda s: ", ".join(sorted(set(map(str, s)))))
+        out["complaint_categories"] = cats.reindex(out.index).fillna("")
+    else:
+        out["complaints_12m"], out["complaint_categories"] = 0, ""
+    insp = dataset.inspections
+    if len(insp):
+        i = insp[insp["address_id"].astype(str).isin(ids)].copy()
+        i["when"] = pd.to_datetime(i["visited_on"], errors="coerce")
+        i = i[i["when"] < monday].sort_values("when")
+        last = i.groupby(i["address_id"].astype(str)).last()
+        out["last_inspection"] = [f"{w:%d-%m-%Y}: {OUTCOME_NL.get(str(o), str(o))}" if pd.notna(w) else ""
+                                  for w, o in zip(last["when"].reindex(out.index), last["outcome"].reindex(out.index))]
+    else:
+        out["last_inspection"] = ""
+    perm = dataset.permits
+    if len(perm):
+        p = perm[perm["address_id"].astype(str).isin(ids)].copy()
+        p["vf"] = pd.to_datetime(p["valid_from"], errors="coerce")
+        last = p.sort_values("vf").groupby(p["address_id"].astype(str))["status"].last()
+        out["permit"] = last.reindex(out.index).fillna("geen").astype(str)
+    else:
+        out["permit"] = "geen"
+    return out
+
+
+def plan_geoframes(plan: VisitPlan) -> dict[str, gpd.GeoDataFrame]:
+    """The plan as GeoDataFrames in EPSG:28992: `visits` (points) and `routes` (one line per team-day)."""
+    v = plan.visits.copy()
+    visits = gpd.GeoDataFrame(v.drop(columns=["candidate"], errors="ignore").assign(day=v["day"].astype(str)),
+                              geometry=gpd.points_from_xy(v["x"], v["y"]), crs=28992)
+    inst = plan.instance
+    rows = []
+    pl = v[v["status"] == "planned"]
+    for td in inst.team_days.itertuples():
+        grp = pl[(pl["team"] == td.team) & (pl["day"] == td.day)].sort_values("order")
+        if grp.empty:
+            continue
+        s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
+        coords = [(s.x, s.y), *zip(grp["x"], grp["y"]), (e.x, e.y)]
+        stats = plan.team_days[(plan.team_days["team"] == td.team) & (plan.team_days["day"] == td.day)].iloc[0]
+        rows.append({"team": td.team, "day": str(td.day), "visits": len(grp), "expected_finds": float(stats.expected_finds),
+                     "travel_min": float(stats.travel_s) / 60, "geometry": LineString(coords)})
+    routes = gpd.GeoDataFrame(rows, columns=["team", "day", "visits", "expected_finds", "travel_min", "geometry"],
+                              geometry="geometry", crs=28992)
+    depots = gpd.GeoDataFrame(inst.depots[["name"]].copy(), geometry=gpd.points_from_xy(inst.depots["x"], inst.depots["y"]),
+                              crs=28992)
+    return {"visits": visits, "routes": routes, "start_points": depots}
+
+
+# --------------------------------------------------------------------------------------------- maps
+def _scale_bar(ax, extent_m: float) -> None:
+    nice = [100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000]
+    length = max([n for n in nice if n <= extent_m / 4] or [100])
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    ax.add_patch(Rectangle((bx, by), length, (y1 - y0) * 0.008, color="black", zorder=10))
+    ax.text(bx + length / 2, by + (y1 - y0) * 0.015, f"{length / 1000:g} km" if length >= 1000 else f"{length} m",
+            ha="center", va="bottom", fontsize=8, zorder=10)
+    ax.annotate("N", xy=(x1 - (x1 - x0) * 0.04, y1 - (y1 - y0) * 0.05), xytext=(x1 - (x1 - x0) * 0.04, y1 - (y1 - y0) * 0.13),
+                ha="center", fontsize=10, fontweight="bold", arrowprops=dict(facecolor="black", width=2, headwidth=8))
+
+
+def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
+    """A4 landscape map of one day: routes coloured by team, numbered stops, start points, scale, north."""
+    inst = plan.instance
+    teams = plan.params.team_labels
+    v = plan.visits[plan.visits["day"] == day]
+    fig = Figure(figsize=(11.69, 8.27))
+    ax = fig.add_axes([0.03, 0.08, 0.72, 0.82])
+    xs = np.concatenate([v["x"].to_numpy(float), inst.depots["x"].to_numpy(float)])
+    ys = np.concatenate([v["y"].to_numpy(float), inst.depots["y"].to_numpy(float)])
+    pad = max(300.0, 0.08 * max(np.ptp(xs), np.ptp(ys)))
+    x0, x1, y0, y1 = xs.min() - pad, xs.max() + pad, ys.min() - pad, ys.max() + pad
+    # equal aspect inside the axes' shape
+    w_in, h_in = 0.72 * 11.69, 0.82 * 8.27
+    cx, cy, span_x, span_y = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    if span_x / span_y < w_in / h_in:
+        span_x = span_y * w_in / h_in
+    else:
+        span_y = span_x * h_in / w_in
+    x0, x1, y0, y1 = cx - span_x / 2, cx + span_x / 2, cy - span_y / 2, cy + span_y / 2
+    wijken = dataset.wijken.cx[x0:x1, y0:y1] if len(dataset.wijken) else dataset.wijken
+    if len(wijken):
+        wijken.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#9e9e9e", linewidth=0.6, zorder=1)
+        for r in wijken.itertuples():
+            pt = r.geometry.representative_point()
+            if x0 < pt.x < x1 and y0 < pt.y < y1:
+                ax.text(pt.x, pt.y, str(r.name), fontsize=7, color="#707070", ha="center", va="center", zorder=2,
+                        style="italic")
+    handles = []
+    pl = v[v["status"] == "planned"]
+    for td in inst.team_days[inst.team_days["day"] == day].itertuples():
+        grp = pl[pl["team"] == td.team].sort_values("order")
+        colour = team_colour(td.team, teams)
+        if grp.empty:
+            continue
+        s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
+        rx = [s.x, *grp["x"], e.x]
+        ry = [s.y, *grp["y"], e.y]
+        ax.plot(rx, ry, color=colour, linewidth=1.8, alpha=0.9, zorder=3)
+        for r in grp.itertuples():
+            face = "white" if r.selected_by == "random" else colour
+            ax.scatter([r.x], [r.y], s=150, color=face, edgecolors=colour, linewidths=1.8,
+                       marker="s" if r.required and r.selected_by == "must" else "o", zorder=4)
+            ax.text(r.x, r.y, str(r.order), fontsize=6.5, ha="center", va="center", zorder=5, fontweight="bold",
+                    color=colour if r.selected_by == "random" else "white")
+        handles.append(Line2D([], [], color=colour, linewidth=2, marker="o", markersize=8,
+                              label=f"{td.team}: {len(grp)} bezoeken, {grp['arrival'].iloc[0]}-{grp['departure'].iloc[-1]}"))
+    done = v[v["status"] != "planned"]
+    if len(done):
+        ax.scatter(done["x"], done["y"], s=60, marker="x", color="#444444", zorder=4)
+        handles.append(Line2D([], [], color="#444444", marker="x", linestyle="", label="al bezocht"))
+    ax.scatter(inst.depots["x"], inst.depots["y"], s=160, marker="*", color="black", zorder=6)
+    handles += [Line2D([], [], color="black", marker="*", markersize=11, linestyle="", label="start/eindpunt"),
+                Line2D([], [], color="#555555", marker="o", markerfacecolor="white", markersize=8, linestyle="",
+                       label="steekproef (willekeurig)"),
+                Line2D([], [], color="#555555", marker="s", markersize=8, linestyle="", label="verplicht bezoek")]
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    _scale_bar(ax, x1 - x0)
+    fig.text(0.03, 0.95, f"Bezoekplanning {plan.params.week}: {day_label(day)}", fontsize=16, fontweight="bold")
+    sc = pl["score"].astype(float)
+    fig.text(0.03, 0.915, f"{len(pl)} bezoeken, verwachte vondsten {_fmt(float(np.nansum(sc)), 1)}; "
+                          f"nummers = volgorde van het bezoek", fontsize=10)
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.765, 0.9), fontsize=8.5, frameon=False,
+               title="Teams", title_fontproperties={"weight": "bold"})
+    foot = (f"Gemaakt op {dt.date.today():%d-%m-%Y} met geo_tool. Reistijden: {inst.travel.source}. "
+            f"Grenzen: wijken uit de dataset. INTERN: bevat adressen, niet verspreiden.")
+    fig.text(0.03, 0.03, foot, fontsize=7, color="#444444")
+    if dataset.schematic:
+        fig.text(0.77, 0.08, "SCHEMATISCH: grenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
+    return fig
+
+
+def _save_figure(fig: Figure, path: Path, **kwargs) -> None:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------- sheets
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width)) or ""
+
+
+def visit_sheet_pages(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date, per_page: int = 4) -> list[Figure]:
+    """A4 portrait pages for one team-day: per visit the address, what to look for, a short history and
+    boxes for the outcome."""
+    pl = plan.visits[(plan.visits["team"] == team) & (plan.visits["day"] == day) & (plan.visits["status"] == "planned")]
+    pl = pl.sort_values("order")
+    brk = plan.breaks[(plan.breaks["team"] == team) & (plan.breaks["day"] == day)]
+    inst = plan.instance
+    td = inst.team_days[(inst.team_days["team"] == team) & (inst.team_days["day"] == day)].iloc[0]
+    start_name = inst.depots.iloc[int(td.start_depot)]["name"]
+    pages = []
+    chunks = [pl.iloc[i:i + per_page] for i in range(0, max(len(pl), 1), per_page)]
+    for pno, chunk in enumerate(chunks, start=1):
+        fig = Figure(figsize=(8.27, 11.69))
+        fig.text(0.07, 0.955, f"Bezoeklijst team {team}: {day_label(day)}", fontsize=15, fontweight="bold")
+        pause = f", pauze {brk['start'].iloc[0]}-{brk['end'].iloc[0]}" if len(brk) else ""
+        fig.text(0.07, 0.935, f"Start {plan.params.day_start} bij {start_name}{pause}; {len(pl)} bezoeken van "
+                              f"{plan.params.visit_min} min. Pagina {pno}/{len(chunks)}", fontsize=9)
+        fig.text(0.07, 0.02, "INTERN: bevat adressen en signalen, niet verspreiden. Vul de uitkomst in en lever het blad in.",
+                 fontsize=7, color="#444444")
+        top = 0.91
+        block = 0.215
+        for k, r in enumerate(chunk.itertuples()):
+            y = top - k * block
+            fig.add_artist(Rectangle((0.06, y - block + 0.01), 0.88, block - 0.012, transform=fig.transFigure, fill=False,
+                                     edgecolor="#888888", linewidth=0.8))
+            a = info.loc[str(r.address_id)]
+            fig.text(0.08, y - 0.025, f"{r.order}.  {r.arrival}-{r.departure}   {a['label']}, {a['postcode']}",
+                     fontsize=12, fontweight="bold")
+            sel = SELECTED_NL.get(str(r.selected_by), str(r.selected_by))
+            score = "" if pd.isna(r.score) else f", score {_fmt(float(r.score), 2)}"
+            fig.text(0.08, y - 0.045, f"Wijk: {a['wijk']}; adres-id {r.address_id}; gekozen door: {sel}{score}"
+                     + (f"; tijdvak {r.window}" if r.window else ""), fontsize=8, color="#333333")
+            reasons = [str(x) for x in (r.reason_1, r.reason_2, r.reason_3) if isinstance(x, str) and x]
+            fig.text(0.08, y - 0.06, "Waar op letten:", fontsize=9, fontweight="bold", va="top")
+            fig.text(0.25, y - 0.06, _wrap("; ".join(reasons) or "-", 85), fontsize=9, va="top")
+            hist = (f"{a['registered']} personen ingeschreven ({a['registered_new_12m']} nieuw in 12 mnd); "
+                    f"{a['complaints_12m']} meldingen in 12 mnd"
+                    + (f" ({a['complaint_categories']})" if a["complaint_categories"] else "")
+                    + f"; laatste huisbezoek: {a['last_inspection'] or 'geen'}; verhuurdersvergunning: {a['permit']}")
+            fig.text(0.08, y - 0.09, "Historie:", fontsize=9, fontweight="bold", va="top")
+            fig.text(0.25, y - 0.09, _wrap(hist, 85), fontsize=9, va="top")
+            yb = y - 0.15
+            fig.text(0.08, yb, "Uitkomst:", fontsize=9, fontweight="bold")
+            for j, lab in enumerate(["overtreding", "geen overtreding", "geen toegang"]):
+                bx = 0.25 + j * 0.2
+                fig.add_artist(Rectangle((bx, yb - 0.003), 0.013, 0.009, transform=fig.transFigure, fill=False,
+                                         edgecolor="black", linewidth=0.8))
+                fig.text(bx + 0.02, yb, lab, fontsize=9)
+            fig.text(0.08, yb - 0.03, "Opmerkingen: " + "_" * 78, fontsize=9, color="#555555")
+        if chunk.empty:
+            fig.text(0.07, 0.85, "Geen bezoeken gepland.", fontsize=12)
+        pages.append(fig)
+    return pages
+
+
+def _write_pdf(pages: list[Figure], path: Path, title: str) -> None:
+    with atomic_path(path) as tmp:
+        with PdfPages(tmp, metadata={"Title": title, "Creator": "geo_tool"}) as pdf:
+            for fig in pages:
+                pdf.savefig(fig)
+
+
+# --------------------------------------------------------------------------------------------- GPX
+def gpx_text(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date) -> str:
+    """GPX 1.1 for one team-day: a waypoint per visit (number, time, address) and the route (WGS84)."""
+    from pyproj import Transformer
+
+    inst = plan.instance
+    td = inst.team_days[(inst.team_days["team"] == team) & (inst.team_days["day"] == day)].iloc[0]
+    pl = plan.visits[(plan.visits["team"] == team) & (plan.visits["day"] == day) & (plan.visits["status"] == "planned")]
+    pl = pl.sort_values("order")
+    s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
+    xs = np.array([s.x, *pl["x"], e.x], dtype=float)
+    ys = np.array([s.y, *pl["y"], e.y], dtype=float)
+    lon, lat = Transformer.from_crs(28992, 4326, always_xy=True).transform(xs, ys)
+    ns = "http://www.topografix.com/GPX/1/1"
+    root = ET.Element("gpx", {"version": "1.1", "creator": "geo_tool", "xmlns": ns})
+    meta = ET.SubElement(root, "metadata")
+    ET.SubElement(meta, "name").text = f"Team {team} {day.isoformat()}"
+    names = ["Start: " + str(s["name"])]
+    for k, r in enumerate(pl.itertuples(), start=1):
+        a = info.loc[str(r.address_id)]
+        wpt = ET.SubElement(root, "wpt", {"lat": f"{lat[k]:.7f}", "lon": f"{lon[k]:.7f}"})
+        ET.SubElement(wpt, "name").text = f"{r.order}. {r.arrival} {a['label']}"
+        reasons = "; ".join(str(x) for x in (r.reason_1, r.reason_2, r.reason_3) if isinstance(x, str) and x)
+        ET.SubElement(wpt, "desc").text = f"{a['label']}, {a['postcode']} ({a['wijk']}). {reasons}"
+        names.append(f"{r.order}. {a['label']}")
+    names.append("Eind: " + str(e["name"]))
+    rte = ET.SubElement(root, "rte")
+    ET.SubElement(rte, "name").text = f"Team {team} {day.isoformat()}"
+    for k in range(len(xs)):
+        pt = ET.SubElement(rte, "rtept", {"lat": f"{lat[k]:.7f}", "lon": f"{lon[k]:.7f}"})
+        ET.SubElement(pt, "name").text = names[k]
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --------------------------------------------------------------------------------------------- HTML
+def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str) -> str:
+    """The week's routes as an offline folium page (local Leaflet/jQuery in `assets`, no tiles, no CDN)."""
+    import folium
+    from pyproj import Transformer
+
+    from geo_tool.export.html import CDN_PATTERNS
+
+    tr = Transformer.from_crs(28992, 4326, always_xy=True)
+    inst = plan.instance
+    teams = plan.params.team_labels
+    v = plan.visits
+    lon, lat = tr.transform(v["x"].to_numpy(float), v["y"].to_numpy(float))
+    v = v.assign(lon=lon, lat=lat)
+    dlon, dlat = tr.transform(inst.depots["x"].to_numpy(float), inst.depots["y"].to_numpy(float))
+    allx = np.concatenate([lon, dlon])
+    ally = np.concatenate([lat, dlat])
+    fmap = folium.Map(location=[float(ally.mean()), float(allx.mean())], zoom_start=14, tiles=None, control_scale=True)
+    fmap.default_js = [("leaflet", f"{assets}/leaflet.js"), ("jquery", f"{assets}/jquery.min.js")]
+    fmap.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
+    if len(dataset.wijken):
+        w = dataset.wijken[["code", "name", "geometry"]].copy()
+        w = w[w.intersects(gpd.GeoSeries.from_xy(v["x"], v["y"], crs=28992).union_all().envelope.buffer(1500))] if len(v) else w
+        w["geometry"] = w.geometry.simplify(2.0)
+        folium.GeoJson(w.to_crs(4326).to_json(), name="Wijken",
+                       style_function=lambda f: {"fillColor": "#f0f0f0", "fillOpacity": 0.5, "color": "#888888", "weight": 1},
+                       tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"])).add_to(fmap)
+    for day in sorted(inst.team_days["day"].unique()):
+        group = folium.FeatureGroup(name=day_label(day), show=True)
+        for td in inst.team_days[inst.team_days["day"] == day].itertuples():
+            grp = v[(v["team"] == td.team) & (v["day"] == day) & (v["status"] == "planned")].sort_values("order")
+            if grp.empty:
+                continue
+            colour = team_colour(td.team, teams)
+            pts = [(dlat[int(td.start_depot)], dlon[int(td.start_depot)]), *zip(grp["lat"], grp["lon"]),
+                   (dlat[int(td.end_depot)], dlon[int(td.end_depot)])]
+            folium.PolyLine(pts, color=colour, weight=3, opacity=0.85,
+                            tooltip=f"Team {td.team}, {day_label(day)}: {len(grp)} bezoeken").add_to(group)
+            for r in grp.itertuples():
+                a = info.loc[str(r.address_id)]
+                tip = htmllib.escape(f"{td.team} {DAY_NL[day.weekday()][:2]} {r.order}. {r.arrival} {a['label']} "
+                                     f"({SELECTED_NL.get(str(r.selected_by), str(r.selected_by))}"
+                                     + ("" if pd.isna(r.score) else f", score {_fmt(float(r.score))}") + ")")
+                folium.CircleMarker((r.lat, r.lon), radius=6, color=colour, weight=2,
+                                    fill=True, fill_color="white" if r.selected_by == "random" else colour, fill_opacity=0.9,
+                                    tooltip=tip).add_to(group)
+        group.add_to(fmap)
+    done = v[v["status"] != "planned"]
+    if len(done):
+        g = folium.FeatureGroup(name="Al bezocht", show=True)
+        for r in done.itertuples():
+            folium.CircleMarker((r.lat, r.lon), radius=4, color="#444444", tooltip=f"al bezocht {r.day}").add_to(g)
+        g.add_to(fmap)
+    for name, la, lo in zip(inst.depots["name"], dlat, dlon):
+        folium.CircleMarker((la, lo), radius=8, color="black", fill=True, fill_color="black",
+                            tooltip=htmllib.escape(f"start/eindpunt: {name}")).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    fmap.fit_bounds([[float(ally.min()), float(allx.min())], [float(ally.max()), float(allx.max())]])
+    legend = "".join(f"<div><span style='display:inline-block;width:14px;height:4px;background:{team_colour(t, teams)};"
+                     f"margin-right:6px;vertical-align:middle'></span>Team {t}</div>" for t in teams)
+    box = ("position:fixed;z-index:1000;background:rgba(255,255,255,0.93);padding:6px 9px;border:1px solid #999;"
+           "border-radius:4px;font:12px/1.35 Arial,sans-serif;")
+    s = plan.stats()
+    fmap.get_root().html.add_child(folium.Element(
+        f"<div style='{box}top:10px;left:55px'><b style='font-size:15px'>Bezoekplanning {plan.params.week}</b><br>"
+        f"{s['visits']:.0f} bezoeken, verwachte vondsten {_fmt(s['expected_finds'], 1)}. Open cirkel = steekproef."
+        f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"
+        f"<div style='{box}bottom:20px;left:10px'>{legend}</div>"))
+    page = fmap.get_root().render()
+    found = [p for p in CDN_PATTERNS if p in page]
+    if found:
+        from geo_tool.errors import GeoToolError
+        raise GeoToolError(f"the week map would load {found} from the internet; refusing to write an online-only page")
+    return page
+
+
+# --------------------------------------------------------------------------------------------- report
+def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
+    """plan_report.md: the plan's figures against the greedy practice (and a best-known run when given)."""
+    p = plan.params
+    s = plan.stats()
+    lines = [f"# Bezoekplanning {p.week}", "",
+             f"Teams: {p.teams}; dagen: {', '.join(day_label(d) for d in p.day_dates)}; werktijd {p.day_start}-{p.day_end} "
+             f"met {p.break_min} min pauze; bezoek {p.visit_min} min; vervoer {p.travel_mode.value} {p.speed_kmh:g} km/u; "
+             f"reistijden {plan.instance.travel.source}.", "",
+             "Verwachte vondsten = som van de scores van de geplande bezoeken (de kans op een overtreding volgens de "
+             "ranking); een steekproefadres zonder score telt als 0.", "",
+             "| | pyvrp (deze planning) | gretig (praktijk) |" + (" langste run (best bekend) |" if best_known else ""),
+             "|---|---|---|" + ("---|" if best_known else "")]
+    b = plan.baseline.stats() if plan.baseline is not None else None
+    rows = [("bezoeken", "visits", "{:.0f}"), ("verwachte vondsten", "expected_finds", "{:.2f}"),
+            ("reistijd per team-dag (min)", "travel_min_per_team_day", "{:.0f}"), ("reistijd totaal (u)", "travel_h", "{:.1f}"),
+            ("vondsten per werkuur", "finds_per_work_h", "{:.3f}"), ("steekproefbezoeken", "random_visits", "{:.0f}")]
+    for label, key, fmt in rows:
+        line = f"| {label} | {fmt.format(s[key])} | {fmt.format(b[key]) if b else '-'} |"
+        if best_known:
+            line += f" {fmt.format(best_known[key]) if key in best_known else '-'} |"
+        lines.append(line)
+    lines.append("")
+    if b and b["expected_finds"]:
+        lines.append(f"Ten opzichte van gretig: {(s['expected_finds'] / b['expected_finds'] - 1) * 100:+.1f} % verwachte "
+                     f"vondsten bij gelijke uren ({s['work_h']:.1f} werkuren).")
+    if best_known and best_known.get("expected_finds"):
+        gap = (1 - s["expected_finds"] / best_known["expected_finds"]) * 100
+        lines.append(f"Verschil met de best bekende oplossing ({best_known.get('runtime_s', 0):.0f} s): {gap:.2f} %.")
+    else:
+        lines.append("Best bekende oplossing: niet berekend (zie benchmarks/bench_planning.py).")
+    if plan.solve_info:
+        i = plan.solve_info
+        lines.append(f"Oplosser: PyVRP, {i.runtime_s:.1f} s, {i.iterations} iteraties, seed {i.seed}, gestopt op {i.stop}.")
+    lines += ["", "## Per team en dag", "", "| team | dag | bezoeken | verwachte vondsten | reistijd (min) | klaar om |",
+              "|---|---|---|---|---|---|"]
+    from geo_tool.planning.schedule import hhmm
+    for r in plan.team_days.itertuples():
+        lines.append(f"| {r.team} | {r.day} | {r.visits} | {r.expected_finds:.2f} | {r.travel_s / 60:.0f} | "
+                     f"{hhmm(r.end_s) if r.visits else '-'} |")
+    excl = plan.instance.excluded
+    if len(excl):
+        lines += ["", "## Uitgesloten adressen", ""]
+        lines += [f"- {reason}: {n}" for reason, n in excl.groupby("reason").size().items()]
+    if plan.notes:
+        lines += ["", "## Opmerkingen", ""] + [f"- {n}" for n in plan.notes]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------- all
+def write_plan_outputs(plan: VisitPlan, dataset: Dataset, out_dir: str | Path, *,
+                       progress: Progress | None = None, best_known: dict | None = None) -> list[Path]:
+    """Write every output of the plan into `out_dir`; returns the paths written.
+
+    plan.csv, plan.gpkg (visits, routes, start points; EPSG:28992), map_<day>.png/.pdf, plan_week.html
+    (+ plan_week_files/ with Leaflet), sheets_<team>_<day>.pdf, plan_<team>_<day>.gpx, plan_report.md.
+    """
+    from geo_tool.export.gpkg import write_gpkg
+    from geo_tool.export.html import copy_assets
+
+    progress = progress or NullProgress()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    used = plan.team_days[plan.team_days["visits"] > 0]
+    days = sorted(set(plan.visits["day"])) if len(plan.visits) else []
+    progress.start(4 + 2 * len(days) + 2 * len(used), "Planning schrijven")
+    written: list[Path] = []
+    write_csv_atomic(plan.to_frame(), out / "plan.csv")
+    written.append(out / "plan.csv")
+    progress.advance()
+    meta = {"title": f"Bezoekplanning {plan.params.week}", "internal": True, "week": plan.params.week,
+            "made": dt.datetime.now().isoformat(timespec="seconds"), "crs": "EPSG:28992"}
+    write_gpkg(plan_geoframes(plan), meta, out / "plan.gpkg")
+    written.append(out / "plan.gpkg")
+    progress.advance()
+    info = _addresses_info(plan, dataset) if len(plan.visits) else pd.DataFrame()
+    for day in days:
+        progress.check_cancelled()
+        fig = day_map_figure(plan, dataset, day)
+        for suffix in ("png", "pdf"):
+            path = out / f"map_{day.isoformat()}.{suffix}"
+            _save_figure(fig, path, dpi=150 if suffix == "png" else None, metadata={"Title": f"Bezoekplanning {day}"}
+                         if suffix == "pdf" else None)
+            written.append(path)
+        progress.advance(2)
+    html_path = out / "plan_week.html"
+    if len(plan.visits):
+        assets = copy_assets(html_path)
+        write_text_atomic(html_path, week_html(plan, dataset, info, assets))
+        written.append(html_path)
+    progress.advance()
+    for td in used.itertuples():
+        progress.check_cancelled()
+        stem = f"{td.team}_{td.day.isoformat()}"
+        sheet = out / f"sheets_{stem}.pdf"
+        _write_pdf(visit_sheet_pages(plan, info, td.team, td.day), sheet, f"Bezoeklijst {td.team} {td.day}")
+        gpx = out / f"plan_{stem}.gpx"
+        write_text_atomic(gpx, gpx_text(plan, info, td.team, td.day))
+        written += [sheet, gpx]
+        progress.advance(2)
+    write_text_atomic(out / "plan_report.md", plan_report_text(plan, best_known))
+    written.append(out / "plan_report.md")
+    progress.finish()
+    return written

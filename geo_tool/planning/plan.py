@@ -1,0 +1,176 @@
+"""`plan_week`: the whole week's visits for all teams as one optimisation, with its greedy baseline."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo_tool.dataset import Dataset
+from geo_tool.errors import GeoToolError
+from geo_tool.planning.baselines import greedy_routes
+from geo_tool.planning.check import check_plan
+from geo_tool.planning.params import PlanParams
+from geo_tool.planning.problem import PlanInstance, apply_cap_and_random, build_instance
+from geo_tool.planning.schedule import fixed_frame, schedule_frames
+from geo_tool.planning.solve import SolveInfo, solve_routes
+from geo_tool.planning.travel import travel_matrices
+from geo_tool.progress import NullProgress, Progress
+
+
+@dataclass
+class VisitPlan:
+    """A week's plan: visit rows, breaks, per-team-day figures, the instance it solves and the baseline.
+
+    visits: team, day, order, address_id, arrival(_s), departure(_s), score, reasons, selected_by,
+    wijk_code, x, y, status (planned | done:<outcome>). `baseline` is the greedy plan of the same
+    instance (None for the baseline itself).
+    """
+
+    params: PlanParams
+    instance: PlanInstance
+    visits: pd.DataFrame
+    breaks: pd.DataFrame
+    team_days: pd.DataFrame
+    solve_info: SolveInfo | None = None
+    baseline: "VisitPlan | None" = None
+    name: str = "pyvrp"
+    notes: list[str] = field(default_factory=list)
+
+    def stats(self) -> dict[str, float]:
+        """The plan's figures: visits, expected finds, travel and working hours, finds per hour."""
+        pl = self.visits[self.visits["status"] == "planned"] if len(self.visits) else self.visits
+        td = self.team_days
+        used = td[td["visits"] > 0] if len(td) else td
+        n_td = max(len(self.instance.team_days), 1)
+        work_h = len(self.instance.team_days) * (self.params.day_end_s - self.params.day_start_s - self.params.break_s) / 3600
+        finds = float(np.nansum(pl["score"].astype(float))) if len(pl) else 0.0
+        travel_s = float(td["travel_s"].sum()) if len(td) else 0.0
+        return {
+            "visits": float(len(pl)),
+            "expected_finds": finds,
+            "travel_h": travel_s / 3600,
+            "travel_min_per_team_day": travel_s / 60 / n_td,
+            "team_days": float(len(self.instance.team_days)),
+            "team_days_used": float(len(used)),
+            "work_h": work_h,
+            "finds_per_work_h": finds / work_h if work_h else 0.0,
+            "random_visits": float((pl["selected_by"] == "random").sum()) if len(pl) else 0.0,
+            "required_visits": float(pl["required"].sum()) if len(pl) else 0.0,
+        }
+
+    def summary(self) -> str:
+        """The text the CLI prints: the week, the figures, the comparison with greedy, notes."""
+        p = self.params
+        s = self.stats()
+        lines = [f"Visit plan {p.week}: {p.teams} team(s) x {len(p.day_dates)} day(s), {p.day_start}-{p.day_end}, "
+                 f"break {p.break_min} min, visit {p.visit_min} min, {p.travel_mode.value} {p.speed_kmh:g} km/h",
+                 f"  visits planned      {s['visits']:.0f} (random {s['random_visits']:.0f}, required {s['required_visits']:.0f})",
+                 f"  expected finds      {s['expected_finds']:.2f}",
+                 f"  travel per team-day {s['travel_min_per_team_day']:.0f} min",
+                 f"  finds per work hour {s['finds_per_work_h']:.3f}"]
+        if self.baseline is not None:
+            b = self.baseline.stats()
+            gain = (s["expected_finds"] / b["expected_finds"] - 1) * 100 if b["expected_finds"] else float("nan")
+            lines.append(f"  greedy practice     {b['visits']:.0f} visits, {b['expected_finds']:.2f} expected finds, "
+                         f"{b['travel_min_per_team_day']:.0f} min travel per team-day ({gain:+.1f} % finds for the plan)")
+        done = self.visits[self.visits["status"] != "planned"] if len(self.visits) else self.visits
+        if len(done):
+            lines.append(f"  kept fixed          {len(done)} visit(s) already made")
+        if self.solve_info:
+            i = self.solve_info
+            lines.append(f"  solver              {i.runtime_s:.1f} s, {i.iterations} iterations, seed {i.seed}, stopped by {i.stop}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """plan.csv's table: team,day,order,address_id,arrival,departure,score,reason_1,selected_by,x,y,status."""
+        cols = ["team", "day", "order", "address_id", "arrival", "departure", "score", "reason_1", "selected_by", "x", "y",
+                "status"]
+        if self.visits.empty:
+            return pd.DataFrame(columns=cols)
+        out = self.visits.sort_values(["day", "team", "order"], kind="stable")[cols].copy()
+        out["day"] = out["day"].astype(str)
+        out["score"] = out["score"].astype(float).round(4)
+        out["x"], out["y"] = out["x"].round(1), out["y"].round(1)
+        return out.reset_index(drop=True)
+
+
+def _plan_from_routes(inst: PlanInstance, routes: dict[int, list[int]], name: str,
+                      info: SolveInfo | None = None) -> VisitPlan:
+    visits, breaks, tds = schedule_frames(inst, routes)
+    fixed = fixed_frame(inst)
+    if len(fixed):
+        visits = pd.concat([fixed, visits], ignore_index=True)
+    return VisitPlan(inst.params, inst, visits, breaks, tds, info, name=name, notes=list(inst.notes))
+
+
+def _estimate_visits(inst: PlanInstance) -> int:
+    """How many visits the greedy practice fits (straight-line times), to size the random draw."""
+    xy = np.vstack([inst.depots[["x", "y"]].to_numpy(float), inst.candidates[["x", "y"]].to_numpy(float)])
+    inst.travel = travel_matrices(xy, float(inst.params.speed_kmh), inst.params.detour_factor, None)
+    return sum(len(r) for r in greedy_routes(inst).values())
+
+
+def _limit_pool(inst: PlanInstance, n_greedy: int) -> None:
+    """Keep the required visits and the best optional candidates (pool factor x the greedy visit count)."""
+    factor = inst.params.candidate_pool_factor
+    c = inst.candidates
+    optional = ~c["required"]
+    if factor is None or not n_greedy:
+        return
+    k = max(int(np.ceil(factor * n_greedy)), 50)
+    if optional.sum() <= k:
+        return
+    rank = c["score"].where(optional).rank(ascending=False, method="first")
+    keep = c["required"] | (rank <= k)
+    inst.notes.append(f"kandidatenpool: de {k} best scorende van {int(optional.sum())} optionele kandidaten "
+                      f"({factor:g} x de {n_greedy} bezoeken van de gretige planning)")
+    inst.candidates = c[keep].reset_index(drop=True)
+
+
+def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
+              progress: Progress | None = None) -> VisitPlan:
+    """Plan the week's visits for all teams at once (prize-collecting VRP with time windows).
+
+    Steps: build the instance (exclusions, must-visits, team-days after any done visits), draw the
+    random exploration share (sized on the greedy plan's visit count), apply the per-wijk cap, compute
+    travel times, build the greedy baseline, solve with PyVRP from the greedy start under the time
+    limit, write the schedule with breaks, and check it independently (a failed check is a bug and
+    raises). The result carries the greedy plan as `baseline`.
+    """
+    progress = progress or NullProgress()
+    progress.start(params.time_limit_s + 2, "Weekplanning")
+    progress.step("instance")
+    inst = build_instance(dataset, ranked, params)
+    n_random = n_greedy = 0
+    if not inst.team_days.empty and len(inst.candidates):
+        n_greedy = _estimate_visits(inst)
+        n_random = int(round(params.exploration_share * n_greedy))
+    apply_cap_and_random(inst, dataset, n_random, np.random.default_rng(params.seed))
+    _limit_pool(inst, n_greedy)
+    progress.step("travel times")
+    t0 = time.perf_counter()
+    inst.compute_travel()
+    travel_s = time.perf_counter() - t0
+    progress.advance(1)
+    progress.check_cancelled()
+    progress.step("greedy baseline")
+    greedy = greedy_routes(inst) if not inst.team_days.empty else {}
+    baseline = _plan_from_routes(inst, greedy, "greedy")
+    progress.step("solving (pyvrp)")
+    routes, info = solve_routes(inst, initial=greedy, progress=progress)
+    plan = _plan_from_routes(inst, routes, "pyvrp", info)
+    plan.baseline = baseline
+    plan.notes.append(f"travel times: {inst.travel.source}, {params.travel_mode.value} {params.speed_kmh:g} km/h "
+                      f"({travel_s:.1f} s to compute)")
+    problems = check_plan(plan)
+    if problems:
+        raise GeoToolError("the plan failed its own check (a bug, please report): " + "; ".join(problems[:5]))
+    base_problems = check_plan(baseline)
+    if base_problems:
+        plan.notes.append(f"greedy baseline breaks {len(base_problems)} rule(s): {base_problems[0]}")
+    progress.finish()
+    return plan
