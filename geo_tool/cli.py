@@ -92,7 +92,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
 
     return run_gui(Path(args.dataset) if args.dataset else None,
-                   Path(args.screenshot) if args.screenshot else None, args.tab)
+                   Path(args.screenshot) if args.screenshot else None, args.tab, role=args.role)
 
 
 def _has_display() -> bool:
@@ -235,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", help="save a screenshot of the window to this PNG and exit")
     p.add_argument("--tab", choices=["kaart", "ranglijst", "weekplanning", "waterbed", "model"], default="kaart",
                    help="tab to show (with --screenshot)")
+    p.add_argument("--role", choices=["planner", "director", "researcher"],
+                   help="start as planner, director or researcher (default: the last choice, else asked)")
     p.set_defaults(func=_cmd_gui)
 
     p = sub.add_parser("boundaries", help="manage district boundaries")

@@ -14,8 +14,20 @@ def _log_file() -> Path:
     return home / "geo_tool.log"
 
 
+def _ask_role() -> str:
+    """The start-up choice of role (remembered); planner when the user cancels."""
+    from PyQt6.QtWidgets import QInputDialog
+
+    from geo_tool.ui.main_window import ROLES
+
+    labels = [label for label, _tabs in ROLES.values()]
+    label, ok = QInputDialog.getItem(None, "geo_tool", "Met welke rol werkt u?", labels, 0, False)
+    keys = list(ROLES)
+    return keys[labels.index(label)] if ok and label in labels else "planner"
+
+
 def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: str | None = None,
-            timeout_s: float = 120.0) -> int:
+            timeout_s: float = 300.0, role: str | None = None) -> int:
     """Open the main window; with `screenshot`, save the window once the map is drawn and exit."""
     log_file = _log_file()
     logging.basicConfig(filename=log_file, level=logging.INFO,
@@ -24,14 +36,19 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
     from PyQt6.QtWidgets import QApplication
 
     from geo_tool.ui.i18n import set_language
-    from geo_tool.ui.main_window import MainWindow
+    from geo_tool.ui.main_window import ROLES, MainWindow
 
     QCoreApplication.setOrganizationName("geo_tool")
     QCoreApplication.setApplicationName("geo_tool")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     language = QSettings().value("language", "nl")
     set_language(language if language in ("nl", "en") else "nl")
-    window = MainWindow(log_file=log_file)
+    if role is None:
+        saved = QSettings().value("role", None)
+        role = saved if saved in ROLES else None
+    if role is None and screenshot is None:
+        role = _ask_role()
+    window = MainWindow(log_file=log_file, role=role or "planner")
     geometry = QSettings().value("geometry")
     if geometry is not None and screenshot is None:
         window.restoreGeometry(geometry)

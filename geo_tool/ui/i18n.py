@@ -39,6 +39,11 @@ _EN = {
     "gebied": "gebied",
     "adres": "address",
     "Export geschreven": "Export written",
+    "Rol": "Role",
+    "Waterbed": "Waterbed",
+    "Ranglijst": "Ranking",
+    "Weekplanning": "Week plan",
+    "Model": "Model",
 }
 
 

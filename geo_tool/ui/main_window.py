@@ -34,6 +34,17 @@ from geo_tool.ui.workers import Worker
 
 log = logging.getLogger("geo_tool.ui")
 
+ROLES = {
+    "planner": ("Handhavingsplanner", ("kaart", "ranglijst", "weekplanning", "waterbed", "model")),
+    "director": ("Procesdirecteur", ("kaart", "waterbed", "model")),
+    "researcher": ("Onderzoeker", ("kaart", "model")),
+}
+
+
+IDENTIFY_RADIUS_M = 12.0
+ZOOM_HALF_WIDTH_M = 350.0
+MAX_TIMELINE_ROWS = 25
+
 
 class MainWindow(QMainWindow):
     """geo_tool's desktop window. All analysis runs in the core, off the UI thread."""
@@ -41,8 +52,11 @@ class MainWindow(QMainWindow):
     map_drawn = pyqtSignal()
     dataset_loaded = pyqtSignal()
 
-    def __init__(self, log_file: Path | None = None):
+    def __init__(self, log_file: Path | None = None, role: str = "planner"):
         super().__init__()
+        if role not in ROLES:
+            raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
+        self.role = role
         self.dataset = None
         self.table = None
         self.log_file = log_file
@@ -116,6 +130,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._set_dates_enabled(False)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.set_role(role)
+
+    def set_role(self, role: str) -> None:
+        """Show only what a role needs; a researcher can only make disclosure-safe exports."""
+        self.role = role
+        allowed = ROLES[role][1]
+        for key, page in self.tab_pages.items():
+            index = self.tabs.indexOf(page)
+            if index >= 0:
+                self.tabs.setTabVisible(index, key in allowed)
+        self.setWindowTitle(self.windowTitle().split(" [")[0] + f" [{ROLES[role][0]}]")
+        QSettings().setValue("role", role)
 
     def _tab_changed(self, _index: int) -> None:
         """The layer and details panels belong to the map: show them only there."""
@@ -150,6 +176,9 @@ class MainWindow(QMainWindow):
         lang = view.addMenu(tr("Taal"))
         self._action(lang, "Nederlands", lambda: self.switch_language("nl"))
         self._action(lang, "English", lambda: self.switch_language("en"))
+        role_menu = view.addMenu(tr("Rol"))
+        for key, (label, _tabs) in ROLES.items():
+            self._action(role_menu, label, lambda _=False, k=key: self.set_role(k))
         help_menu = bar.addMenu(tr("Help"))
         self._action(help_menu, tr("Logbestand openen"), self.open_log)
         self._action(help_menu, tr("Over geo_tool"), self.about)
@@ -311,11 +340,17 @@ class MainWindow(QMainWindow):
 
     # -- identify ----------------------------------------------------------------------------
     def identify(self, x: float, y: float) -> None:
-        """Show the figures of the area under the click."""
+        """Show the history of the address under the click (not for researchers), else the wijk's figures."""
         if self.table is None:
             return
         from shapely.geometry import Point
 
+        if self.role != "researcher" and self.dataset is not None:
+            near = self.dataset.addresses.sindex.nearest(Point(x, y), max_distance=IDENTIFY_RADIUS_M,
+                                                         return_all=False)
+            if near.shape[1]:
+                self.show_address_history(self.dataset.addresses.iloc[int(near[1][0])]["address_id"])
+                return
         hits = self.table[self.table.geometry.contains(Point(x, y))]
         if hits.empty:
             return
@@ -329,36 +364,88 @@ class MainWindow(QMainWindow):
         self.details.setHtml(
             f"<h3>{row.get('name', '')}</h3><p>{row.get('code', '')}</p><table cellspacing=4>{''.join(rows)}</table>")
 
+    def show_address_history(self, address_id: str) -> None:
+        """The address with its register, permit, complaint and inspection history as a short timeline."""
+        from geo_tool.dataset.history import address_timeline, registered_persons
+
+        ads = self.dataset.addresses
+        rec = ads[ads["address_id"] == str(address_id)]
+        if rec.empty:
+            return
+        a = rec.iloc[0]
+        as_of = self.window_selected().end
+        def text(key: str) -> str:
+            value = a.get(key)
+            return "" if value is None or pd.isna(value) else str(value)
+
+        title = f"{text('street')} {text('house_number')}{text('house_letter')} {text('postcode')}".strip()
+        line = address_timeline(self.dataset, address_id, as_of).head(MAX_TIMELINE_ROWS)
+        rows = "".join(f"<tr><td>{d:%d-%m-%Y}</td><td>{t}</td></tr>" for d, t in zip(line["date"], line["text"]))
+        area = a.get("floor_area_m2")
+        area_text = "" if area is None or pd.isna(area) else f", {area:.0f} m²"
+        self.details.setHtml(
+            f"<h3>{title}</h3><p>adres {address_id} ({a.get('wijk_code', '')}){area_text}<br>"
+            f"{registered_persons(self.dataset, address_id, as_of)} personen ingeschreven op "
+            f"{as_of:%d-%m-%Y}</p><table cellspacing=3>{rows}</table>")
+
+    def show_address(self, address_id: str) -> None:
+        """Bring the map to the front, zoom to the address, mark it and show its history."""
+        ads = self.dataset.addresses if self.dataset is not None else None
+        if ads is None:
+            return
+        rec = ads[ads["address_id"] == str(address_id)]
+        if rec.empty:
+            return
+        self.show_tab("kaart")
+        pt = rec.geometry.iloc[0]
+        self.map_view.mark(pt.x, pt.y, ZOOM_HALF_WIDTH_M)
+        self.show_address_history(address_id)
+
     # -- export ------------------------------------------------------------------------------
     def choose_export(self) -> None:
-        """File > Export map: the same exports as `geo-tool map`, disclosure-controlled."""
+        """File > Export: the export dialog (layers, level, period, formats, disclosure level shown plainly)."""
+        from geo_tool.ui.export_dialog import ExportDialog
+
         if self.dataset is None:
             self.show_error(tr("Geen dataset geopend. Kies Bestand > Dataset openen."))
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("Kaart exporteren…"), str(Path.cwd() / "kaart.pdf"),
-            "PDF (*.pdf);;PNG (*.png);;SVG (*.svg);;HTML (*.html);;GeoPackage (*.gpkg);;GeoTIFF (*.tif);;CSV (*.csv)")
-        if path:
-            self.export_to(Path(path))
+        visible = [f"{k}:{m}" for k, m, _s, _o in self.layer_panel.specs()]
+        dialog = ExportDialog(self, visible, self.level.currentData(), self.window_selected().label(),
+                              allow_internal=self.role != "researcher")
+        if dialog.exec():
+            specs, level, files, internal = dialog.choices()
+            self.export_files(specs, level, files, internal)
 
-    def export_to(self, path: Path, on_done: Callable[[Path], None] | None = None) -> None:
-        """Export the visible layers for the chosen window and level (disclosure-controlled)."""
+    def export_files(self, specs: list[str], level: str, files: list[Path], internal: bool = False,
+                     on_done: Callable[[list[Path]], None] | None = None) -> None:
+        """Write each file with `export_map` in the background; every export goes to the audit log."""
         from geo_tool.export.core import export_map
 
-        dataset, level, window = self.dataset, self.level.currentData(), self.window_selected()
-        specs = [f"{k}:{m}" for k, m, _s, _o in self.layer_panel.specs()]
-        if path.suffix.lower() in (".tif", ".tiff"):
-            specs = ["complaints:density"]
+        if self.role == "researcher":
+            internal = False
+        dataset, window = self.dataset, self.window_selected()
 
         def work(progress):
-            return export_map(dataset, specs, path, level=level, window=window, progress=progress)
+            written = []
+            for path in files:
+                progress.check_cancelled()
+                layers = ["complaints:density"] if path.suffix.lower() in (".tif", ".tiff") else specs
+                written.append(export_map(dataset, layers, path, level=level, window=window, internal=internal,
+                                          progress=progress))
+            return written
 
         def ok(written):
-            self.statusBar().showMessage(f"{tr('Export geschreven')}: {written}", 10000)
+            self.statusBar().showMessage(f"{tr('Export geschreven')}: {', '.join(p.name for p in written)}", 10000)
             if on_done:
                 on_done(written)
 
         self.run_in_background(tr("Kaart exporteren…"), work, ok)
+
+    def export_to(self, path: Path, on_done: Callable[[Path], None] | None = None) -> None:
+        """Export the visible layers to one file (disclosure-controlled), e.g. from a shortcut or a test."""
+        specs = [f"{k}:{m}" for k, m, _s, _o in self.layer_panel.specs()]
+        self.export_files(specs, self.level.currentData(), [Path(path)], False,
+                          on_done=(lambda written: on_done(written[0])) if on_done else None)
 
     # -- help --------------------------------------------------------------------------------
     def open_log(self) -> None:

@@ -59,3 +59,15 @@ class MapView(QWidget):
             return
         if self.on_click:
             self.on_click(float(event.xdata), float(event.ydata))
+
+    def mark(self, x: float, y: float, half_width_m: float = 350.0) -> None:
+        """Zoom to a point and mark it with a ring (the selected address)."""
+        if self.map_axes is None:
+            return
+        for artist in getattr(self, "_marks", []):
+            artist.remove()
+        self._marks = self.map_axes.plot([x], [y], marker="o", markersize=16, markerfacecolor="none",
+                                         markeredgecolor="#d62728", markeredgewidth=2.5, zorder=100)
+        self.map_axes.set_xlim(x - half_width_m * 1.5, x + half_width_m * 1.5)
+        self.map_axes.set_ylim(y - half_width_m, y + half_width_m)
+        self.canvas.draw_idle()

@@ -48,10 +48,31 @@ def test_click_on_a_wijk_shows_its_figures(window):
     if carnisse.empty:
         pytest.skip("Carnisse is not in this demo")
     pt = carnisse.geometry.iloc[0].representative_point()
+    window.set_role("researcher")  # researchers see area figures only, never an address
     window.identify(pt.x, pt.y)
     html = window.details.toHtml()
     assert "Carnisse" in html
     assert "Aandeel EU-arbeidsmigranten" in html
+
+
+def test_click_on_an_address_shows_its_history(window):
+    """A planner's click on an inspected address shows its history with the visit, and no person id."""
+    insp = window.dataset.inspections.iloc[-1]
+    addr = window.dataset.addresses.set_index("address_id").loc[insp["address_id"]]
+    window.identify(addr.geometry.x + 1.0, addr.geometry.y)
+    html = window.details.toHtml()
+    assert "huisbezoek" in html and "personen ingeschreven" in html
+    persons = window.dataset.brp.loc[window.dataset.brp["address_id"] == insp["address_id"], "person_id"]
+    assert not any(p in html for p in persons)
+
+
+def test_roles_hide_what_a_role_does_not_need(window):
+    """A researcher sees only the map and model tabs; a planner sees the waterbed tab too."""
+    window.set_role("researcher")
+    idx = window.tabs.indexOf(window.tab_pages["waterbed"])
+    assert not window.tabs.isTabVisible(idx)
+    window.set_role("planner")
+    assert window.tabs.isTabVisible(idx)
 
 
 def test_export_from_the_window_writes_a_disclosure_safe_csv(window, qtbot, tmp_path):

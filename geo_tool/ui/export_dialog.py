@@ -1,0 +1,115 @@
+"""The researchers' export dialog: layers, level, period, formats, and the disclosure level shown plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from geo_tool.layers import LAYERS
+
+FORMATS = [("pdf", "PDF-kaart (A4)"), ("png", "PNG-kaart"), ("svg", "SVG-kaart"), ("html", "Webkaart (HTML, offline)"),
+           ("gpkg", "GeoPackage (QGIS)"), ("tif", "GeoTIFF (dichtheid meldingen)"), ("csv", "CSV-tabel")]
+PUBLIC_NOTE = ("<b>Openbaar, onthullingsveilig.</b> Aantallen onder 10 worden onderdrukt, andere aantallen "
+               "afgerond op 5; aandelen worden met hun aantal onderdrukt. Geen adressen, geen pseudoniemen.")
+INTERNAL_NOTE = ("<b style='color:#b2182b'>INTERN.</b> Geen onthullingscontrole; adresniveau toegestaan. "
+                 "Het bestand vermeldt dat het intern is. Niet verspreiden.")
+
+
+class ExportDialog(QDialog):
+    """Choose what to export; `choices()` returns (specs, level, formats, folder, internal)."""
+
+    def __init__(self, parent: QWidget, visible_specs: list[str], level: str, period_text: str,
+                 allow_internal: bool):
+        super().__init__(parent)
+        self.setWindowTitle("Exporteren")
+        lay = QVBoxLayout(self)
+        box = QGroupBox("Lagen")
+        grid = QGridLayout(box)
+        self.layer_boxes: dict[str, QCheckBox] = {}
+        specs = visible_specs or ["brp:eum_share"]
+        row = 0
+        for key, cls in LAYERS.items():
+            chosen = next((s for s in specs if s.split(":")[0] == key), None)
+            cb = QCheckBox(cls.label or key)
+            cb.setChecked(chosen is not None)
+            measure = QComboBox()
+            for mkey, m in cls.measures.items():
+                measure.addItem(m.legend_title(), mkey)
+            if chosen and ":" in chosen:
+                measure.setCurrentIndex(max(0, measure.findData(chosen.split(":")[1])))
+            else:
+                measure.setCurrentIndex(max(0, measure.findData(cls.default_measure)))
+            grid.addWidget(cb, row, 0)
+            grid.addWidget(measure, row, 1)
+            self.layer_boxes[key] = cb
+            cb.measure = measure  # type: ignore[attr-defined]
+            row += 1
+        lay.addWidget(box)
+        form = QFormLayout()
+        self.level = QComboBox()
+        for key, label in (("wijk", "wijk"), ("gebied", "gebied")):
+            self.level.addItem(label, key)
+        self.level.setCurrentIndex(max(0, self.level.findData(level)))
+        form.addRow("Niveau", self.level)
+        form.addRow("Periode", QLabel(period_text))
+        fmt_box = QWidget()
+        fmt_lay = QGridLayout(fmt_box)
+        fmt_lay.setContentsMargins(0, 0, 0, 0)
+        self.format_boxes: dict[str, QCheckBox] = {}
+        for i, (key, label) in enumerate(FORMATS):
+            cb = QCheckBox(label)
+            cb.setChecked(key in ("pdf", "gpkg"))
+            fmt_lay.addWidget(cb, i // 2, i % 2)
+            self.format_boxes[key] = cb
+        form.addRow("Formaten", fmt_box)
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit(str(Path.cwd() / "export"))
+        browse = QPushButton("Bladeren…")
+        browse.clicked.connect(self._browse)
+        folder_row.addWidget(self.folder)
+        folder_row.addWidget(browse)
+        form.addRow("Map", folder_row)
+        self.name = QLineEdit("kaart")
+        form.addRow("Bestandsnaam", self.name)
+        lay.addLayout(form)
+        self.internal = QCheckBox("Intern (zonder onthullingscontrole)")
+        self.internal.setVisible(allow_internal)
+        self.note = QLabel(PUBLIC_NOTE)
+        self.note.setWordWrap(True)
+        self.internal.toggled.connect(lambda on: self.note.setText(INTERNAL_NOTE if on else PUBLIC_NOTE))
+        lay.addWidget(self.internal)
+        lay.addWidget(self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Exporteren")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Map kiezen", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def choices(self) -> tuple[list[str], str, list[Path], bool]:
+        """(layer specs, level, output files, internal) as chosen."""
+        specs = [f"{k}:{cb.measure.currentData()}" for k, cb in self.layer_boxes.items() if cb.isChecked()]
+        folder = Path(self.folder.text())
+        name = self.name.text().strip() or "kaart"
+        files = [folder / f"{name}.{k}" for k, cb in self.format_boxes.items() if cb.isChecked()]
+        return specs, self.level.currentData(), files, self.internal.isChecked() and self.internal.isVisible()
