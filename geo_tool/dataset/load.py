@@ -586,6 +586,14 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     return ds
 
 
+def is_cached(root: str | Path) -> bool:
+    """True when the dataset folder as it is now has a valid import in the cache (opening it is fast)."""
+    root = Path(root)
+    files = locate_files(root)
+    hashes = {name: cache_mod.file_sha256(path) for name, path in sorted(files.items())}
+    return (cache_mod.entry_path(cache_mod.cache_key(hashes)) / "report.json").exists()
+
+
 def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress: Progress) -> Dataset:
     t0 = time.perf_counter()
     log = RejectLog()

@@ -32,6 +32,8 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
     log_file = _log_file()
     logging.basicConfig(filename=log_file, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the screen map fills any canvas shape by widening its data limits; matplotlib notes that each time
+    logging.getLogger("matplotlib.axes._base").setLevel(logging.ERROR)
     from PyQt6.QtCore import QCoreApplication, QSettings, QTimer
     from PyQt6.QtWidgets import QApplication
 

@@ -44,6 +44,7 @@ ROLES = {
 IDENTIFY_RADIUS_M = 12.0
 ZOOM_HALF_WIDTH_M = 350.0
 MAX_TIMELINE_ROWS = 25
+MAX_REJECTS_SHOWN = 500
 
 
 class MainWindow(QMainWindow):
@@ -256,11 +257,14 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, path: Path) -> None:
         """Load (validate, pseudonymise, cache) a dataset folder in the background, as the CLI does."""
-        from geo_tool.dataset import load_dataset
+        from geo_tool.dataset import is_cached, load_dataset
+        from geo_tool.ui.workers import import_in_child_process
 
         path = Path(path)
 
         def work(progress):
+            if not is_cached(path):
+                import_in_child_process(path, progress)
             return load_dataset(path, progress=progress)
 
         self.run_in_background(tr("Dataset laden…"), work, lambda ds: self._dataset_ready(ds, path))
@@ -281,11 +285,32 @@ class MainWindow(QMainWindow):
         if n_rejects:
             self.statusBar().showMessage(
                 f"{n_rejects} {tr('rijen afgekeurd of aangepast; zie')} rejects.csv (geo-tool validate)", 10000)
+            self.show_rejects(dataset.report.rejects)
         for page in self.tab_pages.values():
             if hasattr(page, "dataset_changed"):
                 page.dataset_changed(dataset)
         self.dataset_loaded.emit()
         self.redraw()
+
+    def show_rejects(self, rejects: pd.DataFrame) -> None:
+        """The rejects of the import (the same as the CLI's rejects.csv) in a window beside the map."""
+        from PyQt6.QtWidgets import QDialog, QTableWidget
+
+        from geo_tool.ui.tabs.common import fill_table
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(tr("Afkeuringen bij het inlezen"))
+        lay = QVBoxLayout(dialog)
+        shown = rejects.head(MAX_REJECTS_SHOWN)
+        lay.addWidget(QLabel(f"{len(rejects)} regels; de rijen zijn genummerd vanaf de eerste rij na de kop."
+                             + (f" De eerste {MAX_REJECTS_SHOWN} staan hieronder." if len(rejects) > len(shown) else "")))
+        table = QTableWidget()
+        fill_table(table, shown.astype(str), {"file": "bestand", "row": "rij", "column": "kolom", "value": "waarde",
+                                              "reason": "reden", "action": "actie"})
+        lay.addWidget(table)
+        dialog.resize(900, 400)
+        dialog.show()
+        self.rejects_dialog = dialog
 
     def _set_dates_enabled(self, enabled: bool) -> None:
         for w in (self.date_from, self.date_to, self.level):

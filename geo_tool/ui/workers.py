@@ -87,3 +87,40 @@ class Worker(QObject):
             self.succeeded.emit(result)
         finally:
             self.thread.quit()
+
+
+def import_in_child_process(path, progress: QtProgress) -> None:
+    """Run the first (slow) import of a dataset in a separate Python process, filling the cache.
+
+    A big import spends long stretches inside C code that holds the GIL; in a thread that would
+    freeze the window. The child is the CLI's own `geo-tool validate`, so the window validates
+    exactly as the command does; its step labels become progress, cancel kills it, and an
+    unusable dataset raises the CLI's one-line reason.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    from geo_tool.errors import UnusableInputError
+
+    rejects = tempfile.NamedTemporaryFile(prefix="rejects_", suffix=".csv", delete=False).name
+    cmd = [sys.executable, "-m", "geo_tool", "validate", str(path), "--rejects", rejects]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last = ""
+    try:
+        for line in proc.stderr:
+            line = line.strip()
+            if line:
+                last = line
+                progress.step(f"Inlezen (eerste keer): {line.rstrip(' .')}")
+            if progress.cancelled:
+                proc.kill()
+                raise Cancelled()
+        code = proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if code == 2:
+        raise UnusableInputError(str(path), last.split("error:", 1)[-1].strip() or "unusable dataset")
+    if code not in (0, 1):
+        raise RuntimeError(f"the import stopped with exit status {code}: {last}")

@@ -133,8 +133,12 @@ def address_history(dataset, address_id: str, as_of: dt.date) -> dict:
     b = b[b["address_id"].astype(str) == address_id]
     frm = pd.to_datetime(b["registered_from"], errors="coerce")
     until = pd.to_datetime(b["registered_until"], errors="coerce")
-    now = (frm <= stamp) & (until.isna() | (until > stamp))
-    out["registered_now"] = int(now.sum())
+    try:
+        from geo_tool.dataset.history import registered_persons
+
+        out["registered_now"] = int(registered_persons(dataset, address_id, stamp))
+    except ImportError:
+        out["registered_now"] = int(((frm <= stamp) & (until.isna() | (until > stamp))).sum())
     out["moved_in_year"] = int(((frm > year_ago) & (frm <= stamp)).sum())
     out["moved_out_year"] = int(((until > year_ago) & (until <= stamp)).sum())
     c = dataset.complaints
@@ -243,6 +247,8 @@ class RankingTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda *_: self.show_selected_on_map())
+        self.table.setToolTip(tr("Klik op een adres voor de geschiedenis; dubbelklik om het op de kaart te tonen."))
         self.history = QTextBrowser()
         self.history.setHtml(f"<p style='color:#555'>{tr('Kies een adres in de lijst om de geschiedenis te zien.')}</p>")
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -258,7 +264,9 @@ class RankingTab(QWidget):
         self.add_button.clicked.connect(self.add_selected_to_plan)
         self.export_button = QPushButton(tr("Exporteren (CSV)…"))
         self.export_button.clicked.connect(self.choose_export)
-        for b in (self.add_button, self.export_button):
+        self.map_button = QPushButton(tr("Op kaart tonen"))
+        self.map_button.clicked.connect(self.show_selected_on_map)
+        for b in (self.map_button, self.add_button, self.export_button):
             b.setEnabled(False)
             buttons.addWidget(b)
         self.notice = QLabel("")
@@ -272,8 +280,8 @@ class RankingTab(QWidget):
         self.frame = self.filtered = None
         self.table.clear()
         self.table.setRowCount(0)
-        self.add_button.setEnabled(False)
-        self.export_button.setEnabled(False)
+        for b in (self.map_button, self.add_button, self.export_button):
+            b.setEnabled(False)
         self.wijk.blockSignals(True)
         self.wijk.clear()
         self.wijk.addItem(tr("alle wijken"), "")
@@ -337,8 +345,8 @@ class RankingTab(QWidget):
     def _ranked(self, annotated: pd.DataFrame, as_of: dt.date) -> None:
         self.rank_button.setEnabled(True)
         self.frame, self.as_of = annotated, as_of
-        self.add_button.setEnabled(True)
-        self.export_button.setEnabled(True)
+        for b in (self.map_button, self.add_button, self.export_button):
+            b.setEnabled(True)
         self.apply_filters()
         planning = self.main.tab_pages.get("weekplanning") if hasattr(self.main, "tab_pages") else None
         if planning is not None and hasattr(planning, "ranking_available"):
@@ -359,6 +367,7 @@ class RankingTab(QWidget):
         self.filtered = filter_ranking(self.frame, self.wijk.currentData() or None, self.permit.currentData() or None,
                                        self.min_score.value(), self.not_visited.value())
         shown = self.filtered.head(self.show_top.value()).copy()
+        shown["score"] = shown["score"].astype(float).round(3)
         shown["permit_label"] = shown["permit"].map(lambda k: tr(PERMIT_LABELS.get(k, k)))
         shown["last_visit_text"] = shown["last_visit"].map(lambda d: "" if pd.isna(d) else f"{d:%d-%m-%Y}")
         cols = ["rank", "address", "wijk_name", "score", "permit_label", "last_visit_text", "reason_1", "reason_2",
@@ -403,12 +412,21 @@ class RankingTab(QWidget):
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
+        if ids:
+            self.show_history(ids[0])
+
+    def show_selected_on_map(self) -> None:
+        """Show the (first) selected address on the map tab (double-click or the Op kaart tonen button).
+
+        Not on every selection: the window's `show_address` brings the map to the front, which would
+        make it impossible to select several rows for the week planning.
+        """
+        ids = self.selected_ids()
         if not ids:
+            self.main.show_error(tr("Kies eerst een of meer adressen in de lijst."))
             return
-        address_id = ids[0]
-        self.show_history(address_id)
         if hasattr(self.main, "show_address"):
-            self.main.show_address(address_id)
+            self.main.show_address(ids[0])
 
     # -- side panel ---------------------------------------------------------------------------
     def show_history(self, address_id: str) -> None:
