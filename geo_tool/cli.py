@@ -68,6 +68,25 @@ def _cmd_waterbed(args: argparse.Namespace) -> int:
     return _report(run_waterbed(params, TerminalProgress()))
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_train
+    from geo_tool.params import TrainParams
+
+    params = TrainParams(dataset=Path(args.dataset), as_of=args.as_of, out=Path(args.out), capacity=args.capacity,
+                         eval_dates=tuple(d.strip() for d in args.eval_dates.split(",")) if args.eval_dates else (),
+                         use_truth=not args.no_truth)
+    return _report(run_train(params, TerminalProgress()))
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from geo_tool.jobs import run_rank
+    from geo_tool.params import RankParams
+
+    params = RankParams(dataset=Path(args.dataset), as_of=args.as_of, out=Path(args.out),
+                        model=Path(args.model) if args.model else None, top=args.top)
+    return _report(run_rank(params, TerminalProgress()))
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from geo_tool.errors import UsageError
     from geo_tool.jobs import run_plan
@@ -181,17 +200,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train and evaluate the ranking model on data before a date")
     p.add_argument("dataset")
-    p.add_argument("--as-of", required=True)
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=_not_built(4, "the risk ranking model"))
+    p.add_argument("--as-of", required=True, help="train on data strictly before this date (YYYY-MM-DD)")
+    p.add_argument("--out", required=True, help="model folder to write (model, model card, evaluation report)")
+    p.add_argument("--capacity", type=int, default=40, help="visits per week: the k of precision@k (default 40)")
+    p.add_argument("--eval-dates", help="comma-separated evaluation dates (default: three, 26 weeks apart)")
+    p.add_argument("--no-truth", action="store_true",
+                   help="ignore DIR/truth (the demo's hidden truth, used only as the evaluation ceiling)")
+    p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("rank", help="rank addresses for visits on a date")
     p.add_argument("dataset")
-    p.add_argument("--as-of", required=True)
-    p.add_argument("--model")
-    p.add_argument("--top", type=int)
-    p.add_argument("--out", required=True)
-    p.set_defaults(func=_not_built(4, "the risk ranking model"))
+    p.add_argument("--as-of", required=True, help="the visit date: only data before it is used")
+    p.add_argument("--model", help="model folder from `geo-tool train` (default: train on the fly)")
+    p.add_argument("--top", type=int, help="keep the N highest-ranked addresses (default: all)")
+    p.add_argument("--out", required=True, help="ranked.csv to write")
+    p.set_defaults(func=_cmd_rank)
 
     p = sub.add_parser("plan", help="plan the week's visits and routes")
     p.add_argument("dataset")

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo_tool.params import DemoParams, MapParams, QuickstartParams, ValidateParams, WaterbedParams
+from geo_tool.params import (
+    DemoParams,
+    MapParams,
+    QuickstartParams,
+    RankParams,
+    TrainParams,
+    ValidateParams,
+    WaterbedParams,
+)
 from geo_tool.progress import NullProgress, Progress
 
 
@@ -182,3 +190,30 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
     text = plan.summary() + f"\n\nplan written to {out_dir} ({len(written)} files)"
     return JobResult(text, 0, list(written), plan)
+
+
+def run_train(params: TrainParams, progress: Progress | None = None) -> JobResult:
+    """Train and evaluate the ranking model on data before as_of; write the model folder (`geo-tool train`)."""
+    from geo_tool.dataset import load_dataset
+    from geo_tool.model.api import train_model
+
+    progress = progress or NullProgress()
+    dataset = load_dataset(params.dataset, progress=progress)
+    result = train_model(dataset, params.as_of, params.out, capacity=params.capacity, truth_dir=params.truth_dir,
+                         eval_dates=list(params.eval_dates) or None, progress=progress)
+    return JobResult(result.summary(), 0, list(result.outputs), result)
+
+
+def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
+    """Rank addresses for visits on as_of, with three reasons each, and write ranked.csv (`geo-tool rank`)."""
+    from geo_tool.dataset import load_dataset
+    from geo_tool.model.api import rank_addresses, write_ranking
+
+    progress = progress or NullProgress()
+    dataset = load_dataset(params.dataset, progress=progress)
+    ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress)
+    path = write_ranking(ranked, params.out)
+    head = ranked.head(5)
+    lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
+    lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]
+    return JobResult("\n".join(lines), 0, [Path(path)], ranked)

@@ -140,3 +140,50 @@ class WaterbedParams:
     def start_date(self):
         """The start as a date, or None to take it from interventions.csv."""
         return parse_date(self.start, "--start") if self.start else None
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """What `geo-tool train` trains on and where the model folder goes."""
+
+    dataset: Path
+    as_of: str
+    out: Path
+    capacity: int = 40
+    eval_dates: tuple[str, ...] = ()
+    use_truth: bool = True
+
+    def __post_init__(self) -> None:
+        if not Path(self.dataset).is_dir():
+            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        parse_date(self.as_of, "--as-of")
+        for d in self.eval_dates:
+            parse_date(d, "--eval-dates")
+        if self.capacity < 1:
+            raise UsageError(f"--capacity: {self.capacity} must be at least 1")
+
+    @property
+    def truth_dir(self) -> Path | None:
+        """DIR/truth when present and allowed: the demo's hidden truth, only for the evaluation ceiling."""
+        truth = Path(self.dataset) / "truth"
+        return truth if self.use_truth and truth.is_dir() else None
+
+
+@dataclass(frozen=True)
+class RankParams:
+    """What `geo-tool rank` ranks and with which model."""
+
+    dataset: Path
+    as_of: str
+    out: Path
+    model: Path | None = None
+    top: int | None = None
+
+    def __post_init__(self) -> None:
+        if not Path(self.dataset).is_dir():
+            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        parse_date(self.as_of, "--as-of")
+        if self.model is not None and not Path(self.model).is_dir():
+            raise UsageError(f"--model: folder '{self.model}' does not exist")
+        if self.top is not None and self.top < 1:
+            raise UsageError(f"--top: {self.top} must be at least 1")

@@ -104,3 +104,29 @@ def test_waterbed_command_writes_the_contract_csv(small_demo, tmp_path):
     assert (table["role"] == "target").sum() == 1
     assert table.loc[table["role"] == "target", "wijk_name"].iloc[0] == "Carnisse"
     assert (out / "report.md").exists() and (out / "report.pdf").stat().st_size > 1000
+
+
+def test_train_then_rank_then_plan(small_demo, tmp_path):
+    """train -> rank -> plan on the small demo: a model folder, a ranked.csv per the contract, a valid plan."""
+    model = tmp_path / "model"
+    r = _geo_tool("train", str(small_demo), "--as-of", "2024-01-01", "--out", str(model))
+    assert r.returncode == 0, r.stderr
+    for name in ("model.joblib", "model_card.md", "model_card.json", "report.md", "metrics.json", "fairness.csv"):
+        assert (model / name).exists(), name
+    ranked = tmp_path / "ranked.csv"
+    r = _geo_tool("rank", str(small_demo), "--as-of", "2024-01-01", "--model", str(model), "--top", "300",
+                  "--out", str(ranked))
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(ranked, dtype={"address_id": str})
+    assert list(table.columns) == ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
+    assert len(table) == 300 and table["score"].is_monotonic_decreasing
+    assert table["address_id"].str.len().eq(16).all()
+    plan = tmp_path / "plan"
+    r = _geo_tool("plan", str(small_demo), "--ranked", str(ranked), "--week", "2024-W02", "--teams", "2",
+                  "--time-limit", "3", "--out", str(plan))
+    assert r.returncode == 0, r.stderr
+    visits = pd.read_csv(plan / "plan.csv", dtype={"address_id": str})
+    for col in ("team", "day", "order", "address_id", "arrival", "score", "reason_1"):
+        assert col in visits.columns
+    assert len(visits) > 20
+    assert (visits["selected_by"] == "random").any()

@@ -15,8 +15,7 @@ P_CAT_NOISE = np.array([0.25, 0.03, 0.25, 0.33, 0.02, 0.002, 0.118])
 P_CAT_NOISE = P_CAT_NOISE / P_CAT_NOISE.sum()
 COMPLAINT_RATE_VIOLATION = 0.07     # complaints per violation-month: many violations are never reported
 COMPLAINT_RATE_NOISE = 0.0016       # complaints per address-month without a violation
-CHRONIC_SHARE = 0.004               # neighbour disputes: a few addresses complained about constantly
-CHRONIC_RATE = 0.15
+DISPUTE_RATE = 1.2                  # complaints per month at an address in a neighbour dispute
 NO_ADDRESS_SHARE = 0.08             # complaints with a location only
 JITTER_M = 6.0
 TEAMS_NORTH = np.array(["Team Noord-1", "Team Noord-2", "Team West"])
@@ -29,9 +28,10 @@ def _day_in_month(m: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def make_complaints(n_addr: int, viol_addr: np.ndarray, viol_month: np.ndarray, viol_mask: np.ndarray,
-                    insp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Complaints (addr index, day, category): violation-driven, background noise, chronic complainers,
-    and one complaint before every complaint-driven inspection."""
+                    insp: pd.DataFrame, rng: np.random.Generator,
+                    disputes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+    """Complaints (addr index, day, category): violation-driven, background noise, neighbour disputes
+    (addr, first month, first month after), and one complaint before every complaint-driven inspection."""
     rate = COMPLAINT_RATE_VIOLATION * (1 + 0.5 * ((viol_mask & V_OVER) > 0) + 0.3 * ((viol_mask & V_UITB) > 0)
                                        + 0.2 * ((viol_mask & V_KAMER) > 0))
     k = rng.poisson(rate)
@@ -41,10 +41,13 @@ def make_complaints(n_addr: int, viol_addr: np.ndarray, viol_month: np.ndarray, 
     n_noise = rng.poisson(COMPLAINT_RATE_NOISE * n_addr * N_MONTHS)
     na = rng.integers(0, n_addr, n_noise)
     nm = rng.integers(0, N_MONTHS, n_noise)
-    chronic = np.flatnonzero(rng.random(n_addr) < CHRONIC_SHARE)
-    kc = rng.poisson(CHRONIC_RATE * N_MONTHS, len(chronic))
-    ca = np.repeat(chronic, kc)
-    cm = rng.integers(0, N_MONTHS, len(ca))
+    d_addr, d_start, d_end = disputes if disputes is not None else (np.zeros(0, np.int64),) * 3
+    d_len = (d_end - d_start).astype(np.int64)
+    month_addr = np.repeat(d_addr, d_len)
+    month = np.repeat(d_start, d_len) + (np.arange(d_len.sum()) - np.repeat(np.cumsum(d_len) - d_len, d_len))
+    kd = rng.poisson(DISPUTE_RATE, len(month))
+    ca = np.repeat(month_addr, kd)
+    cm = np.repeat(month, kd).astype(np.int64)
     noise_a, noise_m = np.r_[na, ca], np.r_[nm, cm]
     nc = rng.choice(len(CATEGORIES), size=len(noise_a), p=P_CAT_NOISE)
     ci = insp[insp["selected_by"] == "complaint"]

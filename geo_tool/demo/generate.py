@@ -228,7 +228,8 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     person_id = pid[inv]
 
     step("complaints and inspections")
-    comp = events.make_complaints(A, tr.viol_addr, tr.viol_month, tr.viol_mask, tr.insp, rng)
+    comp = events.make_complaints(A, tr.viol_addr, tr.viol_month, tr.viol_mask, tr.insp, rng,
+                                  (tr.dispute_addr, tr.dispute_start, tr.dispute_end))
     ids = addr["address_id"].to_numpy()
     south = np.isin(wijken["gebied_code"].to_numpy(), list(_south_codes()))[w_of]
     comp_t = events.complaints_table(comp, ids, addr["x"].to_numpy(), addr["y"].to_numpy(), rng)

@@ -43,6 +43,11 @@ P_INSPECT_ROUTINE_PERMIT = 0.0012  # permit checks in Goed-huren wijken from 202
 P_INSPECT_ROUTINE = 0.00004
 P_INSPECT_CARNISSE_VIOL = 0.14     # intensified approach in Carnisse from 2022-01-01
 P_INSPECT_CARNISSE_OTHER = 0.0015
+P_INSPECT_DISPUTE = 0.06           # a neighbour dispute's stream of complaints also draws visits
+# neighbour disputes: a few addresses are complained about constantly for some months, without any
+# violation (in practice the top of "most complaints" is full of them; assumption)
+DISPUTE_SHARE = 0.0025
+DISPUTE_MONTHS = (3, 8)
 P_NO_ACCESS = 0.10
 P_DETECT = 0.85                    # a visit finds a true violation
 P_FALSE_POSITIVE = 0.04
@@ -80,6 +85,9 @@ class TruthResult:
     insp: pd.DataFrame            # addr, day, selected_by, outcome, violations, true_violation
     events: pd.DataFrame          # bed, day, new_addr (-1 = bed closed), lag, kind
     bed_close: np.ndarray
+    dispute_addr: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))   # neighbour disputes:
+    dispute_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # first month
+    dispute_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))    # first month after
 
 
 def _csr(groups: np.ndarray, members: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,6 +120,9 @@ def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: f
     pool, pool_first, pool_cnt = _csr(ctx.wijk[pool_members], pool_members, n_w)
     all_pool, all_first, all_cnt = _csr(ctx.wijk, np.arange(A), n_w)
     cols = np.arange(M)
+    dispute_addr = np.flatnonzero(rng.random(A) < DISPUTE_SHARE)
+    dispute_start = rng.integers(0, M, len(dispute_addr))
+    dispute_end = np.minimum(dispute_start + rng.integers(DISPUTE_MONTHS[0], DISPUTE_MONTHS[1] + 1, len(dispute_addr)), M)
     rec_a, rec_m, rec_k = [], [], []
     insp_parts, ev_parts = [], []
 
@@ -145,7 +156,9 @@ def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: f
         idx = np.flatnonzero(viol)
         rec_a.append(idx); rec_m.append(np.full(len(idx), m, dtype=np.int16)); rec_k.append(mask[idx].astype(np.int8))
         # inspections this month
-        p_c = np.where(viol, P_INSPECT_COMPLAINT_VIOL, P_INSPECT_COMPLAINT_OTHER)
+        disputed = np.zeros(A, bool)
+        disputed[dispute_addr[(dispute_start <= m) & (m < dispute_end)]] = True
+        p_c = np.where(viol, P_INSPECT_COMPLAINT_VIOL, np.where(disputed, P_INSPECT_DISPUTE, P_INSPECT_COMPLAINT_OTHER))
         p_rt = np.where(ctx.goed_huren & ctx.private & (day0 >= PERMIT_START), P_INSPECT_ROUTINE_PERMIT, P_INSPECT_ROUTINE)
         p_o = np.where(ctx.target & (day0 >= INTERVENTION), np.where(viol, P_INSPECT_CARNISSE_VIOL, P_INSPECT_CARNISSE_OTHER), 0.0)
         cum = np.cumsum(np.column_stack([p_c, np.full(A, P_INSPECT_RANDOM), p_rt, p_o]), axis=1)
@@ -212,7 +225,8 @@ def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: f
     insp = pd.concat(insp_parts, ignore_index=True)
     events = pd.concat(ev_parts, ignore_index=True) if ev_parts else pd.DataFrame(
         {"bed": [], "day": [], "new_addr": [], "lag": [], "kind": [], "from_addr": []})
-    return TruthResult(np.concatenate(rec_a), np.concatenate(rec_m), np.concatenate(rec_k), insp, events, bed_close)
+    return TruthResult(np.concatenate(rec_a), np.concatenate(rec_m), np.concatenate(rec_k), insp, events, bed_close,
+                       dispute_addr, dispute_start, dispute_end)
 
 
 def mask_to_text(mask: np.ndarray) -> np.ndarray:
