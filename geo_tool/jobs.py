@@ -85,7 +85,43 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     dataset = validated.data
     outputs += _quickstart_maps(dataset, out / "maps", progress)
     lines.append("maps:\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
+    plan_text, plan_files = _quickstart_plan(dataset, out, params, progress)
+    lines.append(plan_text)
+    outputs += plan_files
     return JobResult("\n\n".join(lines), validated.exit_code, outputs, dataset)
+
+
+def next_planning_week(dataset) -> tuple[str, str]:
+    """(as_of, ISO week) for planning after the data: the Monday after the last recorded visit or complaint."""
+    import pandas as pd
+
+    last = max(pd.Timestamp(dataset.inspections["visited_on"].max()) if len(dataset.inspections) else pd.NaT,
+               pd.Timestamp(dataset.complaints["received_on"].max()) if len(dataset.complaints) else pd.NaT)
+    if pd.isna(last):
+        last = pd.Timestamp(dataset.brp["registered_from"].max())
+    monday = (last + pd.Timedelta(days=1)).normalize()
+    monday += pd.Timedelta(days=(7 - monday.weekday()) % 7)
+    iso = monday.isocalendar()
+    return monday.date().isoformat(), f"{iso.year}-W{iso.week:02d}"
+
+
+def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Progress) -> tuple[str, list[Path]]:
+    """Rank the addresses (a model trained on the fly) and plan next week's visits for two teams."""
+    from geo_tool.model.api import rank_addresses, write_ranking
+    from geo_tool.planning import PlanParams, plan_week, write_plan_outputs
+
+    as_of, week = next_planning_week(dataset)
+    ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
+    ranked_path = write_ranking(ranked, out / "ranked.csv")
+    plan = plan_week(dataset, ranked, PlanParams(week=week, teams=2, time_limit_s=QUICKSTART_SOLVE_S, seed=params.seed),
+                     progress=progress)
+    files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
+    text = f"ranking for {as_of}: {ranked_path}\n{plan.summary()}\nplan: {out / 'plan'} ({len(files)} files)"
+    return text, [Path(ranked_path), *files]
+
+
+QUICKSTART_CANDIDATES = 1000
+QUICKSTART_SOLVE_S = 10.0
 
 
 QUICKSTART_MAPS = (
