@@ -107,6 +107,32 @@ def _plan_from_routes(inst: PlanInstance, routes: dict[int, list[int]], name: st
     return VisitPlan(inst.params, inst, visits, breaks, tds, info, name=name, notes=list(inst.notes))
 
 
+MAX_CANDIDATES_PER_VISIT = 10
+MIN_CANDIDATES = 2000
+
+
+def _trim_candidates(inst: PlanInstance) -> None:
+    """Keep the required visits and only the best-scoring optional candidates that the week could use.
+
+    A city-wide ranking has ~320,000 rows; the week holds at most (working time / visit time) visits,
+    so anything beyond 10x that (at least 2,000) can never be planned, and would only cost memory in
+    the travel-time table.
+    """
+    if inst.team_days.empty:
+        return
+    shift_s = (inst.team_days["shift_end_s"] - inst.team_days["shift_start_s"]).clip(lower=0).sum()
+    most_visits = int(shift_s // max(inst.params.visit_min * 60, 1))
+    k = max(MIN_CANDIDATES, MAX_CANDIDATES_PER_VISIT * most_visits)
+    c = inst.candidates
+    optional = ~c["required"]
+    if optional.sum() <= k:
+        return
+    rank = c["score"].where(optional).rank(ascending=False, method="first")
+    inst.candidates = c[c["required"] | (rank <= k)].reset_index(drop=True)
+    inst.notes.append(f"{int(optional.sum()) - k} laagst scorende kandidaten niet meegenomen "
+                      f"(de week biedt plaats aan hoogstens {most_visits} bezoeken)")
+
+
 def _estimate_visits(inst: PlanInstance) -> int:
     """How many visits the greedy practice fits (straight-line times), to size the random draw."""
     xy = np.vstack([inst.depots[["x", "y"]].to_numpy(float), inst.candidates[["x", "y"]].to_numpy(float)])
@@ -146,6 +172,7 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     progress.step("instance")
     inst = build_instance(dataset, ranked, params)
     n_random = n_greedy = 0
+    _trim_candidates(inst)
     if not inst.team_days.empty and len(inst.candidates):
         n_greedy = _estimate_visits(inst)
         n_random = int(round(params.exploration_share * n_greedy))

@@ -75,8 +75,15 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
             app.quit()
 
         tab = tab or "kaart"
-        runs = {"waterbed": lambda: window.waterbed_tab.run()}
-        finished = {"waterbed": lambda: window.waterbed_tab.finished}
+        runs = {"waterbed": lambda: window.waterbed_tab.run(),
+                "ranglijst": lambda: window.ranking_tab.run(),
+                "weekplanning": lambda: window.planning_tab.run_after_ranking(),
+                "model": lambda: window.model_tab.train() if window.model_tab.current is None
+                else window.model_tab.finished.emit()}
+        finished = {"waterbed": lambda: window.waterbed_tab.finished,
+                    "ranglijst": lambda: window.ranking_tab.finished,
+                    "weekplanning": lambda: window.planning_tab.finished,
+                    "model": lambda: window.model_tab.finished}
         state = {"started": False}
 
         def map_ready() -> None:

@@ -40,6 +40,7 @@ _EN = {
     "adres": "address",
     "Export geschreven": "Export written",
     "Rol": "Role",
+    "Ga naar": "Go to",
     "Waterbed": "Waterbed",
     "Ranglijst": "Ranking",
     "Weekplanning": "Week plan",

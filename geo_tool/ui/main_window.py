@@ -152,13 +152,30 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         """The work tabs beside the map; each gets `dataset_changed(dataset)` when a dataset opens."""
+        from geo_tool.ui.tabs.model_tab import ModelTab
+        from geo_tool.ui.tabs.planning_tab import PlanningTab
+        from geo_tool.ui.tabs.ranking_tab import RankingTab
         from geo_tool.ui.tabs.waterbed_tab import WaterbedTab
 
         self.tab_pages: dict[str, QWidget] = {"kaart": self.map_view}
+        self.ranking_tab = RankingTab(self)
+        self.planning_tab = PlanningTab(self)
         self.waterbed_tab = WaterbedTab(self)
-        for key, title, page in (("waterbed", "Waterbed", self.waterbed_tab),):
+        self.model_tab = ModelTab(self)
+        self.model_tab.model_changed.connect(self._model_in_use)
+        for key, title, page in (("ranglijst", "Ranglijst", self.ranking_tab),
+                                 ("weekplanning", "Weekplanning", self.planning_tab),
+                                 ("waterbed", "Waterbed", self.waterbed_tab),
+                                 ("model", "Model", self.model_tab)):
             self.tab_pages[key] = page
             self.tabs.addTab(page, tr(title))
+        self._model_in_use(self.model_tab.current)
+
+    def _model_in_use(self, folder) -> None:
+        """The ranking uses the model chosen in the Model tab (none: trained on the fly)."""
+        field = getattr(self.ranking_tab, "model_dir", None)
+        if field is not None:
+            field.setText(str(folder) if folder else "")
 
     def show_tab(self, key: str) -> None:
         """Bring a tab to the front by its key (kaart, ranglijst, weekplanning, waterbed, model)."""
@@ -180,6 +197,10 @@ class MainWindow(QMainWindow):
         role_menu = view.addMenu(tr("Rol"))
         for key, (label, _tabs) in ROLES.items():
             self._action(role_menu, label, lambda _=False, k=key: self.set_role(k))
+        go = bar.addMenu(tr("Ga naar"))
+        for n, (key, title) in enumerate((("kaart", "Kaart"), ("ranglijst", "Ranglijst"), ("weekplanning", "Weekplanning"),
+                                          ("waterbed", "Waterbed"), ("model", "Model")), start=1):
+            self._action(go, tr(title), lambda _=False, k=key: self.show_tab(k), QKeySequence(f"Ctrl+{n}"))
         help_menu = bar.addMenu(tr("Help"))
         self._action(help_menu, tr("Logbestand openen"), self.open_log)
         self._action(help_menu, tr("Over geo_tool"), self.about)

@@ -115,3 +115,19 @@ def test_screenshot_command_writes_a_drawn_window(small_demo, tmp_path):
     h, w = img.shape[:2]
     centre = img[h // 4: 3 * h // 4, w // 3: 2 * w // 3, :3].reshape(-1, 3)
     assert len(np.unique((centre * 255).astype(int), axis=0)) > 20
+
+
+def test_model_tab_trains_a_model_and_shows_its_card(window, qtbot):
+    """'Nieuw model trainen' trains in the background, keeps it in the list and shows its model card."""
+    tab = window.model_tab
+    from PyQt6.QtCore import QDate
+
+    tab.as_of.setDate(QDate(2024, 1, 1))
+    with qtbot.waitSignal(tab.finished, timeout=300000):
+        tab.train()
+    assert tab.current is not None and (tab.current / "model.joblib").exists()
+    assert "Algoritmeregister" in tab.card.toPlainText() or "model" in tab.card.toPlainText().lower()
+    assert tab.gallery.count() >= 1
+    assert tab.fairness.rowCount() > 0
+    # the ranking tab now uses that model
+    assert window.ranking_tab.model_dir.text() == str(tab.current)

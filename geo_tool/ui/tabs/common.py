@@ -39,6 +39,16 @@ class ScaledImage(QLabel):
                                                Qt.TransformationMode.SmoothTransformation))
 
 
+class NumericItem(QTableWidgetItem):
+    """A table cell that shows formatted text but sorts by its number when it has one."""
+
+    def __lt__(self, other) -> bool:
+        a, b = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
+        if a is not None and b is not None:
+            return float(a) < float(b)
+        return super().__lt__(other)
+
+
 def fill_table(widget: QTableWidget, frame: pd.DataFrame, headers: dict[str, str] | None = None,
                float_digits: int = 2) -> None:
     """Show a DataFrame in a QTableWidget (read-only, sortable), with Dutch headers when given."""
@@ -55,9 +65,9 @@ def fill_table(widget: QTableWidget, frame: pd.DataFrame, headers: dict[str, str
                 text = "" if pd.isna(value) else f"{value:.{float_digits}f}"
             else:
                 text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-            item = QTableWidgetItem(text)
-            if isinstance(value, (int, float)) and not pd.isna(value):
-                item.setData(Qt.ItemDataRole.EditRole, float(value))
+            item = NumericItem(text)
+            if isinstance(value, (int, float, np.integer, np.floating)) and not pd.isna(value):
+                item.setData(Qt.ItemDataRole.UserRole, float(value))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             widget.setItem(r, c, item)
     widget.setSortingEnabled(True)

@@ -75,6 +75,29 @@ def violation_text(message: str) -> str:
     return message
 
 
+MAX_CANDIDATES = 3000
+
+
+def planning_slice(ranked: pd.DataFrame, params) -> pd.DataFrame:
+    """The part of the ranking handed to the planner: the best addresses, ten times what the week can hold.
+
+    The planner computes a full travel-time matrix over every ranked address before it trims the
+    candidate pool, so a city-wide ranking (tens of thousands of rows) would need many gigabytes;
+    the week can only hold teams x days x (working minutes / visit minutes) visits. Must-visits and
+    already made visits keep their ranking row so their score is known.
+    """
+    per_day = max(1, (params.day_end_s - params.day_start_s - params.break_s) // params.visit_s)
+    capacity = params.teams * len(params.days) * per_day
+    k = int(min(MAX_CANDIDATES, max(1000, 10 * capacity)))
+    if len(ranked) <= k:
+        return ranked
+    keep_ids = {m.address_id for m in params.must_visits} | {d.address_id for d in params.done}
+    ordered = ranked.sort_values("score", ascending=False, kind="stable")
+    top = ordered.head(k)
+    extra = ordered[ordered["address_id"].astype(str).isin(keep_ids) & ~ordered.index.isin(top.index)]
+    return pd.concat([top, extra])
+
+
 def num(value: float, digits: int = 1) -> str:
     """A number with a decimal comma in the Dutch interface."""
     text = f"{value:.{digits}f}"
@@ -232,7 +255,7 @@ class PlanningTab(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(tables_box)
         split.addWidget(self.gallery)
-        split.setSizes([560, 520])
+        split.setSizes([520, 600])
         rlay.addWidget(split, 1)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
@@ -407,6 +430,7 @@ class PlanningTab(QWidget):
 
         dataset = self.main.dataset
         self._labels = {}
+        ranked = planning_slice(ranked, params)
 
         def work(progress):
             plan = plan_week(dataset, ranked, params, progress=progress)
@@ -509,6 +533,8 @@ class PlanningTab(QWidget):
             table = QTableWidget()
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            table.verticalHeader().hide()
+            table.setWordWrap(False)
             fill_table(table, frame, {"order": "#", "arrival": tr("aankomst"), "departure": tr("vertrek"),
                                       "address": tr("adres"), "wijk": tr("wijk"), "score": tr("score"),
                                       "selected_by": tr("gekozen door"), "status": tr("status"),

@@ -11,7 +11,6 @@ import datetime as dt
 import html
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -20,7 +19,6 @@ from PyQt6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -189,6 +187,7 @@ class RankingTab(QWidget):
         self.as_of_edit = QDateEdit(QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("d-M-yyyy")
+        self.as_of_edit.setMaximumWidth(160)
         self.model_dir = QLineEdit()
         self.model_dir.setReadOnly(True)
         self.model_dir.setPlaceholderText(tr("geen: het model wordt getraind op de gegevens vóór de peildatum"))
@@ -199,13 +198,17 @@ class RankingTab(QWidget):
         self.rank_button = QPushButton(tr("Rangschikken"))
         self.rank_button.setDefault(True)
         self.rank_button.clicked.connect(self.run)
+        row0, row1 = QHBoxLayout(), QHBoxLayout()
+        row0.addWidget(self.as_of_edit)
+        row0.addWidget(self.rank_button)
+        row0.addStretch(1)
+        row1.addWidget(self.model_dir, 1)
+        row1.addWidget(choose)
+        row1.addWidget(clear)
         top.addWidget(QLabel(tr("Peildatum")), 0, 0)
-        top.addWidget(self.as_of_edit, 0, 1)
-        top.addWidget(self.rank_button, 0, 2)
+        top.addLayout(row0, 0, 1)
         top.addWidget(QLabel(tr("Model")), 1, 0)
-        top.addWidget(self.model_dir, 1, 1, 1, 2)
-        top.addWidget(choose, 1, 3)
-        top.addWidget(clear, 1, 4)
+        top.addLayout(row1, 1, 1)
         top.setColumnStretch(1, 1)
         lay.addLayout(top)
 
@@ -246,6 +249,8 @@ class RankingTab(QWidget):
         self.table = QTableWidget()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda *_: self.show_selected_on_map())
         self.table.setToolTip(tr("Klik op een adres voor de geschiedenis; dubbelklik om het op de kaart te tonen."))
