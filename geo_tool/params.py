@@ -20,6 +20,12 @@ def parse_date(value: str, name: str) -> dt.date:
         raise UsageError(f"{name}: '{value}' is not an ISO date (YYYY-MM-DD)") from None
 
 
+def require_dataset_folder(path: Path) -> None:
+    """Stop with a one-line reason when the dataset folder is missing (before any work starts)."""
+    if not Path(path).is_dir():
+        raise UsageError(f"dataset folder '{path}' does not exist or is not a folder")
+
+
 @dataclass(frozen=True)
 class DemoParams:
     """What `geo-tool demo` generates."""
@@ -57,8 +63,7 @@ class ValidateParams:
     use_cache: bool = True
 
     def __post_init__(self) -> None:
-        if not Path(self.dataset).is_dir():
-            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        require_dataset_folder(self.dataset)
 
     @property
     def rejects_path(self) -> Path:
@@ -95,8 +100,7 @@ class MapParams:
     internal: bool = False
 
     def __post_init__(self) -> None:
-        if not Path(self.dataset).is_dir():
-            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        require_dataset_folder(self.dataset)
         if self.level not in ("wijk", "gebied", "address"):
             raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address")
         if (self.date_from is None) != (self.date_to is None):
@@ -123,8 +127,7 @@ class WaterbedParams:
     control: str = "rest"
 
     def __post_init__(self) -> None:
-        if not Path(self.dataset).is_dir():
-            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        require_dataset_folder(self.dataset)
         if self.start is not None:
             parse_date(self.start, "--start")
         for name in ("months_before", "months_after"):
@@ -154,8 +157,7 @@ class TrainParams:
     use_truth: bool = True
 
     def __post_init__(self) -> None:
-        if not Path(self.dataset).is_dir():
-            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        require_dataset_folder(self.dataset)
         parse_date(self.as_of, "--as-of")
         for d in self.eval_dates:
             parse_date(d, "--eval-dates")
@@ -180,8 +182,7 @@ class RankParams:
     top: int | None = None
 
     def __post_init__(self) -> None:
-        if not Path(self.dataset).is_dir():
-            raise UsageError(f"dataset folder '{self.dataset}' does not exist or is not a folder")
+        require_dataset_folder(self.dataset)
         parse_date(self.as_of, "--as-of")
         if self.model is not None and not Path(self.model).is_dir():
             raise UsageError(f"--model: folder '{self.model}' does not exist")

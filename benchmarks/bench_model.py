@@ -1,0 +1,51 @@
+"""City-size figures for the ranking model (issue 4 targets, printed, never asserted).
+
+Run: `.venv/bin/python benchmarks/bench_model.py DATASET_DIR [--as-of 2024-02-01]` on a city demo.
+Targets: features and scores for all ~320,000 addresses < 15 s; training < 2 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+
+import numpy as np
+
+
+def main() -> None:
+    """Time the feature build + scoring of every address, training, and ranking with reasons."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dataset")
+    parser.add_argument("--as-of", default="2024-02-01")
+    args = parser.parse_args()
+
+    from geo_tool.dataset import load_dataset
+    from geo_tool.model.api import fit_final_model, rank_addresses, train_model
+    from geo_tool.model.features import FeatureBuilder, to_day
+
+    ds = load_dataset(args.dataset)
+    print(f"{len(ds.addresses):,} addresses, {len(ds.brp):,} spells, {len(ds.inspections):,} inspections")
+    t = time.perf_counter()
+    builder = FeatureBuilder(ds)
+    model, _reference, n_rows = fit_final_model(builder, args.as_of)
+    fit_s = time.perf_counter() - t
+    t = time.perf_counter()
+    ids = builder.address_ids
+    X = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(args.as_of)))
+    model.predict_proba(X)
+    score_s = time.perf_counter() - t
+    print(f"feature indexes + final model fit ({n_rows:,} visits): {fit_s:.1f} s")
+    print(f"features and scores for all {len(ids):,} addresses: {score_s:.1f} s  (target < 15 s)")
+    t = time.perf_counter()
+    rank_addresses(ds, args.as_of, top=2000, builder=builder)
+    print(f"ranking with reasons, top 2,000 (model trained on the fly): {time.perf_counter() - t:.1f} s")
+    out = tempfile.mkdtemp(prefix="geo_tool_bench_model_")
+    t = time.perf_counter()
+    train_model(ds, args.as_of, out)
+    print(f"geo-tool train (3 evaluation splits, fairness audit, reports): {time.perf_counter() - t:.1f} s "
+          "(target < 120 s)")
+
+
+if __name__ == "__main__":
+    main()
