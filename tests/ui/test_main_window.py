@@ -131,3 +131,45 @@ def test_model_tab_trains_a_model_and_shows_its_card(window, qtbot):
     assert tab.fairness.rowCount() > 0
     # the ranking tab now uses that model
     assert window.ranking_tab.model_dir.text() == str(tab.current)
+
+
+def test_waterbed_tab_runs_and_saves_the_report(window, qtbot, tmp_path):
+    """The Waterbed tab runs the analysis for Carnisse, shows verdicts and maps, and saves the report."""
+    tab = window.waterbed_tab
+    window.show_tab("waterbed")
+    assert tab.target.currentData() == "BU05991572"  # preselected from interventions.csv
+    with qtbot.waitSignal(tab.finished, timeout=300000):
+        tab.run()
+    assert tab.table.rowCount() >= 2
+    verdicts = {tab.table.item(r, 2).text() for r in range(tab.table.rowCount())}
+    assert verdicts <= {"verplaatsing", "uitstraling positieve effecten", "geen aanwijzing"}
+    assert tab.gallery.count() >= 2
+    written = tab.save_report_to(tmp_path)
+    assert (tmp_path / "waterbed.csv").exists() and (tmp_path / "report.pdf").exists()
+    assert len(written) >= 8
+
+
+def test_export_every_format_from_the_window(window, qtbot, tmp_path):
+    """The window exports PNG, PDF, SVG, HTML, GeoPackage, GeoTIFF and CSV; each lands in the audit log."""
+    from geo_tool.export.audit import read_audit
+
+    files = [tmp_path / f"kaart.{ext}" for ext in ("png", "pdf", "svg", "html", "gpkg", "tif", "csv")]
+    done = []
+    before = len(read_audit())
+    window.export_files(["brp:eum_share", "complaints:complaint_rate"], "wijk", files, on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=180000)
+    for f in files:
+        assert f.exists() and f.stat().st_size > 0, f.name
+    assert len(read_audit()) == before + len(files)
+
+
+def test_researcher_exports_are_never_internal(window, qtbot, tmp_path):
+    """A researcher asking for an internal address-level export is refused: exports stay disclosure-safe."""
+    window.set_role("researcher")
+    errors = []
+    window.show_error = errors.append
+    done = []
+    window.export_files(["complaints:points"], "wijk", [tmp_path / "punten.csv"], internal=True,
+                        on_done=done.append)
+    qtbot.waitUntil(lambda: bool(errors) or bool(done), timeout=60000)
+    assert errors and not (tmp_path / "punten.csv").exists()
