@@ -41,6 +41,8 @@ _EN = {
     "Export geschreven": "Export written",
     "Rol": "Role",
     "Ga naar": "Go to",
+    "Zoek adres (3082 AB 12) of wijk": "Find address (3082 AB 12) or wijk",
+    "Niets gevonden voor": "Nothing found for",
     "Waterbed": "Waterbed",
     "Ranglijst": "Ranking",
     "Weekplanning": "Week plan",

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -78,6 +79,10 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(4, 4, 4, 4)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Zoek adres (3082 AB 12) of wijk"))
+        self.search.returnPressed.connect(lambda: self.search_for(self.search.text()))
+        left_lay.addWidget(self.search)
         left_lay.addWidget(self.layer_panel, 1)
         form = QFormLayout()
         self.level = QComboBox()
@@ -433,6 +438,37 @@ class MainWindow(QMainWindow):
             f"<h3>{title}</h3><p>adres {address_id} ({a.get('wijk_code', '')}){area_text}<br>"
             f"{registered_persons(self.dataset, address_id, as_of)} personen ingeschreven op "
             f"{as_of:%d-%m-%Y}</p><table cellspacing=3>{rows}</table>")
+
+    def search_for(self, text: str) -> bool:
+        """The search box: go to the first address or wijk that matches; say so when nothing does."""
+        from geo_tool.dataset.search import search_place
+
+        if self.dataset is None:
+            return False
+        hits = search_place(self.dataset, text)
+        if not hits:
+            self.statusBar().showMessage(f"{tr('Niets gevonden voor')} '{text}'", 8000)
+            return False
+        hit = hits[0]
+        if hit.kind == "address":
+            self.show_address(hit.key)
+        else:
+            geom = self.dataset.wijken.loc[self.dataset.wijken["code"] == hit.key].geometry.iloc[0]
+            c = geom.centroid
+            x0, y0, x1, y1 = geom.bounds
+            self.show_tab("kaart")
+            self.map_view.mark(c.x, c.y, max(x1 - x0, y1 - y0) * 0.7)
+            row = self.table[self.table["code"] == hit.key] if self.table is not None else None
+            if row is not None and len(row):
+                pt = row.geometry.iloc[0].representative_point()
+                role = self.role
+                self.role = "researcher"  # identify the wijk, not an address near its centre
+                try:
+                    self.identify(pt.x, pt.y)
+                finally:
+                    self.role = role
+        self.statusBar().showMessage(f"{hit.label}" + (f" ({len(hits)} treffers)" if len(hits) > 1 else ""), 8000)
+        return True
 
     def show_address(self, address_id: str) -> None:
         """Bring the map to the front, zoom to the address, mark it and show its history."""

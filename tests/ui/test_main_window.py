@@ -173,3 +173,13 @@ def test_researcher_exports_are_never_internal(window, qtbot, tmp_path):
                         on_done=done.append)
     qtbot.waitUntil(lambda: bool(errors) or bool(done), timeout=60000)
     assert errors and not (tmp_path / "punten.csv").exists()
+
+
+def test_search_box_finds_a_wijk_and_an_address(window):
+    """Typing a wijk name zooms to it and shows its figures; a postcode + number shows the address history."""
+    assert window.search_for("oud-charlois")
+    assert "Oud Charlois" in window.details.toHtml()
+    a = window.dataset.addresses.dropna(subset=["postcode", "house_number"]).iloc[5]
+    assert window.search_for(f"{a['postcode']} {int(a['house_number'])}")
+    assert "personen ingeschreven" in window.details.toHtml()
+    assert not window.search_for("nergensstraat")
