@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self.details = QTextBrowser()
         self.details.setHtml(f"<p>{tr('Klik op een wijk om de cijfers te zien.')}</p>")
+        self.details.setMinimumWidth(240)
         ddock = QDockWidget(tr("Gegevens"), self)
         self.details_dock = ddock
         ddock.setObjectName("details")
@@ -143,7 +145,7 @@ class MainWindow(QMainWindow):
         self.role = role
         allowed = ROLES[role][1]
         for key, page in self.tab_pages.items():
-            index = self.tabs.indexOf(page)
+            index = self.tab_index(key)
             if index >= 0:
                 self.tabs.setTabVisible(index, key in allowed)
         self.setWindowTitle(self.windowTitle().split(" [")[0] + f" [{ROLES[role][0]}]")
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         from geo_tool.ui.tabs.waterbed_tab import WaterbedTab
 
         self.tab_pages: dict[str, QWidget] = {"kaart": self.map_view}
+        self._tab_holders: dict[str, QWidget] = {"kaart": self.map_view}
         self.ranking_tab = RankingTab(self)
         self.planning_tab = PlanningTab(self)
         self.waterbed_tab = WaterbedTab(self)
@@ -173,7 +176,12 @@ class MainWindow(QMainWindow):
                                  ("waterbed", "Waterbed", self.waterbed_tab),
                                  ("model", "Model", self.model_tab)):
             self.tab_pages[key] = page
-            self.tabs.addTab(page, tr(title))
+            holder = QScrollArea()  # a tab's controls may need more width than a laptop screen has
+            holder.setWidget(page)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            self._tab_holders[key] = holder
+            self.tabs.addTab(holder, tr(title))
         self._model_in_use(self.model_tab.current)
 
     def _model_in_use(self, folder) -> None:
@@ -185,7 +193,13 @@ class MainWindow(QMainWindow):
     def show_tab(self, key: str) -> None:
         """Bring a tab to the front by its key (kaart, ranglijst, weekplanning, waterbed, model)."""
         if key in self.tab_pages:
-            self.tabs.setCurrentWidget(self.tab_pages[key])
+            self.tabs.setCurrentIndex(self.tab_index(key))
+
+    def tab_index(self, key: str) -> int:
+        """The position of a tab in the tab bar by its key (-1 when absent)."""
+        holder = getattr(self, "_tab_holders", {}).get(key, self.tab_pages.get(key))
+        index = self.tabs.indexOf(holder) if holder is not None else -1
+        return index if index >= 0 else self.tabs.indexOf(self.tab_pages.get(key))
 
     # -- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -542,6 +556,12 @@ class MainWindow(QMainWindow):
         from geo_tool import __version__
 
         QMessageBox.about(self, "geo_tool", f"geo_tool {__version__}\nCBS Wijk- en Buurtkaart 2024, CC BY 4.0")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", False):
+            self._docks_sized = True
+            self.resizeDocks([self.layers_dock, self.details_dock], [320, 280], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         QSettings().setValue("geometry", self.saveGeometry())

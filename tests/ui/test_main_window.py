@@ -69,7 +69,7 @@ def test_click_on_an_address_shows_its_history(window):
 def test_roles_hide_what_a_role_does_not_need(window):
     """A researcher sees only the map and model tabs; a planner sees the waterbed tab too."""
     window.set_role("researcher")
-    idx = window.tabs.indexOf(window.tab_pages["waterbed"])
+    idx = window.tab_index("waterbed")
     assert not window.tabs.isTabVisible(idx)
     window.set_role("planner")
     assert window.tabs.isTabVisible(idx)

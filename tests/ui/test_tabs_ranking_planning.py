@@ -27,11 +27,7 @@ def window(qtbot, small_demo):
     qtbot.addWidget(win)
     win.errors = []
     win.show_error = win.errors.append  # no modal dialogs in tests
-    win.ranking_tab = RankingTab(win)
-    win.planning_tab = PlanningTab(win)
-    for key, title, page in (("ranglijst", "Ranglijst", win.ranking_tab), ("weekplanning", "Weekplanning", win.planning_tab)):
-        win.tab_pages[key] = page
-        win.tabs.addTab(page, title)
+    assert isinstance(win.ranking_tab, RankingTab) and isinstance(win.planning_tab, PlanningTab)
     win.show()
     with qtbot.waitSignal(win.map_drawn, timeout=120000):
         win.open_dataset(small_demo)
