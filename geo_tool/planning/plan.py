@@ -147,13 +147,17 @@ def _limit_pool(inst: PlanInstance, n_greedy: int) -> None:
     optional = ~c["required"]
     if factor is None or not n_greedy:
         return
-    k = max(int(np.ceil(factor * n_greedy)), 50)
+    # the solver fits more visits than the greedy practice (less travel): size the pool on the most
+    # visits the week could hold without any travel, when that is larger than the greedy count
+    shift_s = (inst.team_days["shift_end_s"] - inst.team_days["shift_start_s"]).clip(lower=0).sum()
+    most_visits = int(shift_s // max(inst.params.visit_min * 60, 1))
+    k = max(int(np.ceil(factor * max(n_greedy, most_visits))), 50)
     if optional.sum() <= k:
         return
     rank = c["score"].where(optional).rank(ascending=False, method="first")
     keep = c["required"] | (rank <= k)
     inst.notes.append(f"kandidatenpool: de {k} best scorende van {int(optional.sum())} optionele kandidaten "
-                      f"({factor:g} x de {n_greedy} bezoeken van de gretige planning)")
+                      f"({factor:g} x de {max(n_greedy, most_visits)} bezoeken die de week hoogstens biedt)")
     inst.candidates = c[keep].reset_index(drop=True)
 
 
