@@ -115,6 +115,23 @@ class _Composer:
         """A light background of all wijken so the city shape is always visible."""
         self.wijken.plot(ax=self.ax, facecolor="#f4f4f4", edgecolor="#d0d0d0", linewidth=0.3, zorder=0)
 
+    def background(self) -> bool:
+        """The PDOK BRT-Achtergrondkaart under the map for the current extent; False when not available."""
+        from geo_tool.export.basemap import ATTRIBUTION as BASEMAP_ATTRIBUTION
+        from geo_tool.export.basemap import fetch_basemap
+
+        xmin, xmax = self.ax.get_xlim()
+        ymin, ymax = self.ax.get_ylim()
+        bm = fetch_basemap((xmin, ymin, xmax, ymax), width_px=int(self.fig.get_size_inches()[0] * 100))
+        if bm is None:
+            self.ax.text(0.99, 0.01, "achtergrondkaart niet beschikbaar (offline)", transform=self.ax.transAxes,
+                         ha="right", va="bottom", fontsize=self.fs(6), color="#777777", zorder=60)
+            return False
+        self.ax.imshow(bm.image, extent=bm.extent, zorder=-1, interpolation="bilinear")
+        self.ax.text(0.99, 0.01, BASEMAP_ATTRIBUTION, transform=self.ax.transAxes, ha="right", va="bottom",
+                     fontsize=self.fs(6), color="#333333", zorder=60)
+        return True
+
     def choropleth(self, gdf: gpd.GeoDataFrame, m: Measure, z: int, alpha: float) -> None:  # noqa: C901
         """Areas (or address points) coloured by class; suppressed grey hatched; missing white."""
         values = pd.to_numeric(gdf[m.key], errors="coerce").to_numpy(dtype=float)
@@ -294,10 +311,16 @@ class _Composer:
 
 
 def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: gpd.GeoDataFrame, level: Level,
-                window: TimeWindow, meta: dict[str, Any], *, paper: str = "A4", internal: bool = False) -> Figure:
-    """Build the map figure: layers in the order given (first = bottom), legends, furniture and texts."""
+                window: TimeWindow, meta: dict[str, Any], *, paper: str = "A4", internal: bool = False,
+                basemap: bool = False) -> Figure:
+    """Build the map figure: layers in the order given (first = bottom), legends, furniture and texts.
+
+    With `basemap` the PDOK background map is drawn underneath when it can be had (never offline).
+    """
     c = _Composer(dataset, level, paper, internal)
-    c.base()
+    c.extent()
+    if not (basemap and c.background()):
+        c.base()
     c.extent()
     first_area = True
     has_outline = False

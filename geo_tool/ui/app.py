@@ -108,6 +108,10 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
             app.quit()
 
         QTimer.singleShot(int(timeout_s * 1000), too_slow)
+    if dataset is None and screenshot is None:
+        last = QSettings().value("last_dataset", "")
+        if last and Path(last).is_dir():  # reopen where the user left off
+            dataset = Path(last)
     if dataset is not None:
         window.open_dataset(Path(dataset))
     app.exec()

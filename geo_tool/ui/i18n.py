@@ -41,6 +41,7 @@ _EN = {
     "Export geschreven": "Export written",
     "Rol": "Role",
     "Ga naar": "Go to",
+    "Achtergrondkaart (PDOK, alleen online)": "Background map (PDOK, online only)",
     "Zoek adres (3082 AB 12) of wijk": "Find address (3082 AB 12) or wijk",
     "Niets gevonden voor": "Nothing found for",
     "Waterbed": "Waterbed",

@@ -10,6 +10,7 @@ import pandas as pd
 from PyQt6.QtCore import QDate, QSettings, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
 from PyQt6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDockWidget,
@@ -100,6 +101,11 @@ class MainWindow(QMainWindow):
         period.addWidget(self.date_from)
         period.addWidget(QLabel(tr("tot")))
         period.addWidget(self.date_to)
+        self.basemap = QCheckBox(tr("Achtergrondkaart (PDOK, alleen online)"))
+        self.basemap.setChecked(QSettings().value("basemap", "false") == "true")
+        self.basemap.toggled.connect(lambda on: (QSettings().setValue("basemap", "true" if on else "false"),
+                                                 self.schedule_redraw()))
+        left_lay.addWidget(self.basemap)
         form.addRow(tr("Niveau"), self.level)
         form.addRow(tr("Periode van"), period)
         left_lay.addLayout(form)
@@ -384,11 +390,11 @@ class MainWindow(QMainWindow):
 
         self._drawing = True
         dataset, layers = self.dataset, self.layer_panel.specs()
-        level, window = self.level.currentData(), self.window_selected()
+        level, window, basemap = self.level.currentData(), self.window_selected(), self.basemap.isChecked()
 
         def work(progress):
             progress.step(tr("Kaart tekenen…"))
-            return map_figure_for_window(dataset, layers, level, window)
+            return map_figure_for_window(dataset, layers, level, window, basemap=basemap)
 
         self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
 

@@ -183,3 +183,15 @@ def test_search_box_finds_a_wijk_and_an_address(window):
     assert window.search_for(f"{a['postcode']} {int(a['house_number'])}")
     assert "personen ingeschreven" in window.details.toHtml()
     assert not window.search_for("nergensstraat")
+
+
+def test_basemap_offline_draws_without_error(window, qtbot, monkeypatch):
+    """Ticking the background map offline redraws the map with a note instead of failing."""
+    from geo_tool.export import basemap
+
+    monkeypatch.setattr(basemap, "_offline", True)
+    with qtbot.waitSignal(window.map_drawn, timeout=60000):
+        window.basemap.setChecked(True)
+    texts = [t.get_text() for t in window.map_view.map_axes.texts]
+    assert any("achtergrondkaart niet beschikbaar" in t for t in texts)
+    window.basemap.setChecked(False)
