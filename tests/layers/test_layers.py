@@ -149,18 +149,3 @@ def test_time_window_rules():
     assert Level.parse("GEBIED") is Level.GEBIED
     with pytest.raises(UsageError):
         Level.parse("buurt")
-
-
-@pytest.mark.city
-def test_city_wijk_figures_under_two_seconds(shared_data):
-    """All four data layers' wijk figures for a one-year window on a city-size dataset take < 2 s."""
-    import time
-
-    from synthetic_city import build_synthetic_city
-
-    ds = build_synthetic_city(shared_data / "rotterdam_districts.gpkg")
-    w = TimeWindow("2023-01-01", "2023-12-31")
-    t = time.perf_counter()
-    for key in ("brp", "permits", "complaints", "inspections"):
-        layer_from_spec(key, ds).aggregate(w, "wijk")
-    assert time.perf_counter() - t < 2.0
