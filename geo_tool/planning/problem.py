@@ -110,16 +110,18 @@ def _snap_to_address(x: float, y: float, pts: pd.DataFrame) -> tuple[float, floa
 
 
 def _default_hub(dataset: Dataset, pts: pd.DataFrame, wijk_codes: set[str], cand_xy: np.ndarray) -> tuple[float, float, str]:
-    """One hub at the centroid of the candidates' wijken, snapped to the nearest address (on land)."""
-    w = dataset.wijken
-    sel = w[w["code"].astype(str).isin(wijk_codes)] if len(w) else w
-    if len(sel):
-        c = sel.geometry.union_all().centroid
-        x, y = c.x, c.y
+    """One hub at the median point of the candidates, snapped to the nearest address (on land).
+
+    The median, not the centroid of their wijken: large, empty port wijken would pull the
+    hub far away from where the visits are.
+    """
+    if len(cand_xy):
+        x, y = np.median(cand_xy, axis=0)
     else:
-        x, y = cand_xy.mean(axis=0)
+        c = dataset.wijken.geometry.union_all().centroid
+        x, y = c.x, c.y
     x, y = _snap_to_address(x, y, pts)
-    return x, y, "hub (midden van de wijken)"
+    return x, y, "hub (midden van de kandidaten)"
 
 
 def _depots(dataset: Dataset, params: PlanParams, pts: pd.DataFrame, wijk_codes: set[str],
