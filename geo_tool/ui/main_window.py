@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         if role not in ROLES:
             raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
         self.role = role
+        self._closing = False
         self.dataset = None
         self.table = None
         self.log_file = log_file
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
 
         self.tabs = QTabWidget()
-        self.map_view = MapView(on_click=self.identify)
+        self.map_view = MapView(on_click=self.identify, runner=self.run_in_background)
         self.tabs.addTab(self.map_view, tr("Kaart"))
         self._build_tabs()
         self.setCentralWidget(self.tabs)
@@ -259,6 +260,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.show()
 
         def progressed(fraction: float, text: str) -> None:
+            if self._closing:
+                return
             if fraction < 0:
                 self.progress.setRange(0, 0)
             else:
@@ -270,14 +273,16 @@ class MainWindow(QMainWindow):
         def done() -> None:
             if worker in self._workers:
                 self._workers.remove(worker)
+            if self._closing:
+                return
             if not self._workers:
                 self.progress.hide()
                 self.cancel_button.hide()
                 self.status_label.setText(tr("Klaar"))
 
         worker.progress.changed.connect(progressed)
-        worker.succeeded.connect(lambda result: (done(), on_success(result)))
-        worker.failed.connect(lambda msg: (done(), (on_failure or self.show_error)(msg)))
+        worker.succeeded.connect(lambda result: (done(), None if self._closing else on_success(result)))
+        worker.failed.connect(lambda msg: (done(), None if self._closing else (on_failure or self.show_error)(msg)))
         worker.cancelled.connect(done)
         worker.start()
         return worker
@@ -391,17 +396,21 @@ class MainWindow(QMainWindow):
         self._drawing = True
         dataset, layers = self.dataset, self.layer_panel.specs()
         level, window, basemap = self.level.currentData(), self.window_selected(), self.basemap.isChecked()
+        size = self.map_view.render_size()
 
         def work(progress):
+            from geo_tool.ui.map_view import render_figure
+
             progress.step(tr("Kaart tekenen…"))
-            return map_figure_for_window(dataset, layers, level, window, basemap=basemap)
+            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap)
+            return fig, table, render_figure(fig, *size)
 
         self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
 
     def _figure_ready(self, result) -> None:
-        fig, table = result
+        fig, table, image = result
         self.table = table
-        self.map_view.show_figure(fig)
+        self.map_view.show_rendered(fig, image)
         self._drawing = False
         if self._pending_redraw:
             self._pending_redraw = False
@@ -570,6 +579,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.layers_dock, self.details_dock], [320, 280], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._closing = True
+        self._redraw_timer.stop()
         QSettings().setValue("geometry", self.saveGeometry())
         QSettings().setValue("state", self.saveState())
         self.cancel_work()

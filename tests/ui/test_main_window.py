@@ -30,7 +30,7 @@ def test_open_draws_the_default_layers(window):
     assert window.dataset is not None
     assert "eum_share" in window.table.columns
     assert len(window.table) == len(window.dataset.wijken)
-    assert window.map_view.canvas is not None
+    assert window.map_view.image is not None and window.map_view.image.shape[2] == 4
 
 
 def test_toggling_a_layer_redraws_with_its_figures(window, qtbot):
@@ -194,4 +194,23 @@ def test_basemap_offline_draws_without_error(window, qtbot, monkeypatch):
         window.basemap.setChecked(True)
     texts = [t.get_text() for t in window.map_view.map_axes.texts]
     assert any("achtergrondkaart niet beschikbaar" in t for t in texts)
-    window.basemap.setChecked(False)
+    with qtbot.waitSignal(window.map_drawn, timeout=60000):
+        window.basemap.setChecked(False)
+
+
+def test_pan_and_zoom_render_in_the_background(window, qtbot):
+    """Zooming in and out and dragging change the map extent and give a new image, drawn off the UI thread."""
+    from PyQt6.QtCore import QPoint
+
+    ax = window.map_view.map_axes
+    width = ax.get_xlim()[1] - ax.get_xlim()[0]
+    with qtbot.waitSignal(window.map_view.rendered, timeout=60000):
+        window.map_view.zoom(0.5)
+    assert abs((ax.get_xlim()[1] - ax.get_xlim()[0]) - width * 0.5) < 1e-6 * width
+    x0 = ax.get_xlim()[0]
+    with qtbot.waitSignal(window.map_view.rendered, timeout=60000):
+        window.map_view._dragged(QPoint(200, 200), QPoint(100, 200))
+    assert ax.get_xlim()[0] > x0  # dragging left moves the view east
+    with qtbot.waitSignal(window.map_view.rendered, timeout=60000):
+        window.map_view.home()
+    assert abs((ax.get_xlim()[1] - ax.get_xlim()[0]) - width) < 1e-6 * width

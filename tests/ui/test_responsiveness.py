@@ -35,8 +35,11 @@ class GapMeter:
 
 
 def _open_and_measure(qtbot, dataset_dir, timeout_ms):
+    import gc
+
     from geo_tool.ui.main_window import MainWindow
 
+    gc.collect()  # the garbage of earlier tests (hundreds of figures) is not the window's doing
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
