@@ -41,6 +41,7 @@ _EN = {
     "Export geschreven": "Export written",
     "Rol": "Role",
     "Ga naar": "Go to",
+    "Taal gewijzigd: alle panelen volgen bij de volgende start.": "Language changed: all panels follow at the next start.",
     "Hele kaart": "Whole map",
     "Inzoomen": "Zoom in",
     "Uitzoomen": "Zoom out",

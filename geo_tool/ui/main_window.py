@@ -245,8 +245,13 @@ class MainWindow(QMainWindow):
         QSettings().setValue("language", language)
         self.menuBar().clear()
         self._build_menus()
-        self.tabs.setTabText(0, tr("Kaart"))
+        for key, title in (("kaart", "Kaart"), ("ranglijst", "Ranglijst"), ("weekplanning", "Weekplanning"),
+                           ("waterbed", "Waterbed"), ("model", "Model")):
+            if self.tab_index(key) >= 0:
+                self.tabs.setTabText(self.tab_index(key), tr(title))
         self.status_label.setText(tr("Klaar"))
+        # like QGIS: menus and tab titles switch now, the panels and tabs themselves at the next start
+        self.statusBar().showMessage(tr("Taal gewijzigd: alle panelen volgen bij de volgende start."), 10000)
 
     # -- long work ---------------------------------------------------------------------------
     def run_in_background(self, label: str, fn: Callable[[Any], Any], on_success: Callable[[Any], None],
