@@ -41,6 +41,8 @@ _EN = {
     "Export geschreven": "Export written",
     "Rol": "Role",
     "Ga naar": "Go to",
+    "Verschuiven": "Shift",
+    "Schuif de periode door de tijd (de lengte blijft gelijk)": "Move the period through time (its length stays)",
     "Taal gewijzigd: alle panelen volgen bij de volgende start.": "Language changed: all panels follow at the next start.",
     "Hele kaart": "Whole map",
     "Inzoomen": "Zoom in",

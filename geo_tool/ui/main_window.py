@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSlider,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -107,8 +108,13 @@ class MainWindow(QMainWindow):
         self.basemap.toggled.connect(lambda on: (QSettings().setValue("basemap", "true" if on else "false"),
                                                  self.schedule_redraw()))
         left_lay.addWidget(self.basemap)
+        self.period_slider = QSlider(Qt.Orientation.Horizontal)
+        self.period_slider.setToolTip(tr("Schuif de periode door de tijd (de lengte blijft gelijk)"))
+        self.period_slider.setEnabled(False)
+        self.period_slider.valueChanged.connect(self._slide_period)
         form.addRow(tr("Niveau"), self.level)
         form.addRow(tr("Periode van"), period)
+        form.addRow(tr("Verschuiven"), self.period_slider)
         left_lay.addLayout(form)
         left.setMaximumWidth(340)
         dock = QDockWidget(tr("Lagen"), self)
@@ -337,6 +343,7 @@ class MainWindow(QMainWindow):
             w.setDate(QDate(d.year, d.month, d.day))
             w.blockSignals(False)
         self._set_dates_enabled(True)
+        self._setup_period_slider(dataset)
         n_rejects = len(dataset.report.rejects)
         if n_rejects:
             self.statusBar().showMessage(
@@ -367,6 +374,34 @@ class MainWindow(QMainWindow):
         dialog.resize(900, 400)
         dialog.show()
         self.rejects_dialog = dialog
+
+    def _setup_period_slider(self, dataset) -> None:
+        """One slider step per month from the first to the last month with events; at the window's end."""
+        from geo_tool.layers import TimeWindow
+
+        first = pd.Timestamp(dataset.complaints["received_on"].min()) if len(dataset.complaints) else pd.NaT
+        if pd.isna(first):
+            first = pd.Timestamp(dataset.brp["registered_from"].max()) - pd.DateOffset(years=5)
+        self._slider_first = pd.Timestamp(first.year, first.month, 1)
+        end = TimeWindow.default_for(dataset).end
+        months = (end.year - self._slider_first.year) * 12 + end.month - self._slider_first.month
+        self.period_slider.blockSignals(True)
+        self.period_slider.setRange(0, max(months, 0))
+        self.period_slider.setValue(max(months, 0))
+        self.period_slider.blockSignals(False)
+        self.period_slider.setEnabled(True)
+
+    def _slide_period(self, value: int) -> None:
+        """Move the time window so that it ends in the chosen month, keeping its length."""
+        window = self.window_selected()
+        length = window.end - window.start
+        end = (self._slider_first + pd.DateOffset(months=value + 1)) - pd.Timedelta(days=1)
+        start = end - length
+        for w, d in ((self.date_from, start), (self.date_to, end)):
+            w.blockSignals(True)
+            w.setDate(QDate(d.year, d.month, d.day))
+            w.blockSignals(False)
+        self.schedule_redraw()
 
     def _set_dates_enabled(self, enabled: bool) -> None:
         for w in (self.date_from, self.date_to, self.level):

@@ -214,3 +214,14 @@ def test_pan_and_zoom_render_in_the_background(window, qtbot):
     with qtbot.waitSignal(window.map_view.rendered, timeout=60000):
         window.map_view.home()
     assert abs((ax.get_xlim()[1] - ax.get_xlim()[0]) - width) < 1e-6 * width
+
+
+def test_period_slider_moves_the_window_and_redraws(window, qtbot):
+    """Moving the period slider back 12 months shifts both dates a year earlier and redraws the map."""
+    before = window.window_selected()
+    with qtbot.waitSignal(window.map_drawn, timeout=60000):
+        window.period_slider.setValue(window.period_slider.value() - 12)
+    after = window.window_selected()
+    assert (after.end - after.start) == (before.end - before.start)
+    assert after.end.year == before.end.year - 1 and after.end.month == before.end.month
+    assert window.table.attrs["window"]["end"] == after.end.date().isoformat()
