@@ -57,12 +57,9 @@ def entry_path(key: str) -> Path:
     return cache_dir() / "datasets" / key
 
 
-_entry = entry_path
-
-
 def load_cached(key: str, root: Path, file_hashes: dict[str, str]) -> Dataset | None:
     """The cached Dataset for `key`, or None when absent or unreadable (then it is simply rebuilt)."""
-    entry = _entry(key)
+    entry = entry_path(key)
     if not (entry / "report.json").exists():
         return None
     try:
@@ -122,7 +119,7 @@ def _summary_from_dict(d: dict) -> FileSummary:
 
 def store(key: str, ds: Dataset) -> None:
     """Write `ds` under `key` atomically (temporary folder, then rename)."""
-    entry = _entry(key)
+    entry = entry_path(key)
     if (entry / "report.json").exists():
         return
     entry.parent.mkdir(parents=True, exist_ok=True)

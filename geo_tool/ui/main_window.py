@@ -472,9 +472,11 @@ class MainWindow(QMainWindow):
                 self.show_address_history(self.dataset.addresses.iloc[int(near[1][0])]["address_id"])
                 return
         hits = self.table[self.table.geometry.contains(Point(x, y))]
-        if hits.empty:
-            return
-        row = hits.iloc[0]
+        if not hits.empty:
+            self.show_area_figures(hits.iloc[0])
+
+    def show_area_figures(self, row: pd.Series) -> None:
+        """A wijk's (or gebied's) figures of the drawn layers in the details panel."""
         measures = self.table.attrs.get("measures", {})
         rows = []
         for key, m in measures.items():
@@ -529,13 +531,7 @@ class MainWindow(QMainWindow):
             self.map_view.mark(c.x, c.y, max(x1 - x0, y1 - y0) * 0.7)
             row = self.table[self.table["code"] == hit.key] if self.table is not None else None
             if row is not None and len(row):
-                pt = row.geometry.iloc[0].representative_point()
-                role = self.role
-                self.role = "researcher"  # identify the wijk, not an address near its centre
-                try:
-                    self.identify(pt.x, pt.y)
-                finally:
-                    self.role = role
+                self.show_area_figures(row.iloc[0])
         self.statusBar().showMessage(f"{hit.label}" + (f" ({len(hits)} treffers)" if len(hits) > 1 else ""), 8000)
         return True
 

@@ -96,11 +96,11 @@ class ModelTab(QWidget):
         self._model_chosen()
 
     def dataset_changed(self, dataset) -> None:
-        """Default training date: the day after the last inspection in the data."""
-        visits = dataset.inspections["visited_on"].dropna()
-        if len(visits):
-            d = (visits.max() + pd.Timedelta(days=1)).date()
-            self.as_of.setDate(QDate(d.year, d.month, d.day))
+        """Default training date: the day after the last inspection in the data (as the ranking uses)."""
+        from geo_tool.ui.tabs.ranking_tab import default_as_of
+
+        d = default_as_of(dataset)
+        self.as_of.setDate(QDate(d.year, d.month, d.day))
 
     def _model_chosen(self) -> None:
         data = self.models.currentData()
