@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Bump when the validated tables change shape or meaning (part of the cache key).
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: Plausible date range (inclusive) for every date in the dataset.
 DATE_MIN = "1900-01-01"
@@ -131,6 +131,8 @@ ADDRESSES = FileSpec(
         Column("wijk_code", "code"),
         Column("floor_area_m2", "float", minimum=0, maximum=100_000, dtype="float64"),
         Column("building_year", "int", minimum=1000, maximum=2100, dtype="Int64"),
+        #: BAG pand id; when missing, addresses at one street number share a building
+        Column("building_id", "bag_id"),
     ),
     required_file=True,
     unique="address_id",
