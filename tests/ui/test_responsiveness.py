@@ -8,7 +8,8 @@ import pytest
 
 pytest.importorskip("PyQt6")
 
-MAX_FREEZE_S = 0.2
+# A real freeze (work on the UI thread) lasts seconds; 0.5 s leaves room for a busy 2-core machine.
+MAX_FREEZE_S = 0.5
 
 
 class GapMeter:
@@ -52,7 +53,7 @@ def _open_and_measure(qtbot, dataset_dir, timeout_ms):
 
 
 def test_ui_stays_responsive_while_a_dataset_opens(qtbot, small_demo):
-    """Opening the small demo (validate, cache, compose the map) never blocks the event loop > 0.2 s."""
+    """Opening the small demo (validate, cache, compose the map) never blocks the event loop > 0.5 s."""
     win, worst, ticks = _open_and_measure(qtbot, small_demo, 120000)
     print(f"worst event-loop gap while opening: {worst * 1000:.0f} ms over {ticks} ticks")
     assert ticks > 5
