@@ -44,6 +44,7 @@ def summary_json(report: ImportReport) -> dict:
                 "delimiter": fs.delimiter,
                 "crs": fs.crs,
                 "date_range": list(fs.date_range) if fs.date_range else None,
+                "bsn_found": dict(fs.bsn_found),
             }
             for name, fs in report.files.items()
         },
@@ -81,6 +82,9 @@ def summary_text(report: ImportReport) -> str:
             details.append(f"dates {fs.date_range[0]} .. {fs.date_range[1]}")
         if fs.unknown_columns:
             details.append(f"unknown columns ignored: {', '.join(fs.unknown_columns)}")
+        if fs.bsn_found:
+            details.append(f"{sum(fs.bsn_found.values()):,} BSN-like value(s) replaced (hashed in ids, masked in text): "
+                           + ", ".join(f"{col} {n:,}" for col, n in fs.bsn_found.items()))
         details += fs.notes
         if details:
             lines.append(f"{name}: " + "; ".join(details))
