@@ -140,7 +140,7 @@ def _scrub_raw(raw: RawTable, spec: FileSpec) -> None:
     unknown = [c for c in raw.frame.columns if c not in known]
     masked_names = [mask_bsn_text(c) for c in unknown]
     if any(a != b for a, b in zip(unknown, masked_names)):
-        found["(kolomnaam)"] = sum(a != b for a, b in zip(unknown, masked_names))
+        found["(column names)"] = sum(a != b for a, b in zip(unknown, masked_names))
     raw.unknown_columns = masked_names
     if unknown:
         raw.frame = raw.frame.drop(columns=unknown)

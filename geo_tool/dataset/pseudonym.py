@@ -107,7 +107,7 @@ _TOKEN_BODY = (
     r"|\d{4}(?P<s2>[. \-])\d{2}(?P=s2)\d{3}"
     r"|\d{2}(?P<s3>[. \-])\d{3}(?P=s3)\d{3}"
 )
-_HASHED = r"(?P<hashed>ps-[0-9a-f]{32})"
+_HASHED = r"(?P<hashed>(?i:ps-[0-9a-f]{32}))"  # also upper-cased (a code column)
 #: in text and ids
 _TEXT_RE = re.compile(rf"{_HASHED}|(?<!\d)(?P<bsn>{_TOKEN_BODY})(?!\d)")
 #: in number and coordinate cells: digits after a decimal separator (`51.891234567`) are decimals
