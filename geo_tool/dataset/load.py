@@ -651,8 +651,8 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     ds = _import(root, files, hashes, progress)
     try:
         cache_mod.store(key, ds)
-    except OSError as exc:  # a full or read-only cache never stops an import
-        notes.append(f"cache not written ({exc})")
+    except Exception as exc:  # a full, read-only or failing cache never stops an import (its temp folder is gone)
+        notes.append(f"cache not written ({exc.__class__.__name__}: {mask_bsn_text(str(exc))})")
     ds.report.notes += notes  # after storing: a later open from the cache does not repeat them
     return ds
 
