@@ -20,7 +20,7 @@ from pyproj import Transformer
 
 from geo_tool.dataset import cache as cache_mod
 from geo_tool.dataset.dataset import Dataset, FileSummary, ImportReport
-from geo_tool.dataset.pseudonym import hash_values, mask_bsn_text, scrub_bsn, scrub_bsn_tokens
+from geo_tool.dataset.pseudonym import hash_values, mask_bsn_text, scrub_bsn_tokens
 from geo_tool.dataset.readers import (
     RawTable,
     ReadError,
@@ -114,7 +114,11 @@ def _missing_required(raw: RawTable, spec: FileSpec) -> list[str]:
 
 
 #: column kinds whose BSN-like tokens become the keyed hash (ids stay joinable); others are masked
-HASH_KINDS = ("id", "code", "bag_id")
+HASH_KINDS = ("id", "code")
+#: kinds whose valid values cannot hold a BSN (dates, enumerations, booleans, postcodes, BAG ids,
+#: violations, coordinates): not scanned on import, since an invalid value only reaches the disk as a
+#: rejects.csv `value`, and those are scrubbed (and counted) once in `_finalise`
+CONSTRAINED_KINDS = ("date", "bool", "enum", "postcode", "bag_id", "multi", "coord")
 NUMBER_KINDS = ("int", "float", "coord")
 COORD_NAMES = ("x", "y", "lon", "lat")
 
@@ -131,11 +135,13 @@ def _scrub_raw(raw: RawTable, spec: FileSpec) -> None:
     """Before anything is parsed, stored, written or logged: no raw BSN stays in the table.
 
     Unknown columns are dropped (never stored; their names are kept for the summary, masked);
-    in every other cell of every column a BSN-like token (pseudonym.scrub_bsn_tokens) becomes its
-    keyed hash in id and code columns and `[BSN verwijderd]` elsewhere. The number found per
-    column goes to `raw.bsn_found` (never which).
+    in every cell of every column that can store free content (ids, codes, text, categories, numbers
+    without a small maximum) a BSN-like token (pseudonym.scrub_bsn_tokens) becomes its keyed hash in
+    id and code columns and `[BSN verwijderd]` elsewhere. The number found per column goes to
+    `raw.bsn_found` (never which).
     """
     known = _known_columns(spec)
+    bounded = {c.name for c in spec.columns if c.maximum is not None and c.maximum < 1e7}
     found: dict[str, int] = {}
     unknown = [c for c in raw.frame.columns if c not in known]
     masked_names = [mask_bsn_text(c) for c in unknown]
@@ -146,6 +152,8 @@ def _scrub_raw(raw: RawTable, spec: FileSpec) -> None:
         raw.frame = raw.frame.drop(columns=unknown)
     for name in raw.frame.columns:
         kind = known[name]
+        if kind in CONSTRAINED_KINDS or name in bounded:
+            continue
         cells, n = scrub_bsn_tokens(raw.frame[name], mode="hash" if kind in HASH_KINDS else "mask",
                                     numeric=kind in NUMBER_KINDS)
         if n:
@@ -596,16 +604,30 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
     return frame
 
 
+def _scrub_reject_values(rej: pd.DataFrame, report: ImportReport) -> None:
+    """Mask every BSN-like token left in a reject's `value` (from the columns not scanned on import)
+    and add the number found to the file's summary, per column."""
+    values = rej["value"].fillna("").astype("string")
+    for (file, column), idx in rej.groupby(["file", "column"], dropna=False).groups.items():
+        cells, n = scrub_bsn_tokens(values.loc[idx])
+        if n:
+            values.loc[idx] = cells
+            fs = report.files.get(file)
+            if fs is not None:
+                fs.bsn_found[column] = fs.bsn_found.get(column, 0) + n
+    rej["value"] = values
+
+
 def _finalise(report: ImportReport, log: RejectLog) -> None:
-    """Drop blank/repair lines of rows that were rejected anyway, scrub BSNs, count per file."""
+    """Scrub BSNs from reject values, drop blank/repair lines of rows that were rejected anyway, count per file."""
     rej = log.frame()
     if len(rej):
+        _scrub_reject_values(rej, report)
         rejected_keys = rej.loc[(rej["action"] == "rejected") & rej["row"].notna(), ["file", "row"]].drop_duplicates()
         rejected_keys["_r"] = True
         rej = rej.merge(rejected_keys, on=["file", "row"], how="left")
         drop = rej["_r"].fillna(False).astype(bool) & (rej["action"] != "rejected")
         rej = rej.loc[~drop].drop(columns="_r").reset_index(drop=True)
-        rej["value"] = scrub_bsn(rej["value"].fillna("")).astype("string")
         rej = rej.sort_values(["file", "row"], kind="stable", na_position="first").reset_index(drop=True)
     for label, fs in report.files.items():
         sub = rej[rej["file"] == label] if len(rej) else rej

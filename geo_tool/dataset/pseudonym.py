@@ -85,11 +85,6 @@ def pseudonymise_ids(series: pd.Series) -> pd.Series:
     return scrub_bsn_tokens(pd.Series(series, copy=False).astype("string").str.strip(), mode="hash")[0]
 
 
-def scrub_bsn(series: pd.Series) -> pd.Series:
-    """Free text cells (a reject's `value`): every BSN-like token masked, keyed hashes left as they are."""
-    return scrub_bsn_tokens(series, mode="mask")[0]
-
-
 # ------------------------------------------------------------------------------ BSNs inside any cell
 #: What a BSN in free text is replaced by (the cell keeps the rest of its text).
 MASK = "[BSN verwijderd]"
@@ -135,10 +130,17 @@ def canonical_bsn(token: str) -> str:
 
 def _candidates(series: pd.Series) -> np.ndarray:
     """Mask of cells that may hold a BSN-like token (the Arrow RE2 pre-filter, no Python per cell)."""
-    s = pd.Series(series, copy=False).astype("string")
-    arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
-    hit = pc.match_substring_regex(arr, _PREFILTER).fill_null(False)
+    hit = pc.match_substring_regex(_arrow(series), _PREFILTER).fill_null(False)
     return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """The cells as an Arrow string array (zero-copy for pandas' Arrow-backed strings)."""
+    s = pd.Series(series, copy=False).astype("string")
+    try:
+        return pa.array(s.array)
+    except (TypeError, pa.ArrowException):
+        return pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
 
 
 def scrub_bsn_tokens(series: pd.Series, mode: str = "mask", numeric: bool = False) -> tuple[pd.Series, int]:
@@ -205,8 +207,8 @@ def _eleven_ok(canon: str) -> bool:
 
 def fast_membership(s: pd.Series, mapping: dict) -> np.ndarray:
     """Boolean mask: the cell is one of the mapping's keys (Arrow is_in, no Python per cell)."""
-    arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
-    keys = pa.array(list(mapping), type=pa.string())
+    arr = _arrow(s)
+    keys = pa.array(list(mapping), type=arr.type)
     return np.asarray(pc.is_in(arr, value_set=keys).fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

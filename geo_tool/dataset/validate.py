@@ -110,6 +110,7 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         vals = raw[has_tz].str.replace(",", ".", regex=False)
         parsed = pd.to_datetime(vals, format="ISO8601", errors="coerce", utc=True)
         out.loc[has_tz] = parsed.dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None).astype("datetime64[ns]")
+    out = out.dt.floor("s")  # sub-second digits mean nothing here (and could carry a number of 9 digits)
     in_range = (out >= pd.Timestamp(DATE_MIN)) & (out < pd.Timestamp(DATE_MAX) + pd.Timedelta(days=1))
     invalid = present & ~(iso & in_range.fillna(False))
     return out.where(~invalid), invalid.astype(bool)

@@ -220,8 +220,8 @@ def test_planted_bsns_reach_no_file_output_or_log(planted, tmp_path):
                                                    "nationality_group", "birth_year", "rni"}
     assert set(found["inspections.csv"]) >= {"inspection_id", "team", "violations", "outcome", "selected_by"}
     assert set(found["interventions.csv"]) >= {"wijk_code", "kind", "description", "start", "end"}
-    assert set(found["complaints.csv"]) >= {"complaint_id", "category", "x", "y"}
-    assert set(found["addresses.csv"]) >= {"street", "postcode", "x", "y", "floor_area_m2", "building_id"}
+    assert set(found["complaints.csv"]) >= {"complaint_id", "category", "x,y"}
+    assert set(found["addresses.csv"]) >= {"street", "postcode", "x,y", "floor_area_m2", "building_id"}
     assert found["districts.gpkg:wijken"] and found["districts.gpkg:gebieden"]
     assert "BSN-like value(s) replaced" in second.stdout
 
@@ -338,3 +338,17 @@ def test_every_form_is_found_and_counted():
     assert n == 6 and hashed.str.fullmatch(r"ps-[0-9a-f]{32}").all()
     assert hashed.iloc[0] == hashed.iloc[2] == hashed.iloc[5] and hashed.iloc[0] != hashed.iloc[1]
     assert np.all(scrub_bsn_tokens(hashed, "hash")[0] == hashed)  # idempotent
+
+
+def test_bsn_in_the_fraction_of_a_valid_timestamp_is_not_kept(tmp_path):
+    """A valid ISO timestamp whose fraction of a second is 9 digits passing the 11-test is imported
+    to the second: those digits are not stored."""
+    from geo_tool.dataset import load_dataset
+
+    root = build_planted_dataset(tmp_path / "ds", Planter())
+    b = make_bsn("12345678")
+    (root / "brp_registrations.csv").write_text(
+        f"person_id,address_id,registered_from\np1,{ADDR[0]},2021-04-01T10:15:00.{b}\n", encoding="utf-8")
+    ds = load_dataset(root)
+    assert list(ds.brp["registered_from"]) == [pd.Timestamp("2021-04-01 10:15:00")]
+    assert b not in ds.brp.to_string()
