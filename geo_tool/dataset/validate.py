@@ -18,8 +18,12 @@ from geo_tool.dataset.schema import DATE_MAX, DATE_MIN, OPEN_END, REJECT_COLUMNS
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _TZ_SUFFIX = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_TIME_SUFFIX = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _TRUE = {"true", "1", "ja", "yes"}
 _FALSE = {"false", "0", "nee", "no"}
+
+#: whole numbers from here on are not held exactly (float64 parsing): invalid
+INT_MAX = 2.0**53
 
 REASON_MISSING = "required value missing"
 REASON_DUPLICATE = "duplicate id (the first occurrence is kept)"
@@ -152,7 +156,8 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         num, invalid = parse_number(raw, decimal_comma)
         if kind == "int":
             frac = (num - np.round(num)).abs() > 1e-9
-            invalid |= frac.fillna(False).astype(bool)
+            huge = num.abs() >= INT_MAX  # at or beyond what a whole-number column can hold exactly
+            invalid |= (frac | huge).fillna(False).astype(bool)
         bounds = ""
         if col.minimum is not None:
             invalid |= (num < col.minimum).fillna(False).astype(bool)
@@ -167,8 +172,8 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
             return num.round().astype("Int64"), invalid, reason
         return num.astype("float64"), invalid, reason
     if kind == "date":
-        if col.open_end:  # 9999-12-31 (with or without a midnight time) = no end
-            open_end = raw.str.fullmatch(OPEN_END + r"(?:[T ]00:00(?::00(?:\.0+)?)?)?").fillna(False).astype(bool)
+        if col.open_end:  # 9999-12-31, with or without a time of day = no end
+            open_end = raw.str.fullmatch(OPEN_END + _TIME_SUFFIX).fillna(False).astype(bool)
             raw = raw.mask(open_end, "")
         vals, invalid = parse_dates(raw)
         return vals, invalid, f"invalid date (expected ISO 8601 YYYY-MM-DD between {DATE_MIN} and {DATE_MAX})"

@@ -25,7 +25,8 @@ builders = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(builders)
 ADDR, BU_A, make_dataset_folder = builders.ADDR, builders.BU_A, builders.make_dataset_folder
 
-FAR_DATES = ["9999-12-31", "3021-04-01", "1082-11-09", "9999-12-31T00:00:00", "0001-01-01", "2262-04-12"]
+FAR_DATES = ["9999-12-31", "3021-04-01", "1082-11-09", "9999-12-31T00:00:00", "0001-01-01", "2262-04-12",
+             "9999-12-31 23:59:59", "9999-12-30"]
 
 
 def _rejects(ds, file: str) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def test_far_dates_in_every_date_column_never_crash(dataset):
     ds = load_dataset(dataset({"brp_registrations.csv": brp, "permits.csv": permits, "complaints.csv": complaints,
                                "inspections.csv": inspections, "interventions.csv": interventions}))
     n = len(FAR_DATES)
-    open_ends = 2  # 9999-12-31 with and without a midnight time
+    open_ends = 3  # 9999-12-31 with and without a time of day
     for file, table, end in (("brp_registrations.csv", ds.brp, "registered_until"),
                              ("permits.csv", ds.permits, "valid_until"), ("interventions.csv", ds.interventions, "end")):
         r = _rejects(ds, file)
@@ -135,3 +136,15 @@ def test_only_an_empty_cell_is_missing(dataset, token):
     assert list(ds.brp["person_id"]) == [token]
     r = _rejects(ds, "brp_registrations.csv")
     assert list(r["row"]) == [2] and r["value"].iloc[0] == token
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "1e300", "-1e300", "9007199254740993"])
+def test_huge_whole_numbers_are_invalid_not_a_crash(dataset, value):
+    """A house number or residents count beyond what a whole-number column holds is blanked, not a crash."""
+    from geo_tool.dataset import load_dataset
+
+    addresses = builders.ADDRESSES_CSV.replace(",Kerkstraat,1,", f",Kerkstraat,{value},", 1)
+    ds = load_dataset(dataset({"addresses.csv": addresses}))
+    assert len(ds.addresses) == 4 and ds.addresses["house_number"].isna().sum() == 1
+    r = _rejects(ds, "addresses.csv")
+    assert list(r["column"]) == ["house_number"] and list(r["action"]) == ["blanked"]
