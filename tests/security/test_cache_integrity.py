@@ -188,3 +188,19 @@ def test_temporary_folder_of_a_live_import_is_left_alone(small_demo):
     finally:
         live.kill()
         live.wait()
+
+
+def test_stale_temporary_rejects_file_of_a_killed_run_is_removed(small_demo, tmp_path):
+    """A `.rejects.*.tmp.csv` left beside rejects.csv by a killed write is removed by the next write;
+    a fresh one (a write in progress) is left alone."""
+    from geo_tool.dataset import write_rejects
+
+    out = tmp_path / "out" / "rejects.csv"
+    out.parent.mkdir()
+    stale = out.parent / ".rejects.abc123.tmp.csv"
+    fresh = out.parent / ".rejects.def456.tmp.csv"
+    for p in (stale, fresh):
+        p.write_text("file,row\n", encoding="utf-8")
+    os.utime(stale, (0, 0))
+    write_rejects(load_dataset(small_demo).report, out)
+    assert out.exists() and not stale.exists() and fresh.exists()
