@@ -3,17 +3,22 @@
 The key is a SHA-256 over each input file's content hash, geo_tool's version, the schema version
 and a fingerprint of the pseudonym key (another key gives other pseudonyms). Entries live in
 ``$GEO_TOOL_CACHE_DIR`` (default ``~/.cache/geo_tool``), never in the dataset folder (which may
-be read-only). An entry is written to a temporary folder and renamed, so it is whole or absent.
-Only pseudonymised tables are stored, so no BSN ever reaches the cache.
+be read-only). An entry is written to a temporary folder and renamed, so it is whole or absent;
+its `manifest.json` (written last) holds the SHA-256 and size of every file, and every read is
+checked against it: a truncated, altered or missing file makes the entry "damaged", and the caller
+rebuilds it from the source files and says so. Temporary folders left by a killed import are
+removed. Only pseudonymised tables are stored, so no BSN ever reaches the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import secrets
 import shutil
-import tempfile
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -52,25 +57,126 @@ def cache_key(file_hashes: dict[str, str]) -> str:
     return h.hexdigest()
 
 
+MANIFEST = "manifest.json"
+REPORT = "report.json"
+#: every file of a complete entry (the manifest lists each with its hash)
+ENTRY_FILES = (*(f"{name}.parquet" for name in TABLES), "rejects.parquet", REPORT)
+#: a temporary folder of a live process younger than this is never removed (another import may be writing it)
+ORPHAN_AGE_S = 6 * 3600
+
+
+class DamagedEntry(Exception):
+    """A cache entry exists but does not check out (the message says which file and how)."""
+
+
 def entry_path(key: str) -> Path:
-    """The cache folder of one import (it is complete when its report.json exists)."""
+    """The cache folder of one import (it is complete when its manifest.json exists)."""
     return cache_dir() / "datasets" / key
 
 
-def load_cached(key: str, root: Path, file_hashes: dict[str, str]) -> Dataset | None:
-    """The cached Dataset for `key`, or None when absent or unreadable (then it is simply rebuilt)."""
+def _temp_name(key: str, kind: str = "tmp") -> str:
+    """`.<key12>.<pid>.<random>.<kind>`: the pid tells a later run whether its writer still lives."""
+    return f".{key[:12]}.{os.getpid()}.{secrets.token_hex(4)}.{kind}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def remove_orphans() -> int:
+    """Remove temporary folders left by an import that was killed while writing the cache.
+
+    A folder is an orphan when the process named in it is gone (or it has no pid) or it is older
+    than `ORPHAN_AGE_S`. Returns the number removed.
+    """
+    root = cache_dir() / "datasets"
+    if not root.is_dir():
+        return 0
+    removed = 0
+    now = time.time()
+    for p in root.iterdir():
+        if not p.name.startswith("."):
+            continue
+        parts = p.name.split(".")
+        pid = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+        try:
+            age = now - p.stat().st_mtime
+        except OSError:
+            continue
+        live = pid is not None and pid != os.getpid() and _pid_alive(pid)
+        if pid == os.getpid() or (live and age < ORPHAN_AGE_S):
+            continue
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed += not p.exists()
+    return removed
+
+
+def discard(key: str) -> None:
+    """Remove an entry (a damaged one): renamed away first, so a kill halfway leaves only an orphan."""
     entry = entry_path(key)
-    if not (entry / "report.json").exists():
+    if not entry.exists():
+        return
+    trash = entry.parent / _temp_name(key, "trash")
+    try:
+        os.replace(entry, trash)
+    except OSError:
+        trash = entry
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _verified_bytes(entry: Path, manifest: dict) -> dict[str, bytes]:
+    """Every entry file's bytes, each checked against its size and SHA-256 in the manifest."""
+    listed = manifest.get("files", {})
+    out = {}
+    for name in ENTRY_FILES:
+        if name not in listed:
+            raise DamagedEntry(f"{name} not in the manifest")
+        try:
+            data = (entry / name).read_bytes()
+        except OSError:
+            raise DamagedEntry(f"{name} missing") from None
+        if len(data) != listed[name]["bytes"]:
+            raise DamagedEntry(f"{name} has {len(data):,} bytes, {listed[name]['bytes']:,} written (truncated or altered)")
+        if hashlib.sha256(data).hexdigest() != listed[name]["sha256"]:
+            raise DamagedEntry(f"{name} differs from its content hash (altered)")
+        out[name] = data
+    return out
+
+
+def load_cached(key: str, root: Path, file_hashes: dict[str, str]) -> Dataset | None:
+    """The cached Dataset for `key`; None when there is no entry; `DamagedEntry` when one does not check out."""
+    entry = entry_path(key)
+    if not entry.exists():
         return None
+    try:
+        manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DamagedEntry(f"{MANIFEST} missing (incomplete entry)") from None
+    except (OSError, ValueError) as exc:
+        raise DamagedEntry(f"{MANIFEST} unreadable ({exc.__class__.__name__})") from None
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        raise DamagedEntry(f"{MANIFEST} belongs to another entry")
+    data = _verified_bytes(entry, manifest)
     try:
         tables = {}
         for name in TABLES:
-            path = entry / f"{name}.parquet"
-            tables[name] = _read_geoparquet_in_chunks(path) if name in GEO_TABLES else pd.read_parquet(path)
-        meta = json.loads((entry / "report.json").read_text(encoding="utf-8"))
-        rejects = pd.read_parquet(entry / "rejects.parquet")
-    except Exception:
-        return None
+            blob = data[f"{name}.parquet"]
+            tables[name] = _read_geoparquet_in_chunks(blob) if name in GEO_TABLES else pd.read_parquet(io.BytesIO(blob))
+        meta = json.loads(data[REPORT].decode("utf-8"))
+        rejects = pd.read_parquet(io.BytesIO(data["rejects.parquet"]))
+    except Exception as exc:  # hashes matched but the content cannot be read: written by a broken run
+        raise DamagedEntry(f"unreadable ({exc.__class__.__name__})") from None
     report = ImportReport(
         files={name: _summary_from_dict(d) for name, d in meta["files"].items()},
         rejects=rejects,
@@ -87,16 +193,17 @@ def load_cached(key: str, root: Path, file_hashes: dict[str, str]) -> Dataset | 
 WKB_CHUNK_ROWS = 25_000
 
 
-def _read_geoparquet_in_chunks(path: Path) -> gpd.GeoDataFrame:
+def _read_geoparquet_in_chunks(source: Path | bytes) -> gpd.GeoDataFrame:
     """`gpd.read_parquet`, but decoding the geometry in chunks.
 
     Decoding WKB holds the GIL; 300,000 points at once would freeze the window's event loop for
     ~0.3 s when a dataset is opened in a background thread. Chunks keep each pause short.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
     import shapely
 
-    table = pq.read_table(path)
+    table = pq.read_table(pa.BufferReader(source) if isinstance(source, bytes) else source)
     meta = json.loads(table.schema.metadata[b"geo"]) if table.schema.metadata and b"geo" in table.schema.metadata else {}
     geom_col = meta.get("primary_column", "geometry")
     crs = meta.get("columns", {}).get(geom_col, {}).get("crs")
@@ -118,12 +225,13 @@ def _summary_from_dict(d: dict) -> FileSummary:
 
 
 def store(key: str, ds: Dataset) -> None:
-    """Write `ds` under `key` atomically (temporary folder, then rename)."""
+    """Write `ds` under `key` atomically: a temporary folder, its manifest of hashes last, then rename."""
     entry = entry_path(key)
-    if (entry / "report.json").exists():
+    if (entry / MANIFEST).exists():
         return
     entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=entry.parent))
+    tmp = entry.parent / _temp_name(key)
+    tmp.mkdir()
     try:
         for name in TABLES:
             frame = getattr(ds, name)
@@ -137,12 +245,18 @@ def store(key: str, ds: Dataset) -> None:
             "version": geo_tool.__version__,
             "schema": SCHEMA_VERSION,
         }
-        (tmp / "report.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        (tmp / REPORT).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        files = {}
+        for name in ENTRY_FILES:  # hash what is on disk, so the check compares with what was written
+            data = (tmp / name).read_bytes()
+            files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        manifest = {"key": key, "version": geo_tool.__version__, "schema": SCHEMA_VERSION, "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         try:
             os.replace(tmp, entry)
         except OSError:
-            if not (entry / "report.json").exists():  # a half entry left by a crash: replace it
-                shutil.rmtree(entry, ignore_errors=True)
+            if not (entry / MANIFEST).exists():  # an incomplete or damaged entry is in the way: replace it
+                discard(key)
                 os.replace(tmp, entry)
     finally:
         if tmp.exists():

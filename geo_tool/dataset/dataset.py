@@ -35,11 +35,14 @@ class FileSummary:
     delimiter: str | None = None
     crs: str | None = None
     date_range: tuple[str, str] | None = None
+    #: BSN-like tokens found and replaced (hashed in ids, masked in text), per column; never which
+    bsn_found: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of this summary."""
         d = dict(self.__dict__)
         d["date_range"] = list(self.date_range) if self.date_range else None
+        d["bsn_found"] = dict(self.bsn_found)
         return d
 
 

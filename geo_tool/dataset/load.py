@@ -20,8 +20,15 @@ from pyproj import Transformer
 
 from geo_tool.dataset import cache as cache_mod
 from geo_tool.dataset.dataset import Dataset, FileSummary, ImportReport
-from geo_tool.dataset.pseudonym import pseudonymise_ids, scrub_bsn
-from geo_tool.dataset.readers import RawTable, ReadError, list_layers, read_csv_raw, read_vector_raw
+from geo_tool.dataset.pseudonym import hash_values, mask_bsn_text, scrub_bsn_tokens
+from geo_tool.dataset.readers import (
+    RawTable,
+    ReadError,
+    cells_as_strings,
+    list_layers,
+    read_csv_raw,
+    read_vector_raw,
+)
 from geo_tool.dataset.schema import (
     ADDRESSES,
     BRP,
@@ -106,11 +113,67 @@ def _missing_required(raw: RawTable, spec: FileSpec) -> list[str]:
     return missing
 
 
-def _unknown_columns(raw: RawTable, spec: FileSpec) -> list[str]:
-    known = set(spec.column_names)
+#: column kinds whose BSN-like tokens become the keyed hash (ids stay joinable); others are masked
+HASH_KINDS = ("id", "code")
+#: kinds whose valid values cannot hold a BSN (dates, enumerations, booleans, postcodes, BAG ids,
+#: violations, coordinates): not scanned on import, since an invalid value only reaches the disk as a
+#: rejects.csv `value`, and those are scrubbed (and counted) once in `_finalise`
+CONSTRAINED_KINDS = ("date", "bool", "enum", "postcode", "bag_id", "multi", "coord")
+NUMBER_KINDS = ("int", "float", "coord")
+COORD_NAMES = ("x", "y", "lon", "lat")
+
+
+def _known_columns(spec: FileSpec) -> dict[str, str]:
+    """Column name -> kind of every column the file may carry (contract columns, plus a location)."""
+    known = {c.name: c.kind for c in spec.columns}
     if spec.location != "none":
-        known |= {"x", "y", "lon", "lat"}
-    return [c for c in raw.frame.columns if c not in known]
+        known.update({name: "coord" for name in COORD_NAMES})
+    return known
+
+
+def _scrub_raw(raw: RawTable, spec: FileSpec) -> None:
+    """Before anything is parsed, stored, written or logged: no raw BSN stays in the table.
+
+    Unknown columns are dropped (never stored; their names are kept for the summary, masked);
+    in every cell of every column that can store free content (ids, codes, text, categories, numbers
+    without a small maximum) a BSN-like token (pseudonym.scrub_bsn_tokens) becomes its keyed hash in
+    id and code columns and `[BSN verwijderd]` elsewhere. The number found per column goes to
+    `raw.bsn_found` (never which).
+    """
+    known = _known_columns(spec)
+    bounded = {c.name for c in spec.columns if c.maximum is not None and c.maximum < 1e7}
+    found: dict[str, int] = {}
+    unknown = [c for c in raw.frame.columns if c not in known]
+    masked_names = [mask_bsn_text(c) for c in unknown]
+    if any(a != b for a, b in zip(unknown, masked_names)):
+        found["(column names)"] = sum(a != b for a, b in zip(unknown, masked_names))
+    raw.unknown_columns = masked_names
+    if unknown:
+        raw.frame = raw.frame.drop(columns=unknown)
+    for name in raw.frame.columns:
+        kind = known[name]
+        if kind in CONSTRAINED_KINDS or name in bounded:
+            continue
+        cells, n = scrub_bsn_tokens(raw.frame[name], mode="hash" if kind in HASH_KINDS else "mask",
+                                    numeric=kind in NUMBER_KINDS)
+        if n:
+            raw.frame[name] = cells.fillna("")
+            found[name] = found.get(name, 0) + n
+    if raw.extra is not None and spec.keep_extra_columns:
+        for name in [c for c in raw.extra.columns if c not in known]:
+            col = raw.extra[name]
+            text = cells_as_strings(col)
+            cells, n = scrub_bsn_tokens(text, numeric=pd.api.types.is_numeric_dtype(col))
+            if n:
+                changed = (cells != text).fillna(False).to_numpy(dtype=bool)
+                if pd.api.types.is_numeric_dtype(col):
+                    raw.extra[name] = col.astype("float64").where(~changed)
+                else:
+                    raw.extra[name] = cells.where(col.notna().to_numpy(), None)
+                found[mask_bsn_text(name)] = found.get(mask_bsn_text(name), 0) + n
+        raw.extra.columns = [mask_bsn_text(c) for c in raw.extra.columns]
+    raw.notes = [mask_bsn_text(note) for note in raw.notes]
+    raw.bsn_found = found
 
 
 def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) -> tuple[pd.DataFrame, np.ndarray]:
@@ -128,12 +191,12 @@ def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) ->
             typed[col.name] = pd.Series(pd.array([None] * n, dtype=col.dtype)) if col.dtype != "datetime64[ns]" \
                 else pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
             continue
-        s = f[col.name]
-        if col.pseudonymise:
-            s = pseudonymise_ids(s).fillna("")
-            f[col.name] = s  # reject lines below show the pseudonym, never the BSN
+        s = f[col.name]  # already scrubbed: BSN-like tokens hashed (ids) or masked (text), see _scrub_raw
         values, invalid, reason = parse_column(s, col, raw.decimal_comma)
         inv = invalid.to_numpy(dtype=bool)
+        if col.unknown_to and inv.any():  # kept as `unknown_to`; the given text is not stored, only its hash
+            log.add(label, rows[inv], col.name, hash_values(s[inv]), reason, "repaired")
+            inv = np.zeros(n, dtype=bool)
         if col.required:
             missing = (s == "").to_numpy(dtype=bool)
             if missing.any():
@@ -296,6 +359,7 @@ def _summary(label: str, raw: RawTable | None, imported: int, log: RejectLog, st
         fs.encoding = raw.encoding
         fs.delimiter = raw.delimiter
         fs.crs = raw.crs
+        fs.bsn_found = dict(raw.bsn_found)
     fs.rows_imported = imported
     fs.rows_rejected = fs.rows_read - imported
     return fs
@@ -308,13 +372,14 @@ def _raw_or_skip(path: Path, spec: FileSpec, label: str, log: RejectLog, layer: 
             else read_vector_raw(path, layer, label)
     except ReadError as exc:
         if spec.required_file:
-            raise UnusableInputError(label, str(exc)) from exc
-        log.add_whole_file(label, "", f"file skipped: {exc}")
+            raise UnusableInputError(label, mask_bsn_text(str(exc))) from exc
+        log.add_whole_file(label, "", f"file skipped: {mask_bsn_text(str(exc))}")
         return None
+    _scrub_raw(raw, spec)
     missing = _missing_required(raw, spec)
     if missing:
         cause = (f"required column {', '.join(repr(m) for m in missing)} missing "
-                 f"(found: {', '.join(raw.frame.columns) or 'none'})")
+                 f"(found: {', '.join([*raw.frame.columns, *raw.unknown_columns]) or 'none'})")
         if spec.required_file:
             raise UnusableInputError(label, cause)
         log.add_whole_file(label, missing[0], f"file skipped: {cause}")
@@ -346,9 +411,9 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         raise UnusableInputError(DISTRICTS, str(exc)) from exc
     by_lower = {name.lower(): name for name in layers}
     if "wijken" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"districts.gpkg without wijken: no layer 'wijken' (found: {', '.join(layers) or 'none'})")
+        raise UnusableInputError(DISTRICTS, f"districts.gpkg without wijken: no layer 'wijken' (found: {mask_bsn_text(', '.join(layers)) or 'none'})")
     if "gebieden" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"no layer 'gebieden' (found: {', '.join(layers)})")
+        raise UnusableInputError(DISTRICTS, f"no layer 'gebieden' (found: {mask_bsn_text(', '.join(layers))})")
     frames = {}
     for spec in (GEBIEDEN, WIJKEN):
         layer = by_lower[spec.table]
@@ -406,8 +471,8 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
             layer = layers[0]
         else:
             raise UnusableInputError(name, f"ambiguous dataset: {len(layers)} layers and none named 'addresses' "
-                                           f"(found: {', '.join(layers) or 'none'})")
-        label = f"{name}:{layer}"
+                                           f"(found: {mask_bsn_text(', '.join(layers)) or 'none'})")
+        label = mask_bsn_text(f"{name}:{layer}")
     raw = _raw_or_skip(path, ADDRESSES, label, log, layer=layer if layer is not None else
                        (None if name.endswith(".csv") else pyogrio_first_layer(path)))
     out, alive = _parse_generic(raw, ADDRESSES, label, log)
@@ -452,7 +517,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
     frame = _finish_table("addresses", out, alive, geometry=points)
     fs = _summary(label, raw, len(frame), log, 0)
     fs.notes += notes
-    fs.unknown_columns = _unknown_columns(raw, ADDRESSES)
+    fs.unknown_columns = list(raw.unknown_columns)
     fs.values_repaired = int(disagree.sum())  # recounted in _finalise
     report.files[label] = fs
     if len(frame) == 0:
@@ -531,7 +596,7 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         alive = _reject_duplicates(out, alive, spec.unique, raw.rows, label, log)
     frame = _finish_table(spec.table, out, alive, geometry=geometry)
     fs = _summary(label, raw, len(frame), log, 0)
-    fs.unknown_columns = _unknown_columns(raw, spec)
+    fs.unknown_columns = list(raw.unknown_columns)
     datecol = MAIN_DATE.get(spec.table)
     if datecol and len(frame) and frame[datecol].notna().any():
         fs.date_range = (frame[datecol].min().date().isoformat(), frame[datecol].max().date().isoformat())
@@ -539,16 +604,30 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
     return frame
 
 
+def _scrub_reject_values(rej: pd.DataFrame, report: ImportReport) -> None:
+    """Mask every BSN-like token left in a reject's `value` (from the columns not scanned on import)
+    and add the number found to the file's summary, per column."""
+    values = rej["value"].fillna("").astype("string")
+    for (file, column), idx in rej.groupby(["file", "column"], dropna=False).groups.items():
+        cells, n = scrub_bsn_tokens(values.loc[idx])
+        if n:
+            values.loc[idx] = cells
+            fs = report.files.get(file)
+            if fs is not None:
+                fs.bsn_found[column] = fs.bsn_found.get(column, 0) + n
+    rej["value"] = values
+
+
 def _finalise(report: ImportReport, log: RejectLog) -> None:
-    """Drop blank/repair lines of rows that were rejected anyway, scrub BSNs, count per file."""
+    """Scrub BSNs from reject values, drop blank/repair lines of rows that were rejected anyway, count per file."""
     rej = log.frame()
     if len(rej):
+        _scrub_reject_values(rej, report)
         rejected_keys = rej.loc[(rej["action"] == "rejected") & rej["row"].notna(), ["file", "row"]].drop_duplicates()
         rejected_keys["_r"] = True
         rej = rej.merge(rejected_keys, on=["file", "row"], how="left")
         drop = rej["_r"].fillna(False).astype(bool) & (rej["action"] != "rejected")
         rej = rej.loc[~drop].drop(columns="_r").reset_index(drop=True)
-        rej["value"] = scrub_bsn(rej["value"].fillna("")).astype("string")
         rej = rej.sort_values(["file", "row"], kind="stable", na_position="first").reset_index(drop=True)
     for label, fs in report.files.items():
         sub = rej[rej["file"] == label] if len(rej) else rej
@@ -572,26 +651,40 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     progress = progress or NullProgress()
     files = locate_files(root)
     hashes = {name: cache_mod.file_sha256(path) for name, path in sorted(files.items())}
-    key = cache_mod.cache_key(hashes) if use_cache else ""
-    if use_cache:
+    if not use_cache:
+        return _import(root, files, hashes, progress)
+    key = cache_mod.cache_key(hashes)
+    notes = []
+    try:
+        orphans = cache_mod.remove_orphans()
+    except OSError:
+        orphans = 0
+    if orphans:
+        notes.append(f"{orphans} unfinished cache folder(s) of an interrupted import removed")
+    try:
         cached = cache_mod.load_cached(key, root, hashes)
-        if cached is not None:
-            return cached
+    except cache_mod.DamagedEntry as exc:
+        cached = None
+        notes.append(f"cache entry damaged ({exc}): rebuilt from the source files")
+        cache_mod.discard(key)
+    if cached is not None:
+        cached.report.notes += notes
+        return cached
     ds = _import(root, files, hashes, progress)
-    if use_cache:
-        try:
-            cache_mod.store(key, ds)
-        except OSError as exc:  # a full or read-only cache never stops an import
-            ds.report.notes.append(f"cache not written ({exc})")
+    try:
+        cache_mod.store(key, ds)
+    except Exception as exc:  # a full, read-only or failing cache never stops an import (its temp folder is gone)
+        notes.append(f"cache not written ({exc.__class__.__name__}: {mask_bsn_text(str(exc))})")
+    ds.report.notes += notes  # after storing: a later open from the cache does not repeat them
     return ds
 
 
 def is_cached(root: str | Path) -> bool:
-    """True when the dataset folder as it is now has a valid import in the cache (opening it is fast)."""
+    """True when the dataset folder as it is now has a finished import in the cache (opening it is fast)."""
     root = Path(root)
     files = locate_files(root)
     hashes = {name: cache_mod.file_sha256(path) for name, path in sorted(files.items())}
-    return (cache_mod.entry_path(cache_mod.cache_key(hashes)) / "report.json").exists()
+    return (cache_mod.entry_path(cache_mod.cache_key(hashes)) / cache_mod.MANIFEST).exists()
 
 
 def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress: Progress) -> Dataset:

@@ -42,6 +42,7 @@ class RawTable:
     crs: str | None = None
     geometry: gpd.GeoSeries | None = None
     extra: pd.DataFrame | None = None  # typed extra columns (kept for districts layers)
+    bsn_found: dict[str, int] = field(default_factory=dict)  # BSN-like tokens replaced, per column
 
 
 def normalise_header(name: object) -> str:
@@ -197,7 +198,7 @@ def read_vector_raw(path: Path, layer: str | None, label: str) -> RawTable:
         attrs = attrs.loc[:, ~attrs.columns.duplicated()]
         notes.append(f"duplicate column(s) {', '.join(dupes)}: the first one is used")
     frame = pd.DataFrame(
-        {c: _cells_as_strings(attrs[c]) for c in attrs.columns}, index=pd.RangeIndex(len(attrs))
+        {c: cells_as_strings(attrs[c]) for c in attrs.columns}, index=pd.RangeIndex(len(attrs))
     )
     return RawTable(
         frame=frame,
@@ -211,7 +212,7 @@ def read_vector_raw(path: Path, layer: str | None, label: str) -> RawTable:
     )
 
 
-def _cells_as_strings(s: pd.Series) -> pd.Series:
+def cells_as_strings(s: pd.Series) -> pd.Series:
     """Typed layer cells as the strings a CSV would hold ('' for missing)."""
     if pd.api.types.is_float_dtype(s):
         vals = s.to_numpy(dtype="float64", na_value=np.nan)

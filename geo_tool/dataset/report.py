@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from geo_tool.dataset.dataset import ImportReport
@@ -10,15 +11,36 @@ from geo_tool.dataset.schema import REJECT_COLUMNS
 from geo_tool.fileio import write_csv_atomic
 
 
+#: a temporary rejects file older than this was left by a killed run (writing one takes seconds)
+STALE_TEMP_S = 3600
+
+
 def write_rejects(report: ImportReport, path: str | os.PathLike) -> Path:
     """Write rejects.csv atomically (always written; header only when there are no lines).
 
-    Values are already pseudonymised (a BSN-looking value is written as its keyed hash).
+    Values are already scrubbed (BSN-like tokens hashed or masked). Temporary files of an earlier,
+    killed write beside it are removed.
     """
     path = Path(path)
     frame = report.rejects.reindex(columns=REJECT_COLUMNS)
     write_csv_atomic(frame, path, index=False, encoding="utf-8")
+    remove_stale_temporaries(path)
     return path
+
+
+def remove_stale_temporaries(target: Path) -> int:
+    """Remove `.<stem>.*.tmp<suffix>` files beside `target` (fileio.atomic_path's names) older than
+    `STALE_TEMP_S`; returns how many."""
+    removed = 0
+    now = time.time()
+    for p in target.parent.glob(f".{target.stem}.*.tmp{target.suffix}"):
+        try:
+            if now - p.stat().st_mtime > STALE_TEMP_S:
+                p.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def summary_json(report: ImportReport) -> dict:
@@ -44,6 +66,7 @@ def summary_json(report: ImportReport) -> dict:
                 "delimiter": fs.delimiter,
                 "crs": fs.crs,
                 "date_range": list(fs.date_range) if fs.date_range else None,
+                "bsn_found": dict(fs.bsn_found),
             }
             for name, fs in report.files.items()
         },
@@ -81,6 +104,9 @@ def summary_text(report: ImportReport) -> str:
             details.append(f"dates {fs.date_range[0]} .. {fs.date_range[1]}")
         if fs.unknown_columns:
             details.append(f"unknown columns ignored: {', '.join(fs.unknown_columns)}")
+        if fs.bsn_found:
+            details.append(f"{sum(fs.bsn_found.values()):,} BSN-like value(s) replaced (hashed in ids, masked in text): "
+                           + ", ".join(f"{col} {n:,}" for col, n in fs.bsn_found.items()))
         details += fs.notes
         if details:
             lines.append(f"{name}: " + "; ".join(details))

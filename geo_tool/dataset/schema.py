@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Bump when the validated tables change shape or meaning (part of the cache key).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 #: Plausible date range (inclusive) for every date in the dataset.
 DATE_MIN = "1900-01-01"
 DATE_MAX = "2100-12-31"
+
+#: The open-end value in an end-date column: read as empty ("still running"), no reject line.
+OPEN_END = "9999-12-31"
 
 #: RD New (EPSG:28992) plausible coordinate range (the Netherlands with margin).
 RD_X_RANGE = (-7_000.0, 300_000.0)
@@ -35,8 +38,9 @@ COMPLAINT_CATEGORIES = ("woonoverlast", "overbewoning", "afval", "geluid", "verk
 #   postcode  1234AB (spaces removed, upper-cased)
 #   int, float, date, bool
 #   enum      one of `values`, matched case-insensitively, stored in the canonical spelling
-#   category  known values matched case-insensitively, others kept as given
-#   multi     ;-separated values, each lower-cased and stripped, rejoined with ;
+#   category  known values matched case-insensitively, others become `unknown_to` (a repaired line)
+#   multi     ;-separated values of `values`, lower-cased and stripped, rejoined with ;
+#             (unknown entries are removed: a blanked line)
 #   coord     float coordinate (x, y, lon, lat)
 
 
@@ -55,6 +59,11 @@ class Column:
     #: an invalid value rejects the row instead of blanking it (end dates: blanking one would make
     #: a closed spell or permit look open-ended, which changes the meaning of the row)
     invalid_rejects: bool = False
+    #: an end date: `OPEN_END` (the open-end value of many municipal systems) means "still running"
+    open_end: bool = False
+    #: an enumeration whose unknown values are kept as this value (a `repaired` line whose value is
+    #: the keyed hash of the given text: free text typed into a category is never stored)
+    unknown_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,7 @@ BRP = FileSpec(
         Column("person_id", "id", required=True, pseudonymise=True),
         Column("address_id", "id", required=True),
         Column("registered_from", "date", required=True, dtype="datetime64[ns]"),
-        Column("registered_until", "date", dtype="datetime64[ns]", invalid_rejects=True),
+        Column("registered_until", "date", dtype="datetime64[ns]", invalid_rejects=True, open_end=True),
         Column("nationality_group", "enum", values=NATIONALITY_GROUPS),
         Column("birth_year", "int", minimum=1880, maximum=2100, dtype="Int64"),
         Column("rni", "bool", dtype="boolean"),
@@ -165,7 +174,7 @@ PERMITS = FileSpec(
         Column("landlord_id", "id", pseudonymise=True),
         Column("status", "enum", required=True, values=PERMIT_STATUSES),
         Column("valid_from", "date", required=True, dtype="datetime64[ns]"),
-        Column("valid_until", "date", dtype="datetime64[ns]", invalid_rejects=True),
+        Column("valid_until", "date", dtype="datetime64[ns]", invalid_rejects=True, open_end=True),
     ),
     required_file=False,
     date_order=(("valid_from", "valid_until"),),
@@ -178,7 +187,7 @@ COMPLAINTS = FileSpec(
     columns=(
         Column("complaint_id", "id", required=True),
         Column("received_on", "date", required=True, dtype="datetime64[ns]"),
-        Column("category", "category", required=True, values=COMPLAINT_CATEGORIES),
+        Column("category", "category", required=True, values=COMPLAINT_CATEGORIES, unknown_to="overig"),
         Column("address_id", "id"),
     ),
     required_file=False,
@@ -209,7 +218,7 @@ INTERVENTIONS = FileSpec(
     columns=(
         Column("wijk_code", "code", required=True),
         Column("start", "date", required=True, dtype="datetime64[ns]"),
-        Column("end", "date", dtype="datetime64[ns]", invalid_rejects=True),
+        Column("end", "date", dtype="datetime64[ns]", invalid_rejects=True, open_end=True),
         Column("kind", "text", required=True),
         Column("description", "text"),
     ),

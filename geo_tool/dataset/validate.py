@@ -14,12 +14,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo_tool.dataset.schema import DATE_MAX, DATE_MIN, REJECT_COLUMNS, Column
+from geo_tool.dataset.schema import DATE_MAX, DATE_MIN, OPEN_END, REJECT_COLUMNS, Column
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _TZ_SUFFIX = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_TIME_SUFFIX = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _TRUE = {"true", "1", "ja", "yes"}
 _FALSE = {"false", "0", "nee", "no"}
+
+#: whole numbers from here on are not held exactly (float64 parsing): invalid
+INT_MAX = 2.0**53
 
 REASON_MISSING = "required value missing"
 REASON_DUPLICATE = "duplicate id (the first occurrence is kept)"
@@ -96,6 +100,10 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ISO 8601 strings -> datetime64[ns] (never guessing another form); returns (values, invalid)."""
     present = raw != ""
     iso = raw.str.fullmatch(_ISO_DATE).fillna(False).astype(bool)
+    # years far outside the plausible range (9999, 3021, 1082) cannot even be held by datetime64[ns]:
+    # they are invalid before pandas sees them (one year of margin for a time-zone shift)
+    year = pd.to_numeric(raw.str.slice(0, 4).where(iso), errors="coerce")
+    iso &= year.between(int(DATE_MIN[:4]) - 1, int(DATE_MAX[:4]) + 1).fillna(False).astype(bool)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     has_tz = iso & raw.str.contains(_TZ_SUFFIX, regex=True).fillna(False).astype(bool)
     plain = iso & ~has_tz
@@ -106,6 +114,7 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         vals = raw[has_tz].str.replace(",", ".", regex=False)
         parsed = pd.to_datetime(vals, format="ISO8601", errors="coerce", utc=True)
         out.loc[has_tz] = parsed.dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None).astype("datetime64[ns]")
+    out = out.dt.floor("s")  # sub-second digits mean nothing here (and could carry a number of 9 digits)
     in_range = (out >= pd.Timestamp(DATE_MIN)) & (out < pd.Timestamp(DATE_MAX) + pd.Timedelta(days=1))
     invalid = present & ~(iso & in_range.fillna(False))
     return out.where(~invalid), invalid.astype(bool)
@@ -147,7 +156,8 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         num, invalid = parse_number(raw, decimal_comma)
         if kind == "int":
             frac = (num - np.round(num)).abs() > 1e-9
-            invalid |= frac.fillna(False).astype(bool)
+            huge = num.abs() >= INT_MAX  # at or beyond what a whole-number column can hold exactly
+            invalid |= (frac | huge).fillna(False).astype(bool)
         bounds = ""
         if col.minimum is not None:
             invalid |= (num < col.minimum).fillna(False).astype(bool)
@@ -162,6 +172,9 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
             return num.round().astype("Int64"), invalid, reason
         return num.astype("float64"), invalid, reason
     if kind == "date":
+        if col.open_end:  # 9999-12-31, with or without a time of day = no end
+            open_end = raw.str.fullmatch(OPEN_END + _TIME_SUFFIX).fillna(False).astype(bool)
+            raw = raw.mask(open_end, "")
         vals, invalid = parse_dates(raw)
         return vals, invalid, f"invalid date (expected ISO 8601 YYYY-MM-DD between {DATE_MIN} and {DATE_MAX})"
     if kind == "bool":
@@ -178,14 +191,33 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         canon = key.map(mapping).astype("string")
         known = canon.notna() & present
         if kind == "category":
-            return canon.where(known, raw.where(present)).astype("string"), pd.Series(False, index=raw.index), ""
+            return canon.where(known, col.unknown_to).where(present).astype("string"), present & ~known, (
+                f"unknown {col.name} (allowed: {', '.join(col.values)}): kept as {col.unknown_to}, "
+                "the given text is not stored (value: its keyed hash)"
+            )
         return canon.where(known).astype("string"), present & ~known, (
             f"invalid {col.name} (allowed: {', '.join(col.values)})"
         )
     if kind == "multi":
-        parts = raw.str.replace(r"\s*[;|]\s*", ";", regex=True).str.strip(";").str.lower()
-        return parts.where(parts != "").astype("string"), pd.Series(False, index=raw.index), ""
+        return _parse_multi(raw, col)
     raise ValueError(f"unknown column kind {kind!r} for {col.name}")
+
+
+def _parse_multi(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series, str]:
+    """;-separated values: known entries kept (lower-cased, in order); unknown ones removed (invalid)."""
+    parts = raw.str.replace(r"\s*[;|]\s*", ";", regex=True).str.strip(";").str.lower()
+    present = parts.fillna("") != ""
+    invalid = pd.Series(False, index=raw.index)
+    if col.values and present.any():
+        entries = parts[present].str.split(";").explode()
+        ok = fast_isin(entries, col.values) | (entries == "").to_numpy(dtype=bool)
+        if not ok.all():
+            bad_rows = entries.index[~ok].unique()
+            invalid.loc[bad_rows] = True
+            kept = entries[ok].groupby(level=0).agg(";".join)
+            parts.loc[bad_rows] = kept.reindex(bad_rows).fillna("").to_numpy()
+    reason = f"unknown {col.name} value (allowed: {', '.join(col.values)}): removed, known ones kept"
+    return parts.where(parts.fillna("") != "").astype("string"), invalid, reason
 
 
 def normalise_name(s: pd.Series) -> pd.Series:
