@@ -38,7 +38,9 @@ def write_gpkg(tables: dict[str, gpd.GeoDataFrame], meta: dict[str, Any], out_pa
             gdf = _clean_for_gdal(gdf.to_crs("EPSG:28992") if gdf.crs else gdf.set_crs("EPSG:28992"))
             pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=not first,
                                     dataset_metadata=meta_str if first else None,
-                                    layer_metadata={"DESCRIPTION": meta["title"], "INTERNAL": str(meta["internal"]).lower()})
+                                    layer_metadata={"DESCRIPTION": f"{meta['title']}. {meta['disclosure']}",
+                                                    "INTERNAL": str(meta["internal"]).lower(),
+                                                    "DISCLOSURE": meta["disclosure"]})
             first = False
         info = pd.DataFrame({"key": list(meta_str), "value": list(meta_str.values())})
         pyogrio.write_dataframe(info, tmp, layer=INFO_TABLE, driver="GPKG", append=not first)
