@@ -188,8 +188,7 @@ def suppression_pattern(wijk: np.ndarray, gebied: np.ndarray, parent: np.ndarray
                 sup[cands[0]] = True
                 changed = True
         bad, width = _unsafe(values, sup, groups, threshold, base, checked)
-        if bad.any():
-            x = int(np.flatnonzero(bad)[0])
+        for x in np.flatnonzero(bad).tolist():  # the first unsafe cell that another suppression can help
             near, wider = family(x)
             pick = None
             for c in smallest(near | wider):  # the smallest count whose suppression widens x's range
@@ -204,6 +203,7 @@ def suppression_pattern(wijk: np.ndarray, gebied: np.ndarray, parent: np.ndarray
             if pick is not None:
                 sup[pick] = True
                 changed = True
+                break
         if not changed:
             break
     return sup[:nw], sup[nw:total]

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from geo_tool.dataset import Dataset  # noqa: E402
-from geo_tool.export.disclosure import DECIMALS, SUPPRESSED_LABEL, export_surface  # noqa: E402
+from geo_tool.export.disclosure import DECIMALS, DEFAULT_THRESHOLD, SUPPRESSED_LABEL, export_surface  # noqa: E402
 from geo_tool.layers.base import OKABE_ITO, LayerSelection, Level, Measure, TimeWindow, area_frame  # noqa: E402
 
 PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69), "SCREEN": (11.69, 8.27)}
@@ -219,7 +219,7 @@ class _Composer:
         vals = np.ma.masked_less_equal(np.ma.masked_invalid(surf.values), vmax * 0.02)
         xmin, ymin, xmax, ymax = surf.bounds
         im = self.ax.imshow(vals, extent=(xmin, xmax, ymin, ymax), cmap=m.cmap, alpha=0.85, zorder=z,
-                            interpolation="bilinear", origin="upper")
+                            interpolation="bilinear" if surf.method == "kernel" else "nearest", origin="upper")
         h = 0.035
         top = self.legend_top - 0.06
         self.side.text(0.0, self.legend_top - 0.01, f"{m.label} ({surf.unit})", fontsize=self.fs(8), fontweight="bold",
@@ -228,10 +228,11 @@ class _Composer:
         cb = self.fig.colorbar(im, cax=cax, orientation="horizontal")
         cb.ax.tick_params(labelsize=self.fs(6.5))
         how = (f"kernel {surf.bandwidth_m:.0f} m, cellen {surf.cell_m:.0f} m" if surf.method == "kernel" else
-               f"aantallen per cel van {surf.cell_m:.0f} m, afgerond; cellen met weinig meldingen leeg")
+               textwrap.fill(f"aantallen per cel van {surf.cell_m:.0f} m, afgerond op 5; cellen met minder dan {DEFAULT_THRESHOLD} "
+                             "meldingen leeg", 48))
         self.side.text(0.0, top - h - 0.055, how,
                        fontsize=self.fs(6.5), va="top", color="#444444", transform=self.side.transAxes)
-        self.legend_top = top - h - 0.1
+        self.legend_top = top - h - 0.1 - 0.025 * how.count("\n")
 
     # -- furniture ---------------------------------------------------------------------------
     def add_legend(self, handles: list, title: str) -> None:
