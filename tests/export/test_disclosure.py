@@ -96,3 +96,17 @@ def test_density_needs_a_month():
         check_density_window(TimeWindow("2024-02-01", "2024-02-28"))
     check_density_window(TimeWindow("2024-02-01", "2024-02-29"))
     check_density_window(TimeWindow("2024-01-15", "2024-02-14"))
+
+
+def test_every_derived_figure_names_the_counts_it_is_built_from():
+    """Each share, rate, ratio or mean names a numerator count and a denominator (count or area) of its
+    own layer, so disclosure control can recompute it from the published counts (else it is never shown)."""
+    from geo_tool.layers import LAYERS
+
+    for cls in LAYERS.values():
+        figures = {**cls.measures, **cls.helpers}
+        for m in cls.measures.values():
+            if m.kind in ("share", "rate", "ratio"):
+                assert figures.get(m.numerator) is not None and figures[m.numerator].is_count, (cls.key, m.key)
+                den = figures.get(m.denominator)
+                assert den is not None and den.kind in ("count", "area"), (cls.key, m.key)
