@@ -378,11 +378,26 @@ def drop_pseudonyms(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in PSEUDONYM_COLUMNS if c in frame.columns])
 
 
+INTERNAL_NOTE = ("INTERN - niet verspreiden: bevat gegevens op adresniveau of ongeschoonde aantallen; "
+                 "geen onthullingscontrole toegepast.")
+
+
 def disclosure_note(internal: bool, threshold: int = DEFAULT_THRESHOLD) -> str:
-    """The Dutch sentence that every export carries about its disclosure control."""
+    """The basic rule in Dutch (primary suppression, rounding), for tables that apply only that.
+
+    The waterbed report uses it for its flow tables; map and table exports carry `export_note`.
+    """
     if internal:
-        return ("INTERN - niet verspreiden: bevat gegevens op adresniveau of ongeschoonde aantallen; "
-                "geen onthullingscontrole toegepast.")
+        return INTERNAL_NOTE
+    return (f"Onthullingscontrole: aantallen 1-{threshold - 1} onderdrukt ({suppressed_marker(threshold)}), "
+            f"overige aantallen afgerond op {ROUND_BASE}; aandelen en cijfers per bewoner berekend op "
+            "onafgeronde aantallen en onderdrukt met hun aantal.")
+
+
+def export_note(internal: bool, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The Dutch sentence that every map and table export carries about its disclosure control."""
+    if internal:
+        return INTERNAL_NOTE
     return (f"Onthullingscontrole: aantallen 1-{threshold - 1} onderdrukt; per maat en periode is in elk gebied "
             f"(en tussen de gebieden van de gemeente) zo nodig ook het kleinste andere aantal onderdrukt, gelijk "
             f"in wijk- en gebiedsbestanden, zodat geen totaal min de getoonde delen een onderdrukt aantal geeft "

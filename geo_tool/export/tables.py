@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.fileio import write_text_atomic
-from geo_tool.export.disclosure import DEFAULT_THRESHOLD, disclosure_note, disclosure_rules, protect_layer
+from geo_tool.export.disclosure import DEFAULT_THRESHOLD, disclosure_rules, export_note, protect_layer
 from geo_tool.layers.base import (
     ATTRIBUTION,
     LayerSelection,
@@ -125,7 +125,7 @@ def export_metadata(dataset: Dataset, selections: Sequence[LayerSelection], leve
         "format": fmt,
         "internal": bool(internal),
         "classification": "INTERN - niet verspreiden" if internal else "openbaar na onthullingscontrole",
-        "disclosure": disclosure_note(internal, threshold),
+        "disclosure": export_note(internal, threshold),
         **disclosure_rules(internal, threshold),
         "sources": "; ".join(sources_of(selections)),
         "attribution": ATTRIBUTION,
