@@ -12,8 +12,14 @@ import pandas as pd
 from geo_tool.dataset import Dataset
 from geo_tool.errors import UsageError
 from geo_tool.export.audit import append_audit, current_user
-from geo_tool.export.disclosure import DEFAULT_THRESHOLD, check_release, drop_pseudonyms
-from geo_tool.export.tables import export_metadata, figures_table, resolve_specs, table_for_file
+from geo_tool.export.disclosure import (
+    DEFAULT_THRESHOLD,
+    check_density_window,
+    check_release,
+    drop_pseudonyms,
+    export_surface,
+)
+from geo_tool.export.tables import export_metadata, figures_table, resolve_specs, table_for_file, write_csv_metadata
 from geo_tool.fileio import atomic_path
 from geo_tool.layers.base import LayerSelection, Level, TimeWindow
 from geo_tool.progress import NullProgress, Progress
@@ -58,8 +64,10 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
     progress.start(4, f"Exporteren naar {out_path.name}")
     selections = resolve_specs(dataset, layer_specs, params)
     check_release(level, [s.measure for s in selections], internal)
+    if not internal and any(s.measure.kind == "surface" for s in selections):
+        check_density_window(window)
     user = current_user(user)
-    meta = export_metadata(dataset, selections, level, window, internal, user, fmt)
+    meta = export_metadata(dataset, selections, level, window, internal, user, fmt, threshold=threshold)
     disclose = not internal
     progress.step("Cijfers berekenen")
     progress.check_cancelled()
@@ -91,6 +99,8 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
                 if internal:
                     fh.write(f"# INTERN - niet verspreiden: {meta['disclosure']} Gemaakt {meta['made']} door {user}.\n")
                 frame.to_csv(fh, index=False)
+        if not internal:
+            write_csv_metadata(out_path, frame, table.attrs.get("measures", {}), meta)
     elif fmt == "gpkg":
         from geo_tool.export.gpkg import write_gpkg
 
@@ -105,12 +115,13 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
         surfaces = [s for s in selections if s.measure.kind == "surface"]
         if not surfaces:
             raise UsageError("a .tif export needs a surface layer, e.g. complaints:density")
-        write_geotiff(surfaces[0].layer.density(window), meta, out_path)
+        write_geotiff(export_surface(surfaces[0].layer, window, meta), meta, out_path)
     progress.advance(2)
     append_audit({
         "who": user, "file": str(out_path.resolve()), "format": fmt, "layers": [s.spec for s in selections],
         "level": level.value, "window": window.as_dict(), "internal": bool(internal),
-        "disclosure": "none (internal)" if internal else f"threshold {threshold}, rounded to 5",
+        "disclosure": "none (internal)" if internal else (f"threshold {threshold}, secondary suppression, "
+                                                          "rounded to 5, derived figures 1 decimal"),
     })
     progress.finish()
     return out_path

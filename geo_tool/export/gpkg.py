@@ -32,13 +32,16 @@ def write_gpkg(tables: dict[str, gpd.GeoDataFrame], meta: dict[str, Any], out_pa
     shows whether the file is internal.
     """
     meta_str = {k: str(v) for k, v in meta.items()}
+    note = str(meta.get("disclosure", ""))  # the disclosure rules, also in each layer's description
     with atomic_path(out_path) as tmp:
         first = True
         for name, gdf in tables.items():
             gdf = _clean_for_gdal(gdf.to_crs("EPSG:28992") if gdf.crs else gdf.set_crs("EPSG:28992"))
             pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=not first,
                                     dataset_metadata=meta_str if first else None,
-                                    layer_metadata={"DESCRIPTION": meta["title"], "INTERNAL": str(meta["internal"]).lower()})
+                                    layer_metadata={"DESCRIPTION": " ".join(filter(None, [f"{meta['title']}.", note])),
+                                                    "INTERNAL": str(meta["internal"]).lower(),
+                                                    **({"DISCLOSURE": note} if note else {})})
             first = False
         info = pd.DataFrame({"key": list(meta_str), "value": list(meta_str.values())})
         pyogrio.write_dataframe(info, tmp, layer=INFO_TABLE, driver="GPKG", append=not first)

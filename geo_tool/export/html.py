@@ -22,8 +22,8 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
-from geo_tool.export.disclosure import SUPPRESSED_LABEL, suppressed_marker
-from geo_tool.export.maps import class_colours, class_labels, format_value
+from geo_tool.export.disclosure import SUPPRESSED_LABEL, export_surface
+from geo_tool.export.maps import SUPPRESSED_LEGEND, class_colours, class_labels, format_value, value_decimals
 from geo_tool.fileio import write_bytes_atomic, write_text_atomic
 from geo_tool.layers.base import ATTRIBUTION, OKABE_ITO, LayerSelection, Level, Measure, TimeWindow
 
@@ -59,7 +59,8 @@ def _colour_hex(c: Any) -> str:
     return matplotlib.colors.to_hex(c)
 
 
-def _area_layer(gdf: gpd.GeoDataFrame, m: Measure, tip_fields: list[str], tip_aliases: list[str]) -> tuple[folium.GeoJson, str]:
+def _area_layer(gdf: gpd.GeoDataFrame, m: Measure, tip_fields: list[str], tip_aliases: list[str],
+                decimals: int | None = None) -> tuple[folium.GeoJson, str]:
     """A choropleth GeoJson layer with tooltips and its legend HTML."""
     values = pd.to_numeric(gdf[m.key], errors="coerce").to_numpy(dtype=float)
     flag = gdf.get(f"{m.key}_flag")
@@ -72,10 +73,10 @@ def _area_layer(gdf: gpd.GeoDataFrame, m: Measure, tip_fields: list[str], tip_al
         cls = m.classification.classify(values, bins)
         cols = [_colour_hex(c) for c in class_colours(m.cmap, len(bins))]
         fill[ok] = [cols[c] for c in cls[ok]]
-        legend_rows = list(zip(cols, class_labels(bins, float(values[ok].min()), m)))
+        legend_rows = list(zip(cols, class_labels(bins, float(values[ok].min()), m, decimals)))
     fill[suppressed] = SUPPRESSED_FILL
     if suppressed.any():
-        legend_rows.append((SUPPRESSED_FILL, f"{SUPPRESSED_LABEL} (aantal {suppressed_marker()})"))
+        legend_rows.append((SUPPRESSED_FILL, SUPPRESSED_LEGEND))
     if (~ok & ~suppressed).any():
         legend_rows.append(("#ffffff", "geen gegevens"))
     data = gdf[["geometry"] + tip_fields].copy()
@@ -102,16 +103,19 @@ def _surface_layer(surf: Any, m: Measure) -> tuple[folium.raster_layers.ImageOve
     h, w = surf.values.shape
     dst_t, dw, dh = calculate_default_transform(surf.crs, "EPSG:3857", w, h, *surf.bounds)
     dst = np.zeros((dh, dw), dtype=np.float32)
-    reproject(surf.values, dst, src_transform=surf.transform, src_crs=surf.crs, dst_transform=dst_t,
-              dst_crs="EPSG:3857", resampling=Resampling.bilinear)
+    src = np.nan_to_num(surf.values.astype(np.float32), nan=0.0)  # nodata cells: transparent
+    reproject(src, dst, src_transform=surf.transform, src_crs=surf.crs, dst_transform=dst_t,
+              dst_crs="EPSG:3857", resampling=Resampling.bilinear if surf.method == "kernel" else Resampling.nearest)
     vmax = float(dst.max()) or 1.0
     rgba = (matplotlib.colormaps[m.cmap](dst / vmax) * 255).astype(np.uint8)
     rgba[..., 3] = np.where(dst > vmax * 0.02, 200, 0).astype(np.uint8)
     left, bottom, right, top = rasterio.transform.array_bounds(dh, dw, dst_t)
     w_, s_, e_, n_ = transform_bounds("EPSG:3857", "EPSG:4326", left, bottom, right, top)
     layer = folium.raster_layers.ImageOverlay(rgba, bounds=[[s_, w_], [n_, e_]], name=m.label, mercator_project=False)
+    how = ("" if surf.method == "kernel" else
+           f"<br>aantallen per cel van {surf.cell_m:.0f} m, afgerond; cellen met weinig meldingen leeg")
     legend = (f"<div style='margin-top:6px'><b>{htmllib.escape(m.label)}</b><br>0 - {format_value(vmax, m)} "
-              f"{htmllib.escape(surf.unit)} (licht - donker)</div>")
+              f"{htmllib.escape(surf.unit)} (licht - donker){how}</div>")
     return layer, legend
 
 
@@ -143,9 +147,10 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
     tip_fields, tip_aliases = ["name", "code"] if "name" in geo.columns else ["code"], (["Naam", "CBS-code"] if "name" in geo.columns else ["Adres-id"])
     for key, m in measures.items():
         flag = geo.get(f"{key}_flag")
-        txt = [format_value(v, m) for v in pd.to_numeric(geo[key], errors="coerce").to_numpy(dtype=float)]
+        d = value_decimals(m, bool(meta.get("internal")))
+        txt = [format_value(v, m, d) for v in pd.to_numeric(geo[key], errors="coerce").to_numpy(dtype=float)]
         if flag is not None:
-            txt = [f"{SUPPRESSED_LABEL} ({suppressed_marker()})" if f else t for t, f in zip(txt, flag.fillna("").astype(str))]
+            txt = [SUPPRESSED_LABEL if f else t for t, f in zip(txt, flag.fillna("").astype(str))]
         geo[f"txt_{key}"] = [f"{t} {m.unit}".strip() if t not in ("-",) and not t.startswith(SUPPRESSED_LABEL) else t for t in txt]
         tip_fields.append(f"txt_{key}")
         tip_aliases.append(m.label)
@@ -167,11 +172,11 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
             t = sel.layer.aggregate(window, Level.ADDRESS)
             layer, leg = _points_layer(t[t[m.key].notna()], m.key, sel.layer.point_categories(), m.label)
         elif m.kind == "surface":
-            layer, leg = _surface_layer(sel.layer.density(window), m)
+            layer, leg = _surface_layer(export_surface(sel.layer, window, meta), m)
         elif m.kind == "outline" or m.key not in geo.columns:
             continue
         else:
-            layer, leg = _area_layer(geo, m, tip_fields, tip_aliases)
+            layer, leg = _area_layer(geo, m, tip_fields, tip_aliases, value_decimals(m, bool(meta.get("internal"))))
         layer.add_to(fmap)
         legends.append(leg)
     bounds_gdf = (dataset.gebieden if level is Level.GEBIED else dataset.wijken).copy()

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from geo_tool.dataset import Dataset  # noqa: E402
-from geo_tool.export.disclosure import SUPPRESSED_LABEL, suppressed_marker  # noqa: E402
+from geo_tool.export.disclosure import DECIMALS, DEFAULT_THRESHOLD, SUPPRESSED_LABEL, export_surface  # noqa: E402
 from geo_tool.layers.base import OKABE_ITO, LayerSelection, Level, Measure, TimeWindow, area_frame  # noqa: E402
 
 PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69), "SCREEN": (11.69, 8.27)}
@@ -45,17 +45,24 @@ def paper_size(paper: str) -> tuple[float, float]:
     return PAPER_IN[key]
 
 
-def format_value(v: float, m: Measure) -> str:
-    """A figure in Dutch notation (decimal comma): counts whole, shares 1 decimal, ratios 2."""
+SUPPRESSED_LEGEND = f"{SUPPRESSED_LABEL} (klein aantal, of ter bescherming daarvan)"
+
+
+def value_decimals(m: Measure, internal: bool = True) -> int:
+    """Decimals a figure is shown with: counts and surfaces whole, shares/rates 1, ratios 2 (1 outside the tool)."""
+    if m.kind in {"count", "surface"}:
+        return 0
+    if m.kind in {"share", "rate"}:
+        return 1
+    return 2 if internal else DECIMALS
+
+
+def format_value(v: float, m: Measure, decimals: int | None = None) -> str:
+    """A figure in Dutch notation (decimal comma): counts whole, shares 1 decimal, ratios 2 (see `value_decimals`)."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "-"
-    if m.kind == "count":
-        s = f"{v:,.0f}".replace(",", ".")
-    elif m.kind in {"share", "rate"}:
-        s = f"{v:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    else:
-        s = f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return s
+    d = value_decimals(m) if decimals is None else decimals
+    return f"{v:,.{d}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def class_colours(cmap: str, k: int) -> list:
@@ -65,10 +72,10 @@ def class_colours(cmap: str, k: int) -> list:
     return [cm(x) for x in (np.linspace(lo, hi, k) if k > 1 else [0.6])]
 
 
-def class_labels(bins: np.ndarray, vmin: float, m: Measure) -> list[str]:
+def class_labels(bins: np.ndarray, vmin: float, m: Measure, decimals: int | None = None) -> list[str]:
     """Legend text per class: ``lower - upper`` in Dutch notation."""
     lows = [vmin] + list(bins[:-1])
-    return [f"{format_value(lo, m)} - {format_value(hi, m)}" for lo, hi in zip(lows, bins)]
+    return [f"{format_value(lo, m, decimals)} - {format_value(hi, m, decimals)}" for lo, hi in zip(lows, bins)]
 
 
 class _Composer:
@@ -151,14 +158,15 @@ class _Composer:
             sub = gdf[ok]
             sub.plot(ax=self.ax, color=[face[i] for i in np.flatnonzero(ok)], alpha=alpha, zorder=z, **kw)
             used = set(cls[ok].tolist())
-            for i, (col, lab) in enumerate(zip(colours, class_labels(bins, float(values[ok].min()), m))):
+            labels = class_labels(bins, float(values[ok].min()), m, value_decimals(m, self.internal))
+            for i, (col, lab) in enumerate(zip(colours, labels)):
                 if i in used:
                     handles.append(Patch(facecolor=col, edgecolor="#999999", linewidth=0.4, label=lab))
         if suppressed.any():
             gdf[suppressed].plot(ax=self.ax, facecolor=SUPPRESSED_FACE, edgecolor=SUPPRESSED_EDGE, hatch="////",
                                  linewidth=0.3, zorder=z, **({"markersize": self.fs(6)} if is_point else {}))
             handles.append(Patch(facecolor=SUPPRESSED_FACE, edgecolor=SUPPRESSED_EDGE, hatch="////",
-                                 label=f"{SUPPRESSED_LABEL} (aantal {suppressed_marker()})"))
+                                 label=SUPPRESSED_LEGEND))
         nodata = ~ok & ~suppressed
         if nodata.any():
             gdf[nodata].plot(ax=self.ax, facecolor=NODATA_FACE, edgecolor="#bdbdbd", linewidth=0.3, zorder=z,
@@ -205,11 +213,13 @@ class _Composer:
         self.add_legend(handles, title)
 
     def surface(self, surf: Any, m: Measure, z: int) -> None:
-        """The density raster, transparent where (almost) zero, with a colour bar."""
-        vals = np.ma.masked_less_equal(surf.values, float(np.nanmax(surf.values)) * 0.02 if surf.values.size else 0)
+        """The density raster, transparent where (almost) zero or nodata, with a colour bar."""
+        finite = surf.values[np.isfinite(surf.values)]
+        vmax = float(finite.max()) if finite.size else 0.0
+        vals = np.ma.masked_less_equal(np.ma.masked_invalid(surf.values), vmax * 0.02)
         xmin, ymin, xmax, ymax = surf.bounds
         im = self.ax.imshow(vals, extent=(xmin, xmax, ymin, ymax), cmap=m.cmap, alpha=0.85, zorder=z,
-                            interpolation="bilinear", origin="upper")
+                            interpolation="bilinear" if surf.method == "kernel" else "nearest", origin="upper")
         h = 0.035
         top = self.legend_top - 0.06
         self.side.text(0.0, self.legend_top - 0.01, f"{m.label} ({surf.unit})", fontsize=self.fs(8), fontweight="bold",
@@ -217,9 +227,12 @@ class _Composer:
         cax = self.side.inset_axes([0.02, top - h, 0.9, h])
         cb = self.fig.colorbar(im, cax=cax, orientation="horizontal")
         cb.ax.tick_params(labelsize=self.fs(6.5))
-        self.side.text(0.0, top - h - 0.055, f"kernel {surf.bandwidth_m:.0f} m, cellen {surf.cell_m:.0f} m",
+        how = (f"kernel {surf.bandwidth_m:.0f} m, cellen {surf.cell_m:.0f} m" if surf.method == "kernel" else
+               textwrap.fill(f"aantallen per cel van {surf.cell_m:.0f} m, afgerond op 5; cellen met minder dan {DEFAULT_THRESHOLD} "
+                             "meldingen leeg", 48))
+        self.side.text(0.0, top - h - 0.055, how,
                        fontsize=self.fs(6.5), va="top", color="#444444", transform=self.side.transAxes)
-        self.legend_top = top - h - 0.1
+        self.legend_top = top - h - 0.1 - 0.025 * how.count("\n")
 
     # -- furniture ---------------------------------------------------------------------------
     def add_legend(self, handles: list, title: str) -> None:
@@ -337,7 +350,7 @@ def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: g
             t = t[t[m.key].notna()]
             c.points(t, m.key, sel.layer.point_categories(), m.label, 30 + z)
         elif m.kind == "surface":
-            c.surface(sel.layer.density(window), m, 10 + z)
+            c.surface(export_surface(sel.layer, window, meta), m, 10 + z)
         elif m.key in table.columns:
             default_alpha = 1.0 if first_area else 0.6
             c.choropleth(table, m, 10 + z, alpha=float(getattr(sel, "opacity", default_alpha)))

@@ -11,12 +11,17 @@ from geo_tool.fileio import atomic_path
 
 
 def write_geotiff(surface: Any, meta: dict[str, Any], out_path: Path) -> None:
-    """Write a `DensitySurface` as a one-band GeoTIFF with the export metadata as tags, atomically."""
+    """Write a `DensitySurface` as a one-band GeoTIFF with the export metadata as tags, atomically.
+
+    A disclosure-controlled surface (``method == "count"``) has NaN as nodata for the cells under
+    the threshold; its tags state the rules (threshold, rounding, cell size, minimum period).
+    """
+    controlled = getattr(surface, "method", "kernel") == "count"
     h, w = surface.values.shape
     profile = {
         "driver": "GTiff", "height": h, "width": w, "count": 1, "dtype": "float32", "crs": surface.crs,
         "transform": surface.transform, "compress": "deflate", "predictor": 3, "tiled": w >= 256 and h >= 256,
-        "nodata": None,
+        "nodata": float("nan") if controlled else None,
     }
     if profile["tiled"]:
         profile.update(blockxsize=256, blockysize=256)
@@ -24,5 +29,7 @@ def write_geotiff(surface: Any, meta: dict[str, Any], out_path: Path) -> None:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(surface.values.astype("float32"), 1)
             dst.update_tags(**{k: str(v) for k, v in meta.items()}, unit=surface.unit,
-                            bandwidth_m=str(surface.bandwidth_m), cell_m=str(surface.cell_m))
+                            bandwidth_m=str(surface.bandwidth_m), cell_m=str(surface.cell_m),
+                            method=("complaints per cell, rounded; cells under the threshold nodata; no smoothing"
+                                    if controlled else "kernel density (Gaussian)"))
             dst.set_band_description(1, f"{meta['title']} ({surface.unit})")

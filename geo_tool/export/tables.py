@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import geopandas as gpd
 import pandas as pd
 
 from geo_tool.dataset import Dataset
-from geo_tool.export.disclosure import DEFAULT_THRESHOLD, apply_disclosure, disclosure_note
+from geo_tool.fileio import write_text_atomic
+from geo_tool.export.disclosure import DEFAULT_THRESHOLD, disclosure_rules, export_note, protect_layer
 from geo_tool.layers.base import (
     ATTRIBUTION,
     LayerSelection,
@@ -61,8 +65,9 @@ def figures_table(dataset: Dataset, layer_specs: "str | Sequence[str]", level: "
                   selections: Sequence[LayerSelection] | None = None) -> gpd.GeoDataFrame:
     """One row per area of ``level`` with the figures of every spec (``"brp"`` = all brp figures).
 
-    With ``disclose=True`` small counts are suppressed and the rest rounded (see `disclosure`), with a
-    ``<key>_flag`` column beside each. ``attrs["measures"]`` maps column -> `Measure`,
+    With ``disclose=True`` the figures are in their published form (see `disclosure`: primary and
+    secondary suppression, counts rounded, derived figures from the rounded counts with one
+    decimal), with a ``<key>_flag`` column beside each. ``attrs["measures"]`` maps column -> `Measure`,
     ``attrs["layer_of"]`` column -> layer key.
     """
     level = Level.parse(level)
@@ -78,10 +83,8 @@ def figures_table(dataset: Dataset, layer_specs: "str | Sequence[str]", level: "
             continue
         key = sel.layer.key
         if key not in done:
-            frame = sel.layer.aggregate(window, level)
-            if disclose:
-                frame = apply_disclosure(frame, frame.attrs["measures"], threshold=threshold)
-            done[key] = frame
+            done[key] = (protect_layer(sel.layer, window, level, threshold=threshold) if disclose
+                         else sel.layer.aggregate(window, level))
         frame = done[key]
         for m in [c for c in cols if c.key in frame.columns]:
             out[m.key] = frame[m.key].values
@@ -105,7 +108,8 @@ def sources_of(selections: Iterable[LayerSelection]) -> list[str]:
 
 
 def export_metadata(dataset: Dataset, selections: Sequence[LayerSelection], level: Level, window: TimeWindow,
-                    internal: bool, user: str, fmt: str, made: datetime | None = None) -> dict[str, Any]:
+                    internal: bool, user: str, fmt: str, made: datetime | None = None,
+                    threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """What every exported file says about itself (title, window, sources, disclosure, internal)."""
     made = made or datetime.now().astimezone()
     return {
@@ -121,7 +125,8 @@ def export_metadata(dataset: Dataset, selections: Sequence[LayerSelection], leve
         "format": fmt,
         "internal": bool(internal),
         "classification": "INTERN - niet verspreiden" if internal else "openbaar na onthullingscontrole",
-        "disclosure": disclosure_note(internal),
+        "disclosure": export_note(internal, threshold),
+        **disclosure_rules(internal, threshold),
         "sources": "; ".join(sources_of(selections)),
         "attribution": ATTRIBUTION,
         "schematic": bool(dataset.schematic),
@@ -143,3 +148,37 @@ def table_for_file(table: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(table.drop(columns=table.geometry.name) if isinstance(table, gpd.GeoDataFrame) else table)
     first = [c for c in ID_COLUMNS if c in df.columns]
     return df[first + [c for c in df.columns if c not in first]]
+
+
+def csv_metadata_path(csv_path: "str | os.PathLike") -> Path:
+    """The CSVW sidecar of a CSV export: ``<name>.csv-metadata.json`` (W3C CSV on the Web convention)."""
+    csv_path = Path(csv_path)
+    return csv_path.with_name(csv_path.name + "-metadata.json")
+
+
+def write_csv_metadata(csv_path: Path, frame: pd.DataFrame, measures: dict[str, Measure], meta: dict[str, Any]) -> Path:
+    """Write the CSVW sidecar beside a researcher CSV: title, disclosure rules and a label per column.
+
+    A sidecar keeps the CSV itself plain (any reader opens it) while the rules travel with it.
+    """
+    columns = []
+    for c in frame.columns:
+        m = measures.get(c[:-5] if c.endswith("_flag") else c)
+        col: dict[str, Any] = {"name": c, "titles": c}
+        if m is not None:
+            col["dc:description"] = (f"{m.label} ({m.unit})" if not c.endswith("_flag")
+                                     else f"'onderdrukt' waar {m.label} niet gepubliceerd wordt")
+        columns.append(col)
+    doc = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": Path(csv_path).name,
+        "dc:title": meta["title"],
+        "dc:description": meta["disclosure"],
+        "dc:creator": "geo_tool",
+        "dc:created": meta["made"],
+        "geo_tool": {k: v for k, v in meta.items() if k not in ("title",)},
+        "tableSchema": {"columns": columns},
+    }
+    path = csv_metadata_path(csv_path)
+    write_text_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path

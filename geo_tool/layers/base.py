@@ -184,6 +184,11 @@ class Measure:
     rounded on export), ``share`` / ``rate`` / ``ratio`` (derived from counts: suppressed together with
     the counts named in ``suppress_with``), ``points`` (address-level points), ``surface`` (a raster),
     ``outline`` (district boundaries), ``category`` (a status per address), ``area`` (not disclosive).
+
+    A derived figure names the counts it is built from: ``scale * numerator / denominator`` (divided
+    by the window in years when ``per_year``), so disclosure control can recompute it from the
+    *published* (rounded) counts. ``additive``: the figure of a gebied is the sum of its wijken (not so
+    for distinct landlords), which secondary suppression relies on.
     """
 
     key: str
@@ -194,6 +199,11 @@ class Measure:
     classification: Classification = field(default_factory=Classification)
     suppress_with: tuple[str, ...] = ()
     description: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    scale: float = 1.0
+    per_year: bool = False
+    additive: bool = True
 
     @property
     def is_count(self) -> bool:
@@ -387,6 +397,7 @@ class Layer:
     measures: ClassVar[dict[str, Measure]] = {}
     default_measure: ClassVar[str] = ""
     params: ClassVar[dict[str, Any]] = {}
+    helpers: ClassVar[dict[str, Measure]] = {}  # counts behind derived figures, not published on their own
 
     def __init__(self, dataset: Dataset, **params: Any):
         unknown = set(params) - set(self.params)
@@ -415,7 +426,10 @@ class Layer:
 
     # -- data -------------------------------------------------------------------------------
     def aggregate(self, window: TimeWindow | None = None, level: "Level | str" = Level.WIJK) -> gpd.GeoDataFrame:
-        """Every area figure of this layer per area of ``level`` for ``window`` (unrounded, undisclosed)."""
+        """Every area figure of this layer per area of ``level`` for ``window`` (unrounded, undisclosed).
+
+        Also holds the layer's `helpers` (the counts behind derived figures, listed in ``attrs["helpers"]``).
+        """
         level = Level.parse(level)
         window = window or TimeWindow.default_for(self.dataset)
         idx = dataset_index(self.dataset)
@@ -425,6 +439,10 @@ class Layer:
             if m.key in arrays:
                 out[m.key] = arrays[m.key]
         out.attrs["measures"] = {m.key: m for m in self.area_measures() if m.key in arrays}
+        for key in self.helpers:  # the counts behind derived figures, for disclosure control only
+            if key in arrays:
+                out[key] = arrays[key]
+        out.attrs["helpers"] = {k: m for k, m in self.helpers.items() if k in arrays}
         out.attrs["window"] = window.as_dict()
         out.attrs["level"] = level.value
         return out

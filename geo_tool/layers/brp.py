@@ -119,23 +119,36 @@ class BrpLayer(Layer):
         "eum_count": Measure("eum_count", "Ingeschreven EU-arbeidsmigranten", "personen", "count", "YlGnBu",
                              description="Bewoners van 18-67 jaar met nationaliteit EU-MOE of EU-Zuid."),
         "eum_share": Measure("eum_share", "Aandeel EU-arbeidsmigranten", "% van bewoners", "share", "viridis",
-                             suppress_with=("eum_count", "residents")),
+                             suppress_with=("eum_count", "residents"), numerator="eum_count",
+                             denominator="residents", scale=100.0),
         "addresses": Measure("addresses", "Woonadressen", "adressen", "count", "YlGnBu"),
         "occupied_addresses": Measure("occupied_addresses", "Bewoonde adressen", "adressen", "count", "YlGnBu"),
         "persons_per_dwelling": Measure("persons_per_dwelling", "Personen per bewoond adres", "personen/adres",
-                                        "ratio", "cividis", suppress_with=("residents", "occupied_addresses")),
+                                        "ratio", "cividis", suppress_with=("residents", "occupied_addresses"),
+                                        numerator="residents", denominator="occupied_addresses"),
         "persons_per_10m2": Measure("persons_per_10m2", "Personen per 10 m² woonoppervlak", "personen/10 m²",
-                                    "ratio", "cividis", suppress_with=("residents",)),
+                                    "ratio", "cividis", suppress_with=("residents", "residents_known_area"),
+                                    numerator="residents_known_area", denominator="floor_area_known_m2",
+                                    scale=10.0),
         "overcrowded_count": Measure("overcrowded_count", "Adressen met overbewoning", "adressen", "count", "YlGnBu",
                                      classification=Classification("natural_breaks", 5),
                                      description="Bewoonde adressen met minder woonoppervlak per persoon dan de drempel."),
         "overcrowded_share": Measure("overcrowded_share", "Aandeel adressen met overbewoning", "% bewoonde adressen",
-                                     "share", "viridis", suppress_with=("overcrowded_count", "occupied_addresses")),
+                                     "share", "viridis", suppress_with=("overcrowded_count", "occupied_known_area"),
+                                     numerator="overcrowded_count", denominator="occupied_known_area", scale=100.0),
         "turnover": Measure("turnover", "Verhuismutaties (in + uit)", "per 100 bewoners per jaar", "rate", "cividis",
-                            suppress_with=("moves", "residents")),
+                            suppress_with=("moves", "residents"), numerator="moves", denominator="residents",
+                            scale=100.0, per_year=True),
         "moves": Measure("moves", "Verhuizingen in + uit", "mutaties", "count", "YlGnBu"),
         "rni_count": Measure("rni_count", "RNI-inschrijvingen", "inschrijvingen", "count", "YlGnBu",
                              description="Nieuwe inschrijvingen als niet-ingezetene (RNI) in de periode."),
+    }
+    helpers = {
+        "occupied_known_area": Measure("occupied_known_area", "Bewoonde adressen met bekend woonoppervlak",
+                                       "adressen", "count"),
+        "residents_known_area": Measure("residents_known_area", "Bewoners van adressen met bekend woonoppervlak",
+                                        "personen", "count"),
+        "floor_area_known_m2": Measure("floor_area_known_m2", "Woonoppervlak van die adressen", "m²", "area"),
     }
 
     def _aggregate(self, window: TimeWindow, level: Level, idx: DatasetIndex) -> dict[str, np.ndarray]:
@@ -167,6 +180,7 @@ class BrpLayer(Layer):
         res_known = sum_by_area(np.where(known, res_a, 0), pos, n)
         m2_known = sum_by_area(np.where(known, area_m2, 0.0), pos, n)
         over = count_by_area(pos, n, overcrowded)
+        known_n = count_by_area(pos, n, known)
         return {
             "residents": residents.astype(np.int64),
             "eum_count": eum.astype(np.int64),
@@ -176,7 +190,10 @@ class BrpLayer(Layer):
             "persons_per_dwelling": safe_ratio(residents, occ),
             "persons_per_10m2": safe_ratio(res_known, m2_known, 10.0),
             "overcrowded_count": over,
-            "overcrowded_share": safe_ratio(over, count_by_area(pos, n, known), 100.0),
+            "overcrowded_share": safe_ratio(over, known_n, 100.0),
+            "occupied_known_area": known_n,
+            "residents_known_area": res_known.astype(np.int64),
+            "floor_area_known_m2": m2_known,
             "moves": moves,
             "turnover": safe_ratio(moves, residents, 100.0 / window.years),
             "rni_count": count_by_area(addr_area, n, rni_new),

@@ -58,6 +58,7 @@ class DensitySurface:
     cell_m: float
     bandwidth_m: float
     unit: str = "meldingen per km²"
+    method: str = "kernel"  # "kernel" (smoothed, internal) or "count" (counts per cell, disclosure-controlled)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -120,7 +121,8 @@ class ComplaintsLayer(Layer):
         "points": Measure("points", "Meldingen naar categorie", "", "points"),
         "complaint_count": Measure("complaint_count", "Meldingen", "meldingen", "count", "YlGnBu"),
         "complaint_rate": Measure("complaint_rate", "Meldingen per 1.000 bewoners", "per 1.000 bewoners in periode",
-                                  "rate", "cividis", suppress_with=("complaint_count", "residents_ref")),
+                                  "rate", "cividis", suppress_with=("complaint_count", "residents_ref"),
+                                  numerator="complaint_count", denominator="residents_ref", scale=1000.0),
         "overbewoning_count": Measure("overbewoning_count", "Meldingen overbewoning", "meldingen", "count", "YlGnBu"),
         "residents_ref": Measure("residents_ref", "Bewoners op peildatum (noemer)", "personen", "count", "YlGnBu"),
         "density": Measure("density", "Dichtheid van meldingen", "meldingen per km²", "surface", "YlGnBu"),
@@ -170,24 +172,24 @@ class ComplaintsLayer(Layer):
         """Dutch labels of the complaint categories."""
         return dict(CATEGORY_LABELS)
 
-    def density(self, window: TimeWindow | None = None, *, bounds: tuple[float, float, float, float] | None = None,
-                cell_m: float | None = None, bandwidth_m: float | None = None) -> DensitySurface:
-        """Kernel density of the complaints in the window on a grid over the wijken (or ``bounds``).
+    def cell_counts(self, window: TimeWindow | None = None, *, cell_m: float | None = None,
+                    margin_m: float = 0.0,
+                    bounds: tuple[float, float, float, float] | None = None) -> tuple[np.ndarray, Affine]:
+        """Complaints in the window counted per square cell: (counts with row 0 north, transform in RD New).
 
-        The grid is aligned to multiples of the cell size; values are complaints per km² so that
-        ``values.sum() * cell_km2`` is the number of complaints (up to what leaks off the grid).
+        The grid covers the wijken plus ``margin_m`` (or ``bounds``) and is aligned to multiples of the
+        cell size, so a 100 m grid coincides with the CBS 100 m squares.
         """
         window = window or TimeWindow.default_for(self.dataset)
         cell = float(cell_m or self.options["cell_m"])
-        bw = float(bandwidth_m or self.options["bandwidth_m"])
-        if cell <= 0 or bw <= 0:
+        if cell <= 0:
             from geo_tool.errors import UsageError
-            raise UsageError(f"cell size and bandwidth must be positive, got cell_m={cell}, bandwidth_m={bw}")
+            raise UsageError(f"cell size must be positive, got cell_m={cell}")
         a = _complaint_arrays(self.dataset, dataset_index(self.dataset))
         sel = self._selected(window, a) & np.isfinite(a["x"])
-        if bounds is None:  # the wijken plus 3 bandwidths, so (almost) no density leaks off the grid
+        if bounds is None:
             xmin, ymin, xmax, ymax = self.dataset.wijken.total_bounds
-            xmin, ymin, xmax, ymax = xmin - 3 * bw, ymin - 3 * bw, xmax + 3 * bw, ymax + 3 * bw
+            xmin, ymin, xmax, ymax = xmin - margin_m, ymin - margin_m, xmax + margin_m, ymax + margin_m
         else:
             xmin, ymin, xmax, ymax = bounds
         xmin, ymin = np.floor(xmin / cell) * cell, np.floor(ymin / cell) * cell
@@ -198,6 +200,24 @@ class ComplaintsLayer(Layer):
             a["y"][sel], a["x"][sel],
             bins=[nrow, ncol], range=[[ymin, ymax_grid], [xmin, xmin + ncol * cell]],
         )
-        smooth = gaussian_filter(hist, sigma=bw / cell, mode="constant", truncate=4.0)
-        values = (smooth[::-1, :] / (cell * cell / 1e6)).astype(np.float32)  # row 0 = north; per km2
-        return DensitySurface(values, Affine(cell, 0.0, xmin, 0.0, -cell, ymax_grid), CRS_RD, cell, bw)
+        return hist[::-1, :], Affine(cell, 0.0, xmin, 0.0, -cell, ymax_grid)
+
+    def density(self, window: TimeWindow | None = None, *, bounds: tuple[float, float, float, float] | None = None,
+                cell_m: float | None = None, bandwidth_m: float | None = None) -> DensitySurface:
+        """Kernel density of the complaints in the window on a grid over the wijken (or ``bounds``).
+
+        The grid is aligned to multiples of the cell size; values are complaints per km² so that
+        ``values.sum() * cell_km2`` is the number of complaints (up to what leaks off the grid).
+        Address-precise (a single complaint makes its own peak): internal use only; researchers get
+        `geo_tool.export.disclosure.protected_density`.
+        """
+        cell = float(cell_m or self.options["cell_m"])
+        bw = float(bandwidth_m or self.options["bandwidth_m"])
+        if cell <= 0 or bw <= 0:
+            from geo_tool.errors import UsageError
+            raise UsageError(f"cell size and bandwidth must be positive, got cell_m={cell}, bandwidth_m={bw}")
+        # the wijken plus 3 bandwidths, so (almost) no density leaks off the grid
+        counts, transform = self.cell_counts(window, cell_m=cell, margin_m=3 * bw, bounds=bounds)
+        smooth = gaussian_filter(counts, sigma=bw / cell, mode="constant", truncate=4.0)
+        values = (smooth / (cell * cell / 1e6)).astype(np.float32)  # row 0 = north; per km2
+        return DensitySurface(values, transform, CRS_RD, cell, bw)

@@ -65,7 +65,11 @@ class InspectionsLayer(Layer):
         "no_access": Measure("no_access", "Bezoeken zonder toegang", "bezoeken", "count", "YlGnBu"),
         "overbewoning_found": Measure("overbewoning_found", "Overbewoning vastgesteld", "bezoeken", "count", "YlGnBu"),
         "hit_rate": Measure("hit_rate", "Trefkans (overtreding bij toegang)", "% van bezoeken met toegang", "share",
-                            "viridis", suppress_with=("violations_found", "visits")),
+                            "viridis", suppress_with=("violations_found", "visits_with_access"),
+                            numerator="violations_found", denominator="visits_with_access", scale=100.0),
+    }
+    helpers = {
+        "visits_with_access": Measure("visits_with_access", "Bezoeken met toegang", "bezoeken", "count"),
     }
 
     def _selected(self, window: TimeWindow, a: dict[str, np.ndarray]) -> np.ndarray:
@@ -86,6 +90,7 @@ class InspectionsLayer(Layer):
             "no_access": count_by_area(pos, n, sel & (a["outcome"] == "no_access")),
             "overbewoning_found": count_by_area(pos, n, sel & a["overbewoning"]),
             "hit_rate": safe_ratio(viol, access, 100.0),
+            "visits_with_access": access,
         }
 
     def points(self, window: TimeWindow | None = None) -> gpd.GeoDataFrame:

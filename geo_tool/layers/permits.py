@@ -127,15 +127,24 @@ class PermitsLayer(Layer):
                                    "count", "YlGnBu"),
         "no_permit_share": Measure("no_permit_share", "Aandeel verhuurd zonder geldige vergunning",
                                    "% verhuurde adressen", "share", "viridis",
-                                   suppress_with=("no_permit_count", "rented_count")),
+                                   suppress_with=("no_permit_count", "rented_required_count"),
+                                   numerator="no_permit_count", denominator="rented_required_count", scale=100.0),
         "applied_count": Measure("applied_count", "Vergunning aangevraagd", "adressen", "count", "YlGnBu"),
         "refused_revoked_count": Measure("refused_revoked_count", "Vergunning geweigerd of ingetrokken", "adressen",
                                          "count", "YlGnBu"),
         "landlords_count": Measure("landlords_count", "Verhuurders met bezit in het gebied", "verhuurders", "count",
-                                   "YlGnBu"),
+                                   "YlGnBu", additive=False),
         "large_landlord_share": Measure("large_landlord_share", "Aandeel verhuurd door grote verhuurders",
                                         "% verhuurde adressen", "share", "viridis",
-                                        suppress_with=("rented_count",)),
+                                        suppress_with=("large_landlord_rented_count", "rented_count"),
+                                        numerator="large_landlord_rented_count", denominator="rented_count",
+                                        scale=100.0),
+    }
+    helpers = {
+        "rented_required_count": Measure("rented_required_count", "Verhuurde adressen met vergunningplicht",
+                                         "adressen", "count"),
+        "large_landlord_rented_count": Measure("large_landlord_rented_count", "Verhuurd door grote verhuurders",
+                                               "adressen", "count"),
     }
 
     def _aggregate(self, window: TimeWindow, level: Level, idx: DatasetIndex) -> dict[str, np.ndarray]:
@@ -151,6 +160,7 @@ class PermitsLayer(Layer):
         has = land >= 0
         large[has] = sizes[land[has]] >= int(self.options["large_portfolio"])
         rented_n = count_by_area(pos, n, rented)
+        large_n = count_by_area(pos, n, rented & large)
         out: dict[str, np.ndarray] = {
             "rented_count": rented_n,
             "permit_valid_count": count_by_area(pos, n, valid),
@@ -158,7 +168,9 @@ class PermitsLayer(Layer):
             "no_permit_share": safe_ratio(no_permit, rented_req, 100.0),
             "applied_count": count_by_area(pos, n, status == "applied"),
             "refused_revoked_count": count_by_area(pos, n, (status == "refused") | (status == "revoked")),
-            "large_landlord_share": safe_ratio(count_by_area(pos, n, rented & large), rented_n, 100.0),
+            "large_landlord_share": safe_ratio(large_n, rented_n, 100.0),
+            "rented_required_count": rented_req,
+            "large_landlord_rented_count": large_n,
         }
         ok = has & (pos >= 0)
         pairs = np.unique(pos[ok].astype(np.int64) * (int(land.max()) + 1) + land[ok]) if ok.any() else np.zeros(0, np.int64)

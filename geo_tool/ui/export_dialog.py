@@ -25,8 +25,9 @@ from geo_tool.layers import LAYERS
 
 FORMATS = [("pdf", "PDF-kaart (A4)"), ("png", "PNG-kaart"), ("svg", "SVG-kaart"), ("html", "Webkaart (HTML, offline)"),
            ("gpkg", "GeoPackage (QGIS)"), ("tif", "GeoTIFF (dichtheid meldingen)"), ("csv", "CSV-tabel")]
-PUBLIC_NOTE = ("<b>Openbaar, onthullingsveilig.</b> Aantallen onder 10 worden onderdrukt, andere aantallen "
-               "afgerond op 5; aandelen worden met hun aantal onderdrukt. Geen adressen, geen pseudoniemen.")
+PUBLIC_NOTE = ("<b>Openbaar, onthullingsveilig.</b> Aantallen onder 10 worden onderdrukt, met zo nodig een tweede "
+               "wijk of gebied erbij; andere aantallen afgerond op 5; aandelen berekend uit de afgeronde aantallen "
+               "(1 decimaal); dichtheid per 100 m over minstens een maand. Geen adressen, geen pseudoniemen.")
 INTERNAL_NOTE = ("<b style='color:#b2182b'>INTERN.</b> Geen onthullingscontrole; adresniveau toegestaan. "
                  "Het bestand vermeldt dat het intern is. Niet verspreiden.")
 

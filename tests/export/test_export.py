@@ -27,17 +27,22 @@ def _no_temp_files(folder):
 
 
 def test_disclosure_suppresses_small_counts_and_rounds_others():
-    """Counts 1-9 are emptied with a <10 flag, 0 stays 0, others round to 5; a share goes with its count."""
+    """Counts 1-9 are emptied (flag onderdrukt), 0 stays 0, others round to 5; a share is recomputed from
+    the rounded counts with one decimal and goes with its counts; a share naming no counts is never shown."""
     m = {"n": Measure("n", "n", "", "count"), "d": Measure("d", "d", "", "count"),
-         "s": Measure("s", "s", "%", "share", suppress_with=("n", "d"))}
-    df = pd.DataFrame({"n": [0, 3, 12, 13, 40], "d": [20, 30, 30, 5, 100], "s": [0.0, 10.0, 40.0, 260.0, 40.0]})
+         "s": Measure("s", "s", "%", "share", suppress_with=("n", "d"), numerator="n", denominator="d", scale=100.0),
+         "bare": Measure("bare", "bare", "%", "share", suppress_with=("n",))}
+    df = pd.DataFrame({"n": [0, 3, 12, 13, 40], "d": [20, 30, 33, 5, 100], "s": [0.0, 10.0, 36.36, 260.0, 40.0],
+                       "bare": [1.0, 2.0, 3.0, 4.0, 5.0]})
     out = apply_disclosure(df, m)
     assert out["n"].tolist()[0] == 0 and pd.isna(out["n"][1])
     assert out["n"].tolist()[2:] == [10, 15, 40]
-    assert out["n_flag"].tolist() == ["", "<10", "", "", ""]
-    assert pd.isna(out["d"][3]) and out["d"].tolist()[:3] == [20, 30, 30]
-    assert np.isnan(out["s"][1]) and np.isnan(out["s"][3]) and out["s"][2] == 40.0  # share from unrounded counts
+    assert out["n_flag"].tolist() == ["", "onderdrukt", "", "", ""]
+    assert pd.isna(out["d"][3]) and out["d"].tolist()[:3] == [20, 30, 35]
+    assert np.isnan(out["s"][1]) and np.isnan(out["s"][3])
+    assert out["s"][2] == 28.6 and out["s"][0] == 0.0  # 100 x 10 / 35 from the rounded counts, not 36.36
     assert out["s_flag"].tolist() == ["", "onderdrukt", "", "onderdrukt", ""]
+    assert out["bare"].isna().all() and (out["bare_flag"] == "onderdrukt").all()
     assert list(round_to_base(np.array([12.5, 17.4, 22.5]))) == [15, 15, 25]
 
 
@@ -62,7 +67,10 @@ def test_csv_has_no_count_between_1_and_9(tiny_dataset, window_2023, tmp_path):
         assert not ((v >= 1) & (v < 10)).any(), c
         assert (v % 5 == 0).all(), c
     alpha = df.set_index("code").loc["BU05990101"]
-    assert alpha["residents"] == 10 and pd.isna(alpha["eum_count"]) and alpha["eum_count_flag"] == "<10"
+    # Bravo's 5 residents are suppressed, so Alpha (12), the only other wijk of gebied Noord, is too:
+    # otherwise Noord's total minus Alpha would give Bravo back (secondary suppression)
+    assert pd.isna(alpha["residents"]) and alpha["residents_flag"] == "onderdrukt"
+    assert pd.isna(alpha["eum_count"]) and alpha["eum_count_flag"] == "onderdrukt"
     assert pd.isna(alpha["eum_share"]) and alpha["eum_share_flag"] == "onderdrukt"
     assert df.set_index("code").loc["BU05990201", "residents"] == 20  # 22 rounded to 5
     assert not _no_temp_files(tmp_path)
@@ -94,16 +102,22 @@ def test_gpkg_opens_with_epsg_28992_and_cbs_codes(tiny_dataset, window_2023, tmp
 
 
 def test_geotiff_crs_transform_dtype(tiny_dataset, window_2023, tmp_path):
-    """The density GeoTIFF is EPSG:28992, 25 m cells, float32, deflate-compressed, with metadata tags."""
+    """The density GeoTIFF is EPSG:28992, float32, deflate-compressed, with metadata tags: 25 m kernel
+    density when internal, 100 m cells with nodata under the threshold for researchers."""
     import rasterio
 
     out = export_map(tiny_dataset, ["complaints:density"], tmp_path / "density.tif", window=window_2023)
     with rasterio.open(out) as src:
         assert src.crs.to_epsg() == 28992
-        assert src.transform.a == 25.0 and src.transform.e == -25.0
+        assert src.transform.a == 100.0 and src.transform.e == -100.0
         assert src.dtypes[0] == "float32"
         assert src.compression.name.lower() == "deflate"
-        assert src.tags()["internal"] == "False"
+        assert src.tags()["internal"] == "False" and src.tags()["disclosure_grid_m"] == "100"
+        assert np.isnan(src.read(1)).all()  # 6 complaints: no 100 m cell reaches 10
+    out = export_map(tiny_dataset, ["complaints:density"], tmp_path / "intern.tif", window=window_2023, internal=True)
+    with rasterio.open(out) as src:
+        assert src.transform.a == 25.0 and src.transform.e == -25.0
+        assert src.tags()["internal"] == "True"
         assert src.read(1).sum() > 0
     with pytest.raises(UsageError, match="complaints:density"):
         export_map(tiny_dataset, ["brp"], tmp_path / "x.tif", window=window_2023)
