@@ -85,8 +85,13 @@ def read_installation_file(path: Path) -> Installation:
 
 def load_installation() -> Installation:
     """The installation setting in force: the first trusted file of `candidate_files()`, else the defaults."""
+    return find_installation(candidate_files())
+
+
+def find_installation(paths: list[Path]) -> Installation:
+    """The first trusted installation file of `paths`, else the lowest role and the default audit log."""
     warnings: list[str] = []
-    for path in candidate_files():
+    for path in paths:
         if not path.is_file():
             continue
         reason = untrusted_reason(path)
