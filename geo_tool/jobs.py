@@ -179,6 +179,10 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
         new = LayerSelection(sel.layer, measure, True)
         new.opacity = float(opacity)
         drawn.append(new)
+    if not has_role("planner"):  # points are address-level: a planner's, on screen as in files
+        drawn = [d for d in drawn if d.measure.kind != "points"]
+        if level_.value == "address":
+            require_role("planner", "the address level")
     table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
     fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True, basemap=basemap)

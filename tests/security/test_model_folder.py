@@ -273,3 +273,19 @@ def test_a_kill_mid_save_leaves_the_old_or_the_new_folder(demo, tmp_path, point)
     build_model(demo, target, as_of="2023-12-01")
     assert _consistent(target) == "2023-12-01"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_the_model_tab_marks_a_tampered_folder(qtbot, signed_model, tmp_path):
+    """The Model tab shows a tampered folder's card with a warning that it will be refused; a genuine one without."""
+    pytest.importorskip("PyQt6")
+    from geo_tool.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.model_tab.show_model(signed_model)
+    assert win.model_tab.verified and "niet te vertrouwen" not in win.model_tab.card.toPlainText()
+    card = copy_model(signed_model, tmp_path / "edited")
+    (card / "model_card.md").write_text("# a better model\n")
+    win.model_tab.show_model(card)
+    assert not win.model_tab.verified and "niet te vertrouwen" in win.model_tab.card.toPlainText()
+    win.close()
