@@ -26,10 +26,15 @@ def _session_home(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in ("GEO_TOOL_HOME", "GEO_TOOL_CACHE_DIR", "GEO_TOOL_PSEUDONYM_KEY")}
     os.environ.update(GEO_TOOL_HOME=str(home), GEO_TOOL_CACHE_DIR=str(home / "cache"),
                       GEO_TOOL_PSEUDONYM_KEY="test-key-not-secret")
+    from geo_tool.security import installation
     from geo_tool.security.keys import signing_key
 
     signing_key()
-    yield home
+    # fixtures wider than one test (module, session) run before `_planner_installation`: a planner's too
+    session_installation = installation.Installation("planner", home / "audit.log")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(installation, "load_installation", lambda: session_installation)
+        yield home
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
