@@ -266,6 +266,10 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
 
     progress = progress or NullProgress()
     require_role("planner", "rank (address ranking)")
+    if params.model is not None:  # refuse a bad model folder before any personal data is read
+        from geo_tool.security.modelfolder import verify_folder
+
+        verify_folder(params.model)
     dataset = load_dataset(params.dataset, progress=progress)
     ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress,
                             allow_other_dataset=params.allow_other_dataset)
