@@ -83,7 +83,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from geo_tool.params import RankParams
 
     params = RankParams(dataset=Path(args.dataset), as_of=args.as_of, out=Path(args.out),
-                        model=Path(args.model) if args.model else None, top=args.top)
+                        model=Path(args.model) if args.model else None, top=args.top,
+                        allow_other_dataset=args.allow_other_dataset)
     return _report(run_rank(params, TerminalProgress()))
 
 
@@ -213,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", required=True, help="the visit date: only data before it is used")
     p.add_argument("--model", help="model folder from `geo-tool train` (default: train on the fly)")
     p.add_argument("--top", type=int, help="keep the N highest-ranked addresses (default: all)")
+    p.add_argument("--allow-other-dataset", action="store_true",
+                   help="rank with a model trained on another dataset (refused otherwise; the audit log records it)")
     p.add_argument("--out", required=True, help="ranked.csv to write")
     p.set_defaults(func=_cmd_rank)
 
@@ -258,9 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", help="save a screenshot of the window to this PNG and exit")
     p.add_argument("--tab", choices=["kaart", "ranglijst", "weekplanning", "waterbed", "model"], default="kaart",
                    help="tab to show (with --screenshot)")
-    p.add_argument("--role", choices=["planner", "director", "researcher"],
-                   help="start as planner, director or researcher (default: the last choice, else asked)")
     p.set_defaults(func=_cmd_gui)
+
+    p = sub.add_parser("audit", help="check the audit log")
+    asub = p.add_subparsers(dest="action", metavar="ACTION")
+    asub.required = True
+    a = asub.add_parser("verify", help="check the chain of the audit log: one line per break; exit 1 when broken")
+    a.set_defaults(func=_cmd_audit_verify)
 
     p = sub.add_parser("boundaries", help="manage district boundaries")
     bsub = p.add_subparsers(dest="action", metavar="ACTION")
@@ -270,7 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, default=2024)
     f.add_argument("--out", help="where to write (default data/shapefiles/ in the project)")
     f.set_defaults(func=_cmd_boundaries)
+    for name, command in sub.choices.items():  # every command may lower (never raise) the installation's role
+        if name not in ("audit", "boundaries", "demo"):
+            command.add_argument("--role", choices=["planner", "director", "researcher"],
+                                 help="work with a lower role than the installation's (never a higher one)")
     return parser
+
+
+def _cmd_audit_verify(args: argparse.Namespace) -> int:
+    from geo_tool.security.audit import audit_log_path, verify_audit_log
+
+    path = audit_log_path()
+    n, breaks = verify_audit_log(path)
+    for line in breaks:
+        print(f"{path}: {line}")
+    if not breaks:
+        print(f"{path}: {n} regels, de keten is heel")
+    return 1 if breaks else 0
 
 
 def _report(result) -> int:
@@ -285,6 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from geo_tool.security.roles import set_session_role
+
+        set_session_role(getattr(args, "role", None), "--role")  # never stored: the next start starts afresh
         return args.func(args)
     except GeoToolError as exc:
         print(f"geo-tool {args.command}: error: {exc}", file=sys.stderr)

@@ -21,6 +21,8 @@ from geo_tool.params import (
     WaterbedParams,
 )
 from geo_tool.progress import NullProgress, Progress
+from geo_tool.security.audit import audit_command
+from geo_tool.security.roles import has_role, require_role
 
 
 @dataclass
@@ -60,6 +62,7 @@ def run_validate(params: ValidateParams, progress: Progress | None = None) -> Jo
 
     dataset = load_dataset(params.dataset, progress=progress or NullProgress(), use_cache=params.use_cache)
     write_rejects(dataset.report, params.rejects_path)
+    audit_command("validate", dataset=dataset, outputs=[params.rejects_path])
     if params.as_json:
         text = json.dumps(summary_json(dataset.report), indent=2, ensure_ascii=False, default=str)
     else:
@@ -110,6 +113,8 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     from geo_tool.model.api import rank_addresses, write_ranking
     from geo_tool.planning import PlanParams, plan_week, write_plan_outputs
 
+    if not has_role("planner"):  # ranking and planning are a planner's work
+        return "ranking and plan skipped: they need the planner role", []
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
     ranked_path = write_ranking(ranked, out / "ranked.csv")
@@ -117,6 +122,7 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
                      progress=progress)
     files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
     text = f"ranking for {as_of}: {ranked_path}\n{plan.summary()}\nplan: {out / 'plan'} ({len(files)} files)"
+    audit_command("quickstart (rank, plan)", dataset=dataset, outputs=[ranked_path, *files])
     return text, [Path(ranked_path), *files]
 
 
@@ -173,6 +179,10 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
         new = LayerSelection(sel.layer, measure, True)
         new.opacity = float(opacity)
         drawn.append(new)
+    if not has_role("planner"):  # points are address-level: a planner's, on screen as in files
+        drawn = [d for d in drawn if d.measure.kind != "points"]
+        if level_.value == "address":
+            require_role("planner", "the address level")
     table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
     fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True, basemap=basemap)
@@ -186,10 +196,14 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     from geo_tool.layers import TimeWindow
 
     progress = progress or NullProgress()
+    if params.internal or params.level == "address":
+        require_role("planner", "map --internal or --level address")
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
     path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
                       paper=params.paper, internal=params.internal, progress=progress)
+    audit_command("map", dataset=dataset, outputs=[path], internal=bool(params.internal), level=params.level,
+                  layers=params.layers)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
     return JobResult(f"map written to {path}{note}", 0, [Path(path)])
 
@@ -200,12 +214,14 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     from geo_tool.dataset import load_dataset
 
     progress = progress or NullProgress()
+    require_role("director", "waterbed (displacement analysis)")
     dataset = load_dataset(params.dataset, progress=progress)
     result = run_waterbed_analysis(
         dataset, params.target, params.start_date, months_before=params.months_before,
         months_after=params.months_after, buffer_rule=params.buffer_rule, control=params.control, progress=progress,
     )
     written = write_waterbed_report(result, params.out)
+    audit_command("waterbed", dataset=dataset, outputs=written, target=params.target)
     text = result.summary() + f"\n\nreport: {Path(params.out) / 'report.md'} ({len(written)} files)"
     return JobResult(text, 0, list(written), result)
 
@@ -220,10 +236,12 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
 
     progress = progress or NullProgress()
+    require_role("planner", "plan (visit planning)")
     ranked = read_ranked(ranked_csv)
     dataset = load_dataset(dataset_dir, progress=progress)
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
+    audit_command("plan", dataset=dataset, outputs=written, week=params.week)
     text = plan.summary() + f"\n\nplan written to {out_dir} ({len(written)} files)"
     return JobResult(text, 0, list(written), plan)
 
@@ -237,6 +255,7 @@ def run_train(params: TrainParams, progress: Progress | None = None) -> JobResul
     dataset = load_dataset(params.dataset, progress=progress)
     result = train_model(dataset, params.as_of, params.out, capacity=params.capacity, truth_dir=params.truth_dir,
                          eval_dates=list(params.eval_dates) or None, progress=progress)
+    audit_command("train", dataset=dataset, outputs=result.outputs, as_of=str(params.as_of))
     return JobResult(result.summary(), 0, list(result.outputs), result)
 
 
@@ -246,9 +265,19 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     from geo_tool.model.api import rank_addresses, write_ranking
 
     progress = progress or NullProgress()
+    require_role("planner", "rank (address ranking)")
+    if params.model is not None:  # refuse a bad model folder before any personal data is read
+        from geo_tool.security.modelfolder import verify_folder
+
+        verify_folder(params.model)
     dataset = load_dataset(params.dataset, progress=progress)
-    ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress)
+    ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress,
+                            allow_other_dataset=params.allow_other_dataset)
     path = write_ranking(ranked, params.out)
+    audit_command("rank", dataset=dataset, outputs=[path], as_of=str(params.as_of),
+                  model=str(Path(params.model).resolve()) if params.model else None,
+                  allow_other_dataset=True if params.allow_other_dataset else None,
+                  model_from_other_dataset=bool(ranked.attrs.get("other_dataset")) if params.model else None)
     head = ranked.head(5)
     lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
     lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]

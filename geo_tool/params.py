@@ -180,6 +180,7 @@ class RankParams:
     out: Path
     model: Path | None = None
     top: int | None = None
+    allow_other_dataset: bool = False  # rank with a model trained on another dataset (audited)
 
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)

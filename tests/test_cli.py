@@ -111,7 +111,7 @@ def test_train_then_rank_then_plan(small_demo, tmp_path):
     model = tmp_path / "model"
     r = _geo_tool("train", str(small_demo), "--as-of", "2024-01-01", "--out", str(model))
     assert r.returncode == 0, r.stderr
-    for name in ("model.joblib", "model_card.md", "model_card.json", "report.md", "metrics.json", "fairness.csv"):
+    for name in ("estimator.skops", "manifest.json", "model_card.md", "model_card.json", "report.md", "metrics.json", "fairness.csv"):
         assert (model / name).exists(), name
     ranked = tmp_path / "ranked.csv"
     r = _geo_tool("rank", str(small_demo), "--as-of", "2024-01-01", "--model", str(model), "--top", "300",

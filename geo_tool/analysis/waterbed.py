@@ -191,8 +191,11 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     (Bowers & Johnson 2003), WDD (Wheeler & Ratcliffe 2018) and a month-bootstrap DiD per wijk and
     signal, the relocation and landlord links, and emerging hot spots, and decides a verdict per buffer
     and destination wijk from simultaneous intervals. ``start`` None takes the earliest start of the
-    target in interventions.csv. Nothing here reads today's date.
+    target in interventions.csv. Nothing here reads today's date. Needs the director role (or planner).
     """
+    from geo_tool.security.roles import require_role
+
+    require_role("director", "waterbed (displacement analysis)")
     progress = progress or NullProgress()
     if months_before < 2 or months_after < 2:
         raise UsageError(f"months before/after must be at least 2, got {months_before}/{months_after}")

@@ -64,6 +64,10 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
     progress.start(4, f"Exporteren naar {out_path.name}")
     selections = resolve_specs(dataset, layer_specs, params)
     check_release(level, [s.measure for s in selections], internal)
+    if internal or level.value == "address" or any(s.measure.kind == "points" for s in selections):
+        from geo_tool.security.roles import require_role
+
+        require_role("planner", "an internal or address-level export")
     if not internal and any(s.measure.kind == "surface" for s in selections):
         check_density_window(window)
     user = current_user(user)

@@ -23,6 +23,9 @@ from geo_tool.model.pipeline import RiskModel
 from geo_tool.model.reasons import group_contributions, reference_row, top_reasons
 from geo_tool.model.registry import ModelBundle, load_model, save_model
 from geo_tool.progress import NullProgress, Progress
+from geo_tool.security.audit import dataset_fingerprint
+from geo_tool.security.modelfolder import MANIFEST, write_folder
+from geo_tool.security.roles import require_role
 
 RANKING_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
 TEST_DAYS = 28
@@ -123,11 +126,15 @@ def train_model(dataset: Dataset, as_of: dt.date | str, out_dir: str | Path, *, 
     bundle = ModelBundle(model=model, reference=reference, as_of=_as_date(as_of), file_hashes=dict(dataset.file_hashes))
     progress.step("rapport schrijven")
     out_dir = Path(out_dir)
-    outputs = [save_model(bundle, out_dir)]
-    metrics, files = write_model_folder(out_dir, bundle, splits, capacity=capacity, n_train_rows=n_rows,
-                                        has_truth=truth is not None, dataset=dataset, n_boot=n_boot,
-                                        random_state=random_state, seconds=time.perf_counter() - t0, timings_s=timings_s)
-    outputs += files
+    # built under a temporary sibling, signed, then swapped in as a whole: never a new model beside an old card
+    with write_folder(out_dir, dataset_fingerprint(dataset.file_hashes)) as tmp:
+        written = save_model(bundle, tmp)
+        metrics, files = write_model_folder(tmp, bundle, splits, capacity=capacity, n_train_rows=n_rows,
+                                            has_truth=truth is not None, dataset=dataset, n_boot=n_boot,
+                                            random_state=random_state, seconds=time.perf_counter() - t0,
+                                            timings_s=timings_s)
+        outputs = [out_dir / Path(p).relative_to(tmp) for p in [*written, *files]]
+    outputs.append(out_dir / MANIFEST)
     progress.advance()
     progress.finish()
     return TrainResult(out_dir, _as_date(as_of), metrics, outputs, time.perf_counter() - t0)
@@ -135,20 +142,26 @@ def train_model(dataset: Dataset, as_of: dt.date | str, out_dir: str | Path, *, 
 
 def rank_addresses(dataset: Dataset, as_of: dt.date | str, *, model_dir: str | Path | None = None,
                    top: int | None = None, progress: Progress | None = None,
-                   builder: FeatureBuilder | None = None) -> pd.DataFrame:
+                   builder: FeatureBuilder | None = None, allow_other_dataset: bool = False) -> pd.DataFrame:
     """Every address (or the top N) ranked for visits on as_of, with score and three Dutch reasons.
 
-    Without model_dir a model is trained on the fly on the visits before as_of. A saved model
-    trained on data up to a later date than as_of is refused (it has seen the period it would rank).
+    Needs the planner role (address-level output). Without model_dir a model is trained on the fly
+    on the visits before as_of. A saved model is verified before it is read (signed manifest, trusted
+    types); one trained on data up to a later date than as_of is refused (it has seen the period it
+    would rank), and one trained on another dataset unless `allow_other_dataset` (then
+    `frame.attrs["other_dataset"]` is True, for the audit line).
     """
+    require_role("planner", "rank (address ranking)")
     progress = progress or NullProgress()
     progress.start(4, "adressen rangschikken")
     if top is not None and top < 1:
         raise UsageError(f"--top: {top} must be at least 1")
     builder = builder or FeatureBuilder(dataset)
     progress.advance()
+    other_dataset = False
     if model_dir is not None:
-        bundle = load_model(model_dir)
+        bundle = load_model(model_dir, dataset_fingerprint(dataset.file_hashes), allow_other_dataset)
+        other_dataset = bundle.other_dataset
         if pd.Timestamp(bundle.as_of) > pd.Timestamp(as_of):
             raise UsageError(f"--as-of {_as_date(as_of)} is before the model's training date {bundle.as_of}: "
                              "that model has seen data after the ranking date")
@@ -179,7 +192,9 @@ def rank_addresses(dataset: Dataset, as_of: dt.date | str, *, model_dir: str | P
     frame = pd.concat([frame, reasons.reset_index(drop=True)], axis=1)
     progress.advance()
     progress.finish()
-    return frame[RANKING_COLUMNS]
+    frame = frame[RANKING_COLUMNS]
+    frame.attrs["other_dataset"] = other_dataset
+    return frame
 
 
 def write_ranking(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -169,8 +169,11 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     random exploration share (sized on the greedy plan's visit count), apply the per-wijk cap, compute
     travel times, build the greedy baseline, solve with PyVRP from the greedy start under the time
     limit, write the schedule with breaks, and check it independently (a failed check is a bug and
-    raises). The result carries the greedy plan as `baseline`.
+    raises). The result carries the greedy plan as `baseline`. Needs the planner role.
     """
+    from geo_tool.security.roles import require_role
+
+    require_role("planner", "plan (visit planning)")
     progress = progress or NullProgress()
     progress.start(params.time_limit_s + 2, "Weekplanning")
     progress.step("instance")

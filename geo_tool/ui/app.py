@@ -14,21 +14,13 @@ def _log_file() -> Path:
     return home / "geo_tool.log"
 
 
-def _ask_role() -> str:
-    """The start-up choice of role (remembered); planner when the user cancels."""
-    from PyQt6.QtWidgets import QInputDialog
-
-    from geo_tool.ui.main_window import ROLES
-
-    labels = [label for label, _tabs in ROLES.values()]
-    label, ok = QInputDialog.getItem(None, "geo_tool", "Met welke rol werkt u?", labels, 0, False)
-    keys = list(ROLES)
-    return keys[labels.index(label)] if ok and label in labels else "planner"
-
-
 def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: str | None = None,
             timeout_s: float = 300.0, role: str | None = None) -> int:
-    """Open the main window; with `screenshot`, save the window once the map is drawn and exit."""
+    """Open the main window; with `screenshot`, save the window once the map is drawn and exit.
+
+    The role is the installation's (geo_tool.security); `role` may only lower it for this session
+    (a higher one stops with exit 2) and nothing about it is stored.
+    """
     log_file = _log_file()
     logging.basicConfig(filename=log_file, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -37,20 +29,24 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
     from PyQt6.QtCore import QCoreApplication, QSettings, QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from geo_tool.errors import GeoToolError
+    from geo_tool.security.roles import active_role, set_session_role
     from geo_tool.ui.i18n import set_language
-    from geo_tool.ui.main_window import ROLES, MainWindow
+    from geo_tool.ui.main_window import MainWindow
+    from geo_tool.ui.settings import use_home_settings
 
+    try:
+        set_session_role(role, "--role")
+    except GeoToolError as exc:
+        print(f"geo-tool gui: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     QCoreApplication.setOrganizationName("geo_tool")
     QCoreApplication.setApplicationName("geo_tool")
+    use_home_settings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     language = QSettings().value("language", "nl")
     set_language(language if language in ("nl", "en") else "nl")
-    if role is None:
-        saved = QSettings().value("role", None)
-        role = saved if saved in ROLES else None
-    if role is None and screenshot is None:
-        role = _ask_role()
-    window = MainWindow(log_file=log_file, role=role or "planner")
+    window = MainWindow(log_file=log_file, role=active_role())
     geometry = QSettings().value("geometry")
     if geometry is not None and screenshot is None:
         window.restoreGeometry(geometry)

@@ -59,6 +59,10 @@ _EN = {
     "geen: het model wordt getraind op de gegevens vóór de peildatum": "none: the model is trained on the data before the ranking date",
     "Modelmap kiezen…": "Choose model folder…",
     "Wissen": "Clear",
+    "Model van een andere dataset toestaan": "Allow a model from another dataset",
+    "Anders wordt een model dat op andere gegevens is getraind geweigerd; het auditlog legt het gebruik vast":
+        "Otherwise a model trained on other data is refused; the audit log records the use",
+    "Deze rol is op deze installatie niet toegestaan": "This role is not allowed on this installation",
     "Rangschikken": "Rank",
     "Peildatum": "Ranking date",
     "alle wijken": "all wijken",

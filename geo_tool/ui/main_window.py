@@ -57,11 +57,16 @@ class MainWindow(QMainWindow):
     map_drawn = pyqtSignal()
     dataset_loaded = pyqtSignal()
 
-    def __init__(self, log_file: Path | None = None, role: str = "planner"):
+    def __init__(self, log_file: Path | None = None, role: str | None = None):
+        from geo_tool.security.roles import active_role
+        from geo_tool.ui.settings import use_home_settings
+
+        use_home_settings()
         super().__init__()
+        role = role or active_role()
         if role not in ROLES:
             raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
-        self.role = role
+        self.role = "researcher"  # until set_role below has checked the wish against the installation
         self._closing = False
         self.dataset = None
         self.table = None
@@ -153,19 +158,47 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.set_role(role)
 
-    def set_role(self, role: str) -> None:
-        """Show only what a role needs; a researcher can only make disclosure-safe exports."""
-        self.role = role
-        allowed = ROLES[role][1]
+    def set_role(self, role: str) -> bool:
+        """Show only what a role needs; a researcher can only make disclosure-safe exports.
+
+        The role can only be the installation's or a lower one (geo_tool.security); a higher wish is
+        refused with a message and the role stays. The core checks the same role for every job.
+        Nothing is stored: the next start has the installation's role. Returns True when switched.
+        """
+        from geo_tool.errors import GeoToolError
+        from geo_tool.security.roles import active_role, set_session_role
+
+        switched = True
+        try:
+            set_session_role(role, tr("Rol"))
+        except GeoToolError as exc:
+            self.statusBar().showMessage(tr("Deze rol is op deze installatie niet toegestaan") + f": {exc}", 10000)
+            switched = False
+        self.role = active_role()
+        allowed = ROLES[self.role][1]
         for key, page in self.tab_pages.items():
             index = self.tab_index(key)
             if index >= 0:
                 self.tabs.setTabVisible(index, key in allowed)
-        self.setWindowTitle(self.windowTitle().split(" [")[0] + f" [{ROLES[role][0]}]")
-        QSettings().setValue("role", role)
+                self.tabs.setTabEnabled(index, key in allowed)
+        current = next((k for k in self.tab_pages if self.tab_index(k) == self.tabs.currentIndex()), "kaart")
+        if current not in allowed:
+            self.tabs.setCurrentIndex(self.tab_index("kaart"))
+        for key, act in getattr(self, "_go_actions", {}).items():
+            act.setEnabled(key in allowed)
+        self.setWindowTitle(self.windowTitle().split(" [")[0] + f" [{ROLES[self.role][0]}]")
+        return switched
 
-    def _tab_changed(self, _index: int) -> None:
-        """The layer and details panels belong to the map: show them only there."""
+    def allows(self, key: str) -> bool:
+        """True when the current role may see the tab `key`."""
+        return key in ROLES[self.role][1]
+
+    def _tab_changed(self, index: int) -> None:
+        """The layer and details panels belong to the map: show them only there. A tab above the role is never shown."""
+        key = next((k for k in self.tab_pages if self.tab_index(k) == index), None)
+        if key is not None and not self.allows(key):
+            self.tabs.setCurrentIndex(self.tab_index("kaart"))
+            return
         on_map = self.tabs.currentWidget() is self.map_view
         self.layers_dock.setVisible(on_map)
         self.details_dock.setVisible(on_map)
@@ -204,8 +237,8 @@ class MainWindow(QMainWindow):
             field.setText(str(folder) if folder else "")
 
     def show_tab(self, key: str) -> None:
-        """Bring a tab to the front by its key (kaart, ranglijst, weekplanning, waterbed, model)."""
-        if key in self.tab_pages:
+        """Bring a tab to the front by its key (kaart, ranglijst, weekplanning, waterbed, model), if the role allows it."""
+        if key in self.tab_pages and self.allows(key):
             self.tabs.setCurrentIndex(self.tab_index(key))
 
     def tab_index(self, key: str) -> int:
@@ -226,13 +259,19 @@ class MainWindow(QMainWindow):
         lang = view.addMenu(tr("Taal"))
         self._action(lang, "Nederlands", lambda: self.switch_language("nl"))
         self._action(lang, "English", lambda: self.switch_language("en"))
+        from geo_tool.security.roles import allowed_roles
+
         role_menu = view.addMenu(tr("Rol"))
-        for key, (label, _tabs) in ROLES.items():
-            self._action(role_menu, label, lambda _=False, k=key: self.set_role(k))
+        for key, (label, _tabs) in ROLES.items():  # only the installation's role and lower ones
+            if key in allowed_roles():
+                self._action(role_menu, label, lambda _=False, k=key: self.set_role(k))
         go = bar.addMenu(tr("Ga naar"))
+        self._go_actions = {}
         for n, (key, title) in enumerate((("kaart", "Kaart"), ("ranglijst", "Ranglijst"), ("weekplanning", "Weekplanning"),
                                           ("waterbed", "Waterbed"), ("model", "Model")), start=1):
-            self._action(go, tr(title), lambda _=False, k=key: self.show_tab(k), QKeySequence(f"Ctrl+{n}"))
+            act = self._action(go, tr(title), lambda _=False, k=key: self.show_tab(k), QKeySequence(f"Ctrl+{n}"))
+            act.setEnabled(self.allows(key))
+            self._go_actions[key] = act
         help_menu = bar.addMenu(tr("Help"))
         self._action(help_menu, tr("Logbestand openen"), self.open_log)
         self._action(help_menu, tr("Over geo_tool"), self.about)
@@ -332,8 +371,15 @@ class MainWindow(QMainWindow):
         self.run_in_background(tr("Dataset laden…"), work, lambda ds: self._dataset_ready(ds, path))
 
     def _dataset_ready(self, dataset, path: Path) -> None:
+        from geo_tool.errors import GeoToolError
         from geo_tool.layers import TimeWindow
+        from geo_tool.security.audit import audit_command
 
+        try:  # each window session that opens a dataset is in the audit log, or the dataset is not shown
+            audit_command("gui: dataset geopend", dataset=dataset)
+        except GeoToolError as exc:
+            self.show_error(str(exc))
+            return
         self.dataset = dataset
         QSettings().setValue("last_dataset", str(path))
         self.setWindowTitle(f"geo_tool - {path.name}" + (" (schematisch)" if dataset.schematic else ""))
@@ -465,7 +511,7 @@ class MainWindow(QMainWindow):
             return
         from shapely.geometry import Point
 
-        if self.role != "researcher" and self.dataset is not None:
+        if self.role == "planner" and self.dataset is not None:  # address-level data: planners only
             near = self.dataset.addresses.sindex.nearest(Point(x, y), max_distance=IDENTIFY_RADIUS_M,
                                                          return_all=False)
             if near.shape[1]:
@@ -558,7 +604,7 @@ class MainWindow(QMainWindow):
             return
         visible = [f"{k}:{m}" for k, m, _s, _o in self.layer_panel.specs()]
         dialog = ExportDialog(self, visible, self.level.currentData(), self.window_selected().label(),
-                              allow_internal=self.role != "researcher")
+                              allow_internal=self.role == "planner")
         if dialog.exec():
             specs, level, files, internal = dialog.choices()
             self.export_files(specs, level, files, internal)
@@ -568,7 +614,7 @@ class MainWindow(QMainWindow):
         """Write each file with `export_map` in the background; every export goes to the audit log."""
         from geo_tool.export.core import export_map
 
-        if self.role == "researcher":
+        if self.role != "planner":  # internal exports are a planner's (the core checks it too)
             internal = False
         dataset, window = self.dataset, self.window_selected()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +16,8 @@ from geo_tool.model.evaluation import days_earlier, precision_at_k
 from geo_tool.model.fairness import fairness_audit
 from geo_tool.model.features import FeatureBuilder, to_day
 from geo_tool.model.reasons import reason_texts
-from geo_tool.model.registry import MODEL_FILE
+from geo_tool.model.registry import ESTIMATOR_FILE, META_FILE
+from geo_tool.security.modelfolder import UntrustedModelError, sign_folder
 
 AS_OF = "2023-03-01"
 
@@ -62,7 +62,7 @@ def test_days_earlier_hand_case():
 def test_model_folder_has_every_output(trained):
     """train writes the pipeline, model card (md+json), report, charts, metrics and fairness table."""
     out, result = trained
-    for name in (MODEL_FILE, "model_card.md", "model_card.json", "report.md", "metrics.json", "fairness.csv",
+    for name in (ESTIMATOR_FILE, "manifest.json", "model_card.md", "model_card.json", "report.md", "metrics.json", "fairness.csv",
                  "precision_at_k_population.png", "calibration.png", "visits_per_1000_residents.csv"):
         assert (out / name).exists(), name
     card = json.loads((out / "model_card.json").read_text())
@@ -84,19 +84,23 @@ def test_model_from_other_sklearn_or_feature_set_is_refused(trained, tmp_path):
     """Loading a model saved with another scikit-learn version or feature set raises a GeoToolError naming the cause."""
     out, _ = trained
     assert load_model(out).model is not None
-    data = joblib.load(out / MODEL_FILE)
+    import shutil
+
+    meta = json.loads((out / META_FILE).read_text())
     for key, value, word in (("sklearn_version", "0.24.2", "scikit-learn"), ("feature_set_version", "0", "feature set")):
-        bad = {"meta": {**data["meta"], key: value}, "payload": data["payload"]}
         folder = tmp_path / key
-        folder.mkdir()
-        joblib.dump(bad, folder / MODEL_FILE)
+        shutil.copytree(out, folder)
+        (folder / META_FILE).write_text(json.dumps({**meta, key: value}))
+        sign_folder(folder, "fingerprint")  # a correctly signed folder that is merely old
         with pytest.raises(ModelMismatchError, match=word) as info:
             load_model(folder)
         assert isinstance(info.value, GeoToolError)
-    (tmp_path / "junk").mkdir()
-    (tmp_path / "junk" / MODEL_FILE).write_bytes(b"not a model")
-    with pytest.raises(ModelMismatchError):
-        load_model(tmp_path / "junk")
+    junk = tmp_path / "junk"
+    shutil.copytree(out, junk)
+    (junk / ESTIMATOR_FILE).write_bytes(b"not a model")
+    sign_folder(junk, "fingerprint")
+    with pytest.raises(UntrustedModelError):
+        load_model(junk)
 
 
 def test_ranking_from_a_saved_model_has_the_contract_columns(trained, toy, tmp_path):

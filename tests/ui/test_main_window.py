@@ -125,7 +125,7 @@ def test_model_tab_trains_a_model_and_shows_its_card(window, qtbot):
     tab.as_of.setDate(QDate(2024, 1, 1))
     with qtbot.waitSignal(tab.finished, timeout=300000):
         tab.train()
-    assert tab.current is not None and (tab.current / "model.joblib").exists()
+    assert tab.current is not None and (tab.current / "estimator.skops").exists()
     assert "Algoritmeregister" in tab.card.toPlainText() or "model" in tab.card.toPlainText().lower()
     assert tab.gallery.count() >= 1
     assert tab.fairness.rowCount() > 0

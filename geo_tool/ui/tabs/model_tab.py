@@ -48,6 +48,7 @@ class ModelTab(QWidget):
         super().__init__()
         self.main = main_window
         self.current: Path | None = None
+        self.verified = False  # the shown folder's signed manifest checked out
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.models = QComboBox()
@@ -116,7 +117,16 @@ class ModelTab(QWidget):
             self.gallery.clear()
             self.fairness.clear()
             return
-        self.card.setMarkdown((folder / "model_card.md").read_text(encoding="utf-8"))
+        from geo_tool.errors import GeoToolError
+        from geo_tool.security.modelfolder import verify_folder
+
+        try:  # only hashes bytes: nothing in the folder is deserialised here
+            verify_folder(folder)
+            warning = ""
+        except GeoToolError as exc:
+            warning = f"**Let op: deze modelmap is niet te vertrouwen en wordt geweigerd bij het rangschikken** ({exc})\n\n"
+        self.verified = not warning
+        self.card.setMarkdown(warning + (folder / "model_card.md").read_text(encoding="utf-8"))
         titles = {"precision_at_k_population": "Precisie@k (alle adressen)",
                   "precision_at_k_visited": "Precisie@k (bezochte adressen)", "calibration": "Kalibratie"}
         self.gallery.show_images([(titles.get(p.stem, p.stem.replace("_", " ")), p) for p in sorted(folder.glob("*.png"))])

@@ -700,6 +700,9 @@ class PlanningTab(QWidget):
                 target = folder / path.relative_to(self.out_dir)
                 write_bytes_atomic(target, path.read_bytes())
                 written.append(target)
+        from geo_tool.security.audit import audit_command
+
+        audit_command("gui: weekplanning exporteren", dataset=self.main.dataset, outputs=written)
         sheets = len([p for p in written if p.name.startswith("sheets_")])
         gpx = len([p for p in written if p.suffix == ".gpx"])
         msg = (f"{sheets} {tr('bezoekbladen en')} {gpx} {tr('GPX-routes geschreven naar')} {folder}. "

@@ -15,6 +15,7 @@ import pandas as pd
 from PyQt6.QtCore import QDate, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
@@ -205,6 +206,10 @@ class RankingTab(QWidget):
         row1.addWidget(self.model_dir, 1)
         row1.addWidget(choose)
         row1.addWidget(clear)
+        self.allow_other_dataset = QCheckBox(tr("Model van een andere dataset toestaan"))
+        self.allow_other_dataset.setToolTip(tr("Anders wordt een model dat op andere gegevens is getraind geweigerd; "
+                                               "het auditlog legt het gebruik vast"))
+        row1.addWidget(self.allow_other_dataset)
         top.addWidget(QLabel(tr("Peildatum")), 0, 0)
         top.addLayout(row0, 0, 1)
         top.addWidget(QLabel(tr("Model")), 1, 0)
@@ -321,12 +326,20 @@ class RankingTab(QWidget):
             self.main.show_error(tr("De gekozen modelmap bestaat niet") + f": {model_dir}")
             return
 
+        allow_other = self.allow_other_dataset.isChecked()
+
         def work(progress):
             try:
                 from geo_tool.model.api import rank_addresses
             except ImportError as exc:
                 raise RuntimeError(f"het rangschikmodel is nog niet beschikbaar ({exc})") from exc
-            frame = rank_addresses(dataset, as_of, model_dir=model_dir, progress=progress)
+            frame = rank_addresses(dataset, as_of, model_dir=model_dir, progress=progress,
+                                   allow_other_dataset=allow_other)
+            if frame.attrs.get("other_dataset"):
+                from geo_tool.security.audit import audit_command
+
+                audit_command("gui: rangschikken met model van andere dataset", dataset=dataset,
+                              model=str(Path(model_dir).resolve()), allow_other_dataset=True)
             progress.step(tr("Adresgegevens opzoeken…"))
             return frame, annotate_ranking(dataset, frame, as_of)
 
@@ -511,6 +524,9 @@ class RankingTab(QWidget):
             raise RuntimeError("no ranking to export")
         path = Path(path)
         write_csv_atomic(frame, path)
+        from geo_tool.security.audit import audit_command
+
+        audit_command("gui: ranglijst exporteren", dataset=self.main.dataset, outputs=[path])
         msg = (f"{len(frame)} {tr('adressen geschreven naar')} {path.name}. "
                + tr("Alleen voor intern gebruik: het bestand bevat adres-id's; deel het niet buiten de afdeling."))
         self.notice.setText(msg)
