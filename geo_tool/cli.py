@@ -114,6 +114,29 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                    Path(args.screenshot) if args.screenshot else None, args.tab, role=args.role)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from geo_tool.errors import UsageError
+    from geo_tool.jobs import run_import, run_list_profiles
+    from geo_tool.params import ImportParams
+
+    if args.list_profiles:
+        return _report(run_list_profiles())
+    if not args.source or not args.profile or not args.into:
+        raise UsageError("give SOURCE, --profile and --into (or --list-profiles)")
+    params = ImportParams(source=Path(args.source), profile=args.profile, into=Path(args.into),
+                          addresses=Path(args.addresses) if args.addresses else None)
+    return _report(run_import(params, TerminalProgress()))
+
+
+def _cmd_profile_new(args: argparse.Namespace) -> int:
+    from geo_tool.errors import UsageError
+    from geo_tool.jobs import run_profile_new
+
+    if not Path(args.source).is_file():
+        raise UsageError(f"SOURCE: file '{args.source}' does not exist")
+    return _report(run_profile_new(Path(args.source), Path(args.out) if args.out else None, args.table))
+
+
 def _has_display() -> bool:
     import os
 
@@ -261,6 +284,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["planner", "director", "researcher"],
                    help="start as planner, director or researcher (default: the last choice, else asked)")
     p.set_defaults(func=_cmd_gui)
+
+    p = sub.add_parser("import", help="turn a municipal export into contract files through an import profile")
+    p.add_argument("source", nargs="?", help="the export (CSV)")
+    p.add_argument("--profile", help="a shipped profile name (see --list-profiles) or a profile file (.toml)")
+    p.add_argument("--into", help="dataset folder to write the contract file, rejects.csv and the match report into")
+    p.add_argument("--addresses", help="address source: a dataset folder, an addresses file, or a BAG GeoPackage "
+                                       "of verblijfsobjecten (default: the --into folder)")
+    p.add_argument("--list-profiles", action="store_true", help="list the shipped profiles and exit")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("profile", help="import profiles")
+    psub = p.add_subparsers(dest="action", metavar="ACTION")
+    psub.required = True
+    f = psub.add_parser("new", help="draft an import profile from an export's header, for a person to finish")
+    f.add_argument("source", help="the export (CSV)")
+    f.add_argument("--out", help="profile file to write (default: print it)")
+    f.add_argument("--table", choices=["brp_registrations", "permits", "complaints", "inspections"],
+                   help="contract file the export becomes (default: guessed from the header)")
+    f.set_defaults(func=_cmd_profile_new)
 
     p = sub.add_parser("boundaries", help="manage district boundaries")
     bsub = p.add_subparsers(dest="action", metavar="ACTION")

@@ -253,3 +253,41 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
     lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]
     return JobResult("\n".join(lines), 0, [Path(path)], ranked)
+
+
+def run_import(params, progress: Progress | None = None) -> JobResult:
+    """Turn a municipal export into contract files through an import profile (`geo-tool import`).
+
+    `params` is an `ImportParams`. Writes DIR/<table>.csv, the address files DIR lacks, rejects.csv
+    and the match report, then validates the folder when it is complete. Exit 0/1/2 as `validate`.
+    """
+    from geo_tool.imports import import_export
+
+    outcome = import_export(params.source, params.profile, params.into, params.addresses,
+                            progress=progress or NullProgress())
+    return JobResult(outcome.summary(), outcome.exit_code, list(outcome.outputs), outcome)
+
+
+def run_list_profiles() -> JobResult:
+    """The shipped import profiles, one per line with its description (`geo-tool import --list-profiles`)."""
+    from geo_tool.imports import load_profile, shipped_profiles
+
+    lines = []
+    for name in sorted(shipped_profiles()):
+        prof = load_profile(name)
+        lines.append(f"{name:<26} {prof.table:<18} {prof.description}")
+    return JobResult("\n".join(lines), 0)
+
+
+def run_profile_new(source: Path, out: Path | None = None, table: str | None = None) -> JobResult:
+    """Draft an import profile from an export's header (`geo-tool profile new`); stdout or --out FILE."""
+    from geo_tool.fileio import write_text_atomic
+    from geo_tool.imports.draft import draft_profile, draft_text
+
+    profile, unplaced = draft_profile(source, table)
+    text = draft_text(profile, unplaced)
+    if out is None:
+        return JobResult(text.rstrip("\n"), 0)
+    write_text_atomic(out, text)
+    return JobResult(f"concept-profiel geschreven naar {out} (tabel {profile.table}, "
+                     f"{len(profile.columns)} kolommen, {len(unplaced)} niet geplaatst)", 0, [Path(out)])

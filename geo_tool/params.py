@@ -188,3 +188,21 @@ class RankParams:
             raise UsageError(f"--model: folder '{self.model}' does not exist")
         if self.top is not None and self.top < 1:
             raise UsageError(f"--top: {self.top} must be at least 1")
+
+
+@dataclass(frozen=True)
+class ImportParams:
+    """What `geo-tool import` reads, through which profile, and into which dataset folder."""
+
+    source: Path
+    profile: str
+    into: Path
+    addresses: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not Path(self.source).is_file():
+            raise UsageError(f"SOURCE: file '{self.source}' does not exist")
+        if Path(self.into).exists() and not Path(self.into).is_dir():
+            raise UsageError(f"--into: '{self.into}' is not a folder")
+        if self.addresses is not None and not Path(self.addresses).exists():
+            raise UsageError(f"--addresses: '{self.addresses}' does not exist")
