@@ -28,6 +28,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         grid=Path(args.grid) if args.grid else None,
         displacement=args.displacement,
         displacement_mode=args.displacement_mode,
+        as_exported=args.as_exported,
     )
     return _report(run_demo(params, TerminalProgress()))
 
@@ -192,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the problems removed from Carnisse that moves elsewhere (default 0.3)")
     p.add_argument("--displacement-mode", choices=["adjacent", "portfolio"], default="adjacent",
                    help="adjacent: into neighbouring wijken; portfolio: into a non-adjacent wijk of the same landlords")
+    p.add_argument("--as-exported", action="store_true",
+                   help="also write exports/: the register as a GBA extract, complaints as a Signalen export, "
+                        "permits with text addresses (importable with the shipped profiles)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")
@@ -211,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="render or export map layers (.png .svg .pdf .html .gpkg .tif .csv)")
     p.add_argument("dataset")
     p.add_argument("--layers", required=True, help="comma-separated layer[:measure] list, e.g. brp:eum_share")
-    p.add_argument("--level", choices=["wijk", "gebied", "address"], default="wijk")
+    p.add_argument("--level", choices=["wijk", "gebied", "address", "building"], default="wijk",
+                   help="building: figures per building (BAG pand, else street number); needs --internal, .csv/.gpkg")
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--out", required=True, help="output file; the format follows the suffix")

@@ -51,7 +51,13 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         displacement_mode=params.displacement_mode,
         progress=progress or NullProgress(),
     )
-    return JobResult(summary.summary(), 0, [Path(params.out)], summary)
+    text = summary.summary()
+    if params.as_exported:
+        from geo_tool.demo.exported import write_exports
+
+        exports = write_exports(params.out, seed=params.seed)
+        text += "\nexports (import with the shipped profile of the same name):\n" + "\n".join(f"  {p}" for p in exports)
+    return JobResult(text, 0, [Path(params.out)], summary)
 
 
 def run_validate(params: ValidateParams, progress: Progress | None = None) -> JobResult:
@@ -188,10 +194,29 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
+    if params.level == "building":
+        return _building_map(dataset, params, window)
     path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
                       paper=params.paper, internal=params.internal, progress=progress)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
     return JobResult(f"map written to {path}{note}", 0, [Path(path)])
+
+
+def _building_map(dataset, params: MapParams, window) -> JobResult:
+    """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
+    from geo_tool.fileio import atomic_path, write_csv_atomic
+    from geo_tool.layers.buildings import building_figures
+
+    table = building_figures(dataset, window)
+    out = Path(params.out)
+    if out.suffix.lower() == ".gpkg":
+        with atomic_path(out) as tmp:
+            table.to_file(tmp, layer="gebouwen", driver="GPKG")
+    else:
+        frame = table.drop(columns="geometry")
+        frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
+        write_csv_atomic(frame, out)
+    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
 
 
 def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:
