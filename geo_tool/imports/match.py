@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo_tool.imports import normalise as nz
 
@@ -25,18 +27,42 @@ METHODS = ("exact", "normalised", "street", "nearest", "unmatched")
 
 
 @dataclass
+class KeyMap:
+    """Unique key -> row position in the address table, looked up with Arrow's hash join (`index_in`)."""
+
+    keys: pa.Array
+    positions: np.ndarray
+
+    def lookup(self, keys: pd.Series) -> np.ndarray:
+        """The address row position per key (-1 when the key is unknown, empty or ambiguous)."""
+        if not len(self.positions) or not len(keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        arr = pa.array(keys.astype("string").array)
+        hit = pc.index_in(arr, value_set=self.keys).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.where(hit >= 0, self.positions[np.maximum(hit, 0)], -1)
+
+
+def _unique_map(keys: pd.Series) -> KeyMap:
+    """key -> address position for keys that occur once (ambiguous and empty keys are left out)."""
+    frame = pd.DataFrame({"k": keys.to_numpy(), "pos": np.arange(len(keys))})
+    frame = frame[frame["k"].notna() & (frame["k"] != "")]
+    frame = frame.drop_duplicates("k", keep=False)
+    return KeyMap(pa.array(frame["k"].astype("string").array), frame["pos"].to_numpy(dtype=np.int64))
+
+
+@dataclass
 class AddressTable:
-    """The address table prepared once for matching: unique keys -> address_id, and the points."""
+    """The address table prepared once for matching: unique keys -> row position, ids and points."""
 
     ids: pd.Index
-    exact: pd.Series
-    normalised: pd.Series
-    ground: pd.Series
-    street: pd.Series
-    street_place: pd.Series
+    exact: KeyMap
+    normalised: KeyMap
+    ground: KeyMap
+    street: KeyMap
+    street_place: KeyMap
     has_place: bool
     xy: np.ndarray
-    id_of_point: np.ndarray
+    point_pos: np.ndarray
     _tree: object = None
 
     @property
@@ -47,14 +73,6 @@ class AddressTable:
 
             self._tree = cKDTree(self.xy) if len(self.xy) else None
         return self._tree
-
-
-def _unique_map(keys: pd.Series, ids: pd.Series) -> pd.Series:
-    """key -> id for keys that occur once (ambiguous and empty keys are left out)."""
-    frame = pd.DataFrame({"k": keys.to_numpy(), "id": ids.to_numpy()})
-    frame = frame[frame["k"].notna() & (frame["k"] != "")]
-    frame = frame.drop_duplicates("k", keep=False)
-    return pd.Series(frame["id"].to_numpy(), index=pd.Index(frame["k"].to_numpy()))
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -70,14 +88,14 @@ def prepare_addresses(addresses: pd.DataFrame) -> AddressTable:
     num_raw = num_raw.str.replace(r"\.0$", "", regex=True)
     let_raw, add_raw = _col(addresses, "house_letter"), _col(addresses, "house_number_addition")
     exact = pc_raw + "|" + num_raw + "|" + let_raw + "|" + add_raw
-    num, suf = nz.split_number(num_raw, let_raw, add_raw)
-    pc = nz.postcode(pc_raw)
+    num, suf = nz.number_key(num_raw, let_raw, add_raw)
+    pc = nz.on_uniques(nz.postcode, pc_raw)
     norm = (pc + "|" + num + "|" + suf).where((pc != "") & (num != ""), "")
-    ground = (pc + "|" + num + "|" + nz.ground_free(suf)).where((pc != "") & (num != ""), "")
-    st = nz.street(_col(addresses, "street"))
+    ground = (pc + "|" + num + "|" + nz.on_uniques(nz.ground_free, suf)).where((pc != "") & (num != ""), "")
+    st = nz.on_uniques(nz.street, _col(addresses, "street"))
     street_key = (st + "|" + num + "|" + suf).where((st != "") & (num != ""), "")
     has_place = "woonplaats" in addresses.columns
-    place = nz.place(_col(addresses, "woonplaats")) if has_place else pd.Series("", index=addresses.index, dtype="string")
+    place = nz.on_uniques(nz.place, _col(addresses, "woonplaats")) if has_place else pd.Series("", index=addresses.index, dtype="string")
     street_place = (street_key + "|" + place).where((street_key != "") & (place != ""), "")
     if "geometry" in addresses.columns and len(addresses):
         geom = addresses.geometry
@@ -88,18 +106,20 @@ def prepare_addresses(addresses: pd.DataFrame) -> AddressTable:
         xy = np.empty((0, 2))
     ok = np.isfinite(xy).all(axis=1) if len(xy) else np.zeros(0, bool)
     return AddressTable(
-        ids=pd.Index(ids.to_numpy()), exact=_unique_map(exact, ids), normalised=_unique_map(norm, ids),
-        ground=_unique_map(ground, ids), street=_unique_map(street_key, ids),
-        street_place=_unique_map(street_place, ids), has_place=has_place,
-        xy=xy[ok], id_of_point=ids.to_numpy()[ok] if len(ok) else np.empty(0, object),
+        ids=pd.Index(ids.to_numpy()), exact=_unique_map(exact), normalised=_unique_map(norm),
+        ground=_unique_map(ground), street=_unique_map(street_key), street_place=_unique_map(street_place),
+        has_place=has_place, xy=xy[ok], point_pos=np.flatnonzero(ok) if len(ok) else np.empty(0, np.int64),
     )
 
 
-def _fill(found: pd.Series, method: pd.Series, candidates: pd.Series, name: str) -> None:
-    """Take `candidates` where nothing was found yet (in place)."""
-    take = (found == "") & candidates.notna() & (candidates != "")
-    found[take] = candidates[take]
-    method[take] = name
+METHOD_NAMES = np.array(["unmatched", "exact", "normalised", "street"], dtype=object)
+
+
+def _fill(pos: np.ndarray, method: np.ndarray, rows: np.ndarray, candidates: np.ndarray, code: int) -> None:
+    """Take `candidates` (positions, -1 = none) for `rows` still without an address (in place)."""
+    take = (pos[rows] < 0) & (candidates >= 0)
+    pos[rows[take]] = candidates[take]
+    method[rows[take]] = code
 
 
 def match_addresses(rows: pd.DataFrame, table: AddressTable, max_distance_m: float = 25.0) -> pd.DataFrame:
@@ -108,32 +128,36 @@ def match_addresses(rows: pd.DataFrame, table: AddressTable, max_distance_m: flo
     `rows` carries any of ADDRESS_FIELDS as columns (strings, '' = missing; `x`, `y` as numbers in RD).
     Each step only looks at the rows still without an address, so a file whose ids are good is fast.
     """
-    idx = rows.index
-    found = pd.Series("", index=idx, dtype="object")
-    method = pd.Series("unmatched", index=idx, dtype="object")
-    distance = pd.Series(np.nan, index=idx)
+    n = len(rows)
+    pos = np.full(n, -1, dtype=np.int64)
+    method = np.zeros(n, dtype=np.int8)
+    everything = np.arange(n)
     if "id" in rows.columns:
         bid = nz.bag_id(rows["id"])
-        _fill(found, method, bid.where(bid.isin(table.ids), ""), "exact")
-    todo = rows.loc[(found == "").to_numpy()]
+        _fill(pos, method, everything, table.ids.get_indexer(bid.astype(object)), 1)
+    todo = np.flatnonzero(pos < 0)
     if len(todo):
-        _match_by_fields(todo, table, found, method)
+        _match_by_fields(rows.iloc[todo], todo, table, pos, method)
+    labels = METHOD_NAMES[method].copy()
+    distance = np.full(n, np.nan)
     if {"x", "y"} <= set(rows.columns) and table.tree is not None:
         xy = np.column_stack([pd.to_numeric(rows["x"], errors="coerce"), pd.to_numeric(rows["y"], errors="coerce")])
-        open_ = ((found == "").to_numpy()) & np.isfinite(xy).all(axis=1)
+        open_ = (pos < 0) & np.isfinite(xy).all(axis=1)
         if open_.any():
-            dist, pos = table.tree.query(xy[open_], distance_upper_bound=max_distance_m)
+            dist, near = table.tree.query(xy[open_], distance_upper_bound=max_distance_m)
             hit = np.isfinite(dist)
             where = np.flatnonzero(open_)[hit]
-            found.iloc[where] = table.id_of_point[pos[hit]]
-            method.iloc[where] = pd.Series(np.round(dist[hit]).astype(int)).map("nearest {}m".format).to_numpy()
-            distance.iloc[where] = dist[hit]
-    return pd.DataFrame({"address_id": found.astype("string"), "method": method.astype("string"),
-                         "distance_m": distance}, index=idx)
+            pos[where] = table.point_pos[near[hit]]
+            labels[where] = pd.Series(np.round(dist[hit]).astype(int)).map("nearest {}m".format).to_numpy()
+            distance[where] = dist[hit]
+    ids = np.where(pos >= 0, np.asarray(table.ids, dtype=object)[np.maximum(pos, 0)] if len(table.ids) else "", "")
+    return pd.DataFrame({"address_id": pd.array(ids, dtype="string"), "method": pd.array(labels, dtype="string"),
+                         "distance_m": distance}, index=rows.index)
 
 
-def _match_by_fields(rows: pd.DataFrame, table: AddressTable, found: pd.Series, method: pd.Series) -> None:
-    """Steps exact (as typed), normalised and street for `rows` (a subset of found's index), in place."""
+def _match_by_fields(rows: pd.DataFrame, at: np.ndarray, table: AddressTable, pos: np.ndarray,
+                     method: np.ndarray) -> None:
+    """Steps exact (as typed), normalised and street for `rows` (at positions `at` of pos/method), in place."""
     letter, addition = _col(rows, "letter"), _col(rows, "addition")
     number_raw, pc_raw, street_raw = _col(rows, "number"), _col(rows, "postcode"), _col(rows, "street")
     if "text" in rows.columns:  # a one-line address fills the fields it has
@@ -142,30 +166,30 @@ def _match_by_fields(rows: pd.DataFrame, table: AddressTable, found: pd.Series, 
         pc_raw = pc_raw.where(pc_raw != "", parsed["postcode"])
         text_number = (parsed["number"] + " " + parsed["suffix"]).str.strip()
         number_raw = number_raw.where(number_raw != "", text_number)
-    sub_found = pd.Series("", index=rows.index, dtype="object")
-    sub_method = pd.Series("unmatched", index=rows.index, dtype="object")
     if (pc_raw != "").any():
         exact_key = pc_raw + "|" + number_raw + "|" + letter + "|" + addition
-        _fill(sub_found, sub_method, exact_key.map(table.exact), "exact")
-    num, suf = nz.split_number(number_raw, letter, addition)
-    pc = nz.postcode(pc_raw)
-    has_pc = (pc != "") & (num != "")
+        _fill(pos, method, at, table.exact.lookup(exact_key), 1)
+    num, suf = nz.number_key(number_raw, letter, addition)
+    pcode = nz.on_uniques(nz.postcode, pc_raw)
+    has_pc = ((pcode != "") & (num != "")).to_numpy()
     if has_pc.any():
-        _fill(sub_found, sub_method, (pc + "|" + num + "|" + suf).where(has_pc, "").map(table.normalised), "normalised")
-        ground = (pc + "|" + num + "|" + nz.ground_free(suf)).where(has_pc & (sub_found == ""), "")
-        _fill(sub_found, sub_method, ground.map(table.ground), "normalised")
-    has_st = (street_raw != "") & (num != "") & (sub_found == "")
+        key = pcode + "|" + num + "|"
+        _fill(pos, method, at, np.where(has_pc, table.normalised.lookup(key + suf), -1), 2)
+        left = has_pc & (pos[at] < 0)
+        if left.any():
+            sub = np.flatnonzero(left)
+            ground = key.iloc[sub] + nz.on_uniques(nz.ground_free, suf.iloc[sub])
+            _fill(pos, method, at[sub], table.ground.lookup(ground), 2)
+    has_st = ((street_raw != "") & (num != "")).to_numpy() & (pos[at] < 0)
     if has_st.any():
-        st = nz.street(street_raw.where(has_st, ""))
-        key = (st + "|" + num + "|" + suf).where(has_st & (st != ""), "")
+        sub = np.flatnonzero(has_st)
+        st = nz.on_uniques(nz.street, street_raw.iloc[sub])
+        key = (st + "|" + num.iloc[sub] + "|" + suf.iloc[sub]).where(st != "", "")
         if table.has_place and "woonplaats" in rows.columns:
-            place = nz.place(rows["woonplaats"])
-            _fill(sub_found, sub_method, (key + "|" + place).where((place != "") & (key != ""), "").map(table.street_place),
-                  "street")
-        _fill(sub_found, sub_method, key.map(table.street), "street")
-    hit = sub_found != ""
-    found.loc[hit.index[hit]] = sub_found[hit]
-    method.loc[hit.index[hit]] = sub_method[hit]
+            place = nz.on_uniques(nz.place, rows["woonplaats"].iloc[sub])
+            with_place = (key + "|" + place).where((place != "") & (key != ""), "")
+            _fill(pos, method, at[sub], table.street_place.lookup(with_place), 3)
+        _fill(pos, method, at[sub], table.street.lookup(key), 3)
 
 
 def method_family(methods: pd.Series) -> pd.Series:
