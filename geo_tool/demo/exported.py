@@ -82,8 +82,8 @@ def _str(series: pd.Series) -> pd.Series:
 
 def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The register as a GBA extract with LO GBA rubrieken as column names."""
-    a = addr.set_index("address_id")
     aid = _str(brp["address_id"])
+    f = _address_fields(aid, addr)
     codes, person_index = np.unique(_str(brp["person_id"]).to_numpy(), return_inverse=True)
     bsn = pd.Series(synthetic_bsn(person_index)).astype(str).str.zfill(9)
     birth = pd.to_numeric(brp["birth_year"], errors="coerce")
@@ -115,11 +115,11 @@ def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator)
         "05.10 nationaliteit": words.to_numpy(),
         "10.30 datum aanvang adreshouding": start.to_numpy(),
         "datum einde adreshouding": end.to_numpy(),
-        "11.10 straatnaam": _str(aid.map(a["street"])).to_numpy(),
-        "11.20 huisnummer": _str(aid.map(a["house_number"].astype("Int64").astype("string"))).to_numpy(),
-        "11.30 huisletter": _str(aid.map(a["house_letter"])).to_numpy(),
-        "11.40 huisnummertoevoeging": _str(aid.map(a["house_number_addition"])).to_numpy(),
-        "11.60 postcode": _spell_postcode(_str(aid.map(a["postcode"])), rng).to_numpy(),
+        "11.10 straatnaam": f["street"].to_numpy(),
+        "11.20 huisnummer": f["number"].to_numpy(),
+        "11.30 huisletter": f["letter"].to_numpy(),
+        "11.40 huisnummertoevoeging": f["addition"].to_numpy(),
+        "11.60 postcode": _spell_postcode(f["postcode"], rng).to_numpy(),
         "11.70 woonplaatsnaam": "Rotterdam",
         "11.90 identificatiecode nummeraanduiding": num_id.to_numpy(),
         "indicatie RNI": rni.to_numpy(),
@@ -146,16 +146,24 @@ def _typo_street(street: pd.Series, rng: np.random.Generator, share: float) -> p
     return out
 
 
+def _address_fields(address_ids: pd.Series, addr: pd.DataFrame) -> dict[str, pd.Series]:
+    """Street, number, letter, addition and postcode of each address id, as text ('' when unknown)."""
+    a = addr.set_index("address_id")
+    aid = _str(address_ids)
+    number = a["house_number"].astype("Int64").astype("string")
+    return {"street": _str(aid.map(a["street"])), "number": _str(aid.map(number)),
+            "letter": _str(aid.map(a["house_letter"])), "addition": _str(aid.map(a["house_number_addition"])),
+            "postcode": _str(aid.map(a["postcode"]))}
+
+
 def signalen_export(comp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Complaints as a Signalen-style export with typed addresses, typing errors and app GPS points."""
-    a = addr.set_index("address_id")
     aid = _str(comp["address_id"])
     n = len(comp)
-    number, letter, addition = (_str(aid.map(a["house_number"].astype("Int64").astype("string"))),
-                                _str(aid.map(a["house_letter"])), _str(aid.map(a["house_number_addition"])))
-    number, letter, addition = _number_field(number, letter, addition, rng, 0.3)
-    street = _typo_street(_str(aid.map(a["street"])), rng, 0.03)
-    pc = _typo_postcode(_str(aid.map(a["postcode"])), rng, 0.04)
+    f = _address_fields(aid, addr)
+    number, letter, addition = _number_field(f["number"], f["letter"], f["addition"], rng, 0.3)
+    street = _typo_street(f["street"], rng, 0.03)
+    pc = _typo_postcode(f["postcode"], rng, 0.04)
     pc = _spell_postcode(pc, rng).where(rng.random(n) > 0.05, "")  # 5% without postcode
     x, y = pd.to_numeric(comp["x"], errors="coerce"), pd.to_numeric(comp["y"], errors="coerce")
     from pyproj import Transformer
@@ -183,17 +191,15 @@ def signalen_export(comp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Gener
 
 def permit_list(perm: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Permits with one text address (`Putselaan 12-B`), Dutch status words and dd-mm-jjjj dates."""
-    a = addr.set_index("address_id")
-    aid = _str(perm["address_id"])
     n = len(perm)
-    number, letter, addition = (_str(aid.map(a["house_number"].astype("Int64").astype("string"))),
-                                _str(aid.map(a["house_letter"])), _str(aid.map(a["house_number_addition"])))
+    f = _address_fields(perm["address_id"], addr)
+    number = f["number"]
     u = rng.random(n)
-    suffix = (letter + addition)
+    suffix = f["letter"] + f["addition"]
     sep = pd.Series(np.where(u < 0.5, "-", np.where(u < 0.8, " ", "")), index=perm.index)
     suffix = suffix.where(u < 0.9, suffix.str.lower())
-    text = _str(aid.map(a["street"])) + " " + number + (sep + suffix).where(suffix != "", "")
-    pc = _spell_postcode(_str(aid.map(a["postcode"])), rng).where(rng.random(n) > 0.1, "")
+    text = f["street"] + " " + number + (sep + suffix).where(suffix != "", "")
+    pc = _spell_postcode(f["postcode"], rng).where(rng.random(n) > 0.1, "")
     fmt = lambda s: pd.to_datetime(s, errors="coerce").dt.strftime("%d-%m-%Y").fillna("")  # noqa: E731
     return pd.DataFrame({
         "zaaknummer": [f"Z/{2019 + i % 5}/{100000 + i}" for i in range(n)],

@@ -139,3 +139,16 @@ def test_dcmr_file_imports_at_pc4_level(shared_data, small_demo, tmp_path):
     ds = load_dataset(into)
     assert len(ds.complaints) > 0 and ds.complaints["wijk_code"].notna().all()
     assert "niet op adresniveau" in o.summary()
+
+
+def test_demo_as_exported_writes_three_exports_that_fit_their_profiles(tmp_path):
+    """`geo-tool demo --as-exported` writes exports/brp-gba.csv, meldingen-signalen.csv and
+    vergunningen-tekstadres.csv, each holding every column its shipped profile reads."""
+    from geo_tool.imports.importer import read_source
+    from geo_tool.imports.profile import load_profile
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--size", "small", "--out", str(out), "--as-exported"]) == 0
+    for name in ("brp-gba", "meldingen-signalen", "vergunningen-tekstadres"):
+        raw = read_source(out / "exports" / f"{name}.csv", load_profile(name))
+        assert raw.rows_read > 100 and len(raw.malformed) == 0
