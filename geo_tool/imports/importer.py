@@ -401,6 +401,10 @@ def _write_outputs(out: ImportOutcome, final: pd.DataFrame, into: Path, addr_sou
                          "controleer later met geo-tool validate")
     write_csv_atomic(rejects.reindex(columns=REJECT_COLUMNS), rej_path, lineterminator="\n")
     out.outputs.append(rej_path)
+    if out.matches is not None:  # how every row matched (row = data row of the source, 1-based)
+        matches = into / f"import_matches_{out.table}.csv"
+        write_csv_atomic(out.matches, matches, lineterminator="\n")
+        out.outputs.append(matches)
     report = into / f"import_report_{out.table}.json"
     write_text_atomic(report, json.dumps(out.to_dict(), indent=2, ensure_ascii=False))
     write_text_atomic(into / f"import_report_{out.table}.txt", out.summary() + "\n")

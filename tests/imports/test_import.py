@@ -57,6 +57,15 @@ def test_rejects_never_hold_a_bsn(reimported):
     assert not rejects["value"].str.fullmatch(r"\d{9}").any()
 
 
+def test_every_row_records_how_it_matched(reimported):
+    """import_matches_<table>.csv has one line per source row with its method (exact, normalised, street,
+    nearest Xm, unmatched)."""
+    into, outcomes = reimported
+    m = pd.read_csv(into / "import_matches_complaints.csv", dtype=str, keep_default_na=False)
+    assert len(m) == outcomes["meldingen-signalen"].rows_read
+    assert m["method"].str.fullmatch(r"exact|normalised|street|nearest \d+m|unmatched|point").all()
+
+
 def test_match_methods_are_reported(reimported):
     """The GBA extract matches by id (exact) and by spelled postcodes (normalised); GBA dates with 00 are repaired."""
     _, outcomes = reimported
@@ -114,7 +123,8 @@ def test_profile_cannot_write_outside_into(exported, tmp_path):
                   addresses=exported)
     assert set(tmp_path.iterdir()) - before == {into}
     assert {p.name for p in into.iterdir()} <= {"permits.csv", "rejects.csv", "addresses.gpkg", "districts.gpkg",
-                                                "import_report_permits.json", "import_report_permits.txt"}
+                                                "import_report_permits.json", "import_report_permits.txt",
+                                                "import_matches_permits.csv"}
 
 
 def test_profile_new_drafts_a_loadable_profile(exported, tmp_path, capsys):
@@ -139,6 +149,11 @@ def test_dcmr_file_imports_at_pc4_level(shared_data, small_demo, tmp_path):
     ds = load_dataset(into)
     assert len(ds.complaints) > 0 and ds.complaints["wijk_code"].notna().all()
     assert "niet op adresniveau" in o.summary()
+    from geo_tool.layers import Level, TimeWindow, layer_from_spec
+
+    per_wijk = layer_from_spec("complaints:complaint_count", ds).aggregate(TimeWindow("2011-01-01", "2011-12-31"),
+                                                                             Level.WIJK)
+    assert per_wijk["complaint_count"].sum() == len(ds.complaints)  # they count in the area layer
 
 
 def test_demo_as_exported_writes_three_exports_that_fit_their_profiles(tmp_path):
