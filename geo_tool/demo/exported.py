@@ -85,34 +85,31 @@ def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator)
     aid = _str(brp["address_id"])
     f = _address_fields(aid, addr)
     codes, person_index = np.unique(_str(brp["person_id"]).to_numpy(), return_inverse=True)
-    bsn = pd.Series(synthetic_bsn(person_index)).astype(str).str.zfill(9)
+    bsn = pd.Series(synthetic_bsn(person_index)).astype("string").str.zfill(9)
     birth = pd.to_numeric(brp["birth_year"], errors="coerce")
     month = rng.integers(1, 13, len(brp))
     day = rng.integers(1, 29, len(brp))
-    birth_text = pd.Series([""] * len(brp), dtype="string")
-    has_birth = birth.notna().to_numpy()
-    full = (birth.fillna(0).astype(int).astype(str).str.zfill(4) + pd.Series(month).astype(str).str.zfill(2)
-            + pd.Series(day).astype(str).str.zfill(2))
     unknown_md = rng.random(len(brp)) < 0.02
-    full = full.where(~unknown_md, birth.fillna(0).astype(int).astype(str).str.zfill(4) + "0000")
-    birth_text[has_birth] = full[has_birth]
+    # YYYYMMDD as one integer, formatted once (GBA: MMDD 0000 when month and day are unknown)
+    as_int = birth.fillna(0).astype(np.int64).to_numpy() * 10_000 + np.where(unknown_md, 0, month * 100 + day)
+    birth_text = pd.Series(as_int).astype("string").str.zfill(8).where(birth.notna().to_numpy(), "")
     group = _str(brp["nationality_group"]).replace("", "unknown")
     pick = rng.random(len(brp))
-    words = pd.Series([""] * len(brp), dtype="object")
+    words = np.full(len(brp), "", dtype=object)
     for g, options in NATIONALITY_WORDS.items():
         m = (group == g).to_numpy()
         words[m] = np.asarray(options, dtype=object)[(pick[m] * len(options)).astype(int)]
-    start = pd.to_datetime(brp["registered_from"]).dt.strftime("%Y%m%d")
+    start = _str(brp["registered_from"]).str.slice(0, 10).str.replace("-", "", regex=False)
     day_unknown = rng.random(len(brp)) < 0.005
     start = start.where(~day_unknown | ~start.str.endswith("01"), start.str.slice(0, 6) + "00")
-    end = pd.to_datetime(brp["registered_until"], errors="coerce").dt.strftime("%Y%m%d").fillna("")
+    end = _str(brp["registered_until"]).str.slice(0, 10).str.replace("-", "", regex=False)
     id_form = rng.random(len(brp))
     num_id = aid.where(id_form < 0.7, "NL.IMBAG.NUMMERAANDUIDING." + aid).where(id_form < 0.93, "")
     rni = _str(brp["rni"]).str.lower().map({"true": "J", "false": "N"}).fillna("")
     return pd.DataFrame({
         "01.20 burgerservicenummer": bsn.to_numpy(),
         "03.10 geboortedatum": birth_text.to_numpy(),
-        "05.10 nationaliteit": words.to_numpy(),
+        "05.10 nationaliteit": words,
         "10.30 datum aanvang adreshouding": start.to_numpy(),
         "datum einde adreshouding": end.to_numpy(),
         "11.10 straatnaam": f["street"].to_numpy(),
@@ -200,7 +197,10 @@ def permit_list(perm: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator
     suffix = suffix.where(u < 0.9, suffix.str.lower())
     text = f["street"] + " " + number + (sep + suffix).where(suffix != "", "")
     pc = _spell_postcode(f["postcode"], rng).where(rng.random(n) > 0.1, "")
-    fmt = lambda s: pd.to_datetime(s, errors="coerce").dt.strftime("%d-%m-%Y").fillna("")  # noqa: E731
+    def fmt(iso: pd.Series) -> pd.Series:
+        s = _str(iso)
+        return (s.str.slice(8, 10) + "-" + s.str.slice(5, 7) + "-" + s.str.slice(0, 4)).where(s != "", "")
+
     return pd.DataFrame({
         "zaaknummer": [f"Z/{2019 + i % 5}/{100000 + i}" for i in range(n)],
         "adres": text.to_numpy(), "postcode": pc.to_numpy(), "woonplaats": "Rotterdam",
