@@ -4,7 +4,8 @@ Order (the first that finds a unique address wins):
 1. `exact`: the BAG id (short or long form) is known, or postcode + number + letter + addition
    equal the address table's values as typed;
 2. `normalised`: the same after normalisation (`3074 ht`, `12-B`, `12 bis`, `12-1hg`, `12hs`);
-3. `street`: street + number + suffix (+ woonplaats when both sides have it), for a missing or wrong postcode;
+3. `street`: street + number + suffix, for a missing or wrong postcode (first with the typed postcode's
+   four digits, then with the woonplaats when both sides have it, then alone);
 4. `nearest Xm`: the nearest address to the row's point within `max_distance_m`;
 5. otherwise `unmatched`.
 Each step is a hash join (`Series.map` on a unique key), never a loop over rows. Keys that point at
@@ -60,6 +61,7 @@ class AddressTable:
     ground: KeyMap
     street: KeyMap
     street_place: KeyMap
+    street_pc4: KeyMap
     has_place: bool
     xy: np.ndarray
     point_pos: np.ndarray
@@ -97,6 +99,8 @@ def prepare_addresses(addresses: pd.DataFrame) -> AddressTable:
     has_place = "woonplaats" in addresses.columns
     place = nz.on_uniques(nz.place, _col(addresses, "woonplaats")) if has_place else pd.Series("", index=addresses.index, dtype="string")
     street_place = (street_key + "|" + place).where((street_key != "") & (place != ""), "")
+    pc4 = nz.on_uniques(nz.pc4, pc_raw)
+    street_pc4 = (street_key + "|" + pc4).where((street_key != "") & (pc4 != ""), "")
     if "geometry" in addresses.columns and len(addresses):
         geom = addresses.geometry
         xy = np.column_stack([geom.x.to_numpy(), geom.y.to_numpy()])
@@ -108,7 +112,7 @@ def prepare_addresses(addresses: pd.DataFrame) -> AddressTable:
     return AddressTable(
         ids=pd.Index(ids.to_numpy()), exact=_unique_map(exact), normalised=_unique_map(norm),
         ground=_unique_map(ground), street=_unique_map(street_key), street_place=_unique_map(street_place),
-        has_place=has_place, xy=xy[ok], point_pos=np.flatnonzero(ok) if len(ok) else np.empty(0, np.int64),
+        street_pc4=_unique_map(street_pc4), has_place=has_place, xy=xy[ok], point_pos=np.flatnonzero(ok) if len(ok) else np.empty(0, np.int64),
     )
 
 
@@ -185,6 +189,9 @@ def _match_by_fields(rows: pd.DataFrame, at: np.ndarray, table: AddressTable, po
         sub = np.flatnonzero(has_st)
         st = nz.on_uniques(nz.street, street_raw.iloc[sub])
         key = (st + "|" + num.iloc[sub] + "|" + suf.iloc[sub]).where(st != "", "")
+        pc4 = nz.on_uniques(nz.pc4, pc_raw.iloc[sub].str.slice(0, 4))
+        with_pc4 = (key + "|" + pc4).where((pc4 != "") & (key != ""), "")
+        _fill(pos, method, at[sub], table.street_pc4.lookup(with_pc4), 3)
         if table.has_place and "woonplaats" in rows.columns:
             place = nz.on_uniques(nz.place, rows["woonplaats"].iloc[sub])
             with_place = (key + "|" + place).where((place != "") & (key != ""), "")

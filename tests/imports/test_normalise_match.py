@@ -78,3 +78,10 @@ def test_matching_is_vectorised_over_many_rows():
     pick = rng.integers(0, 3, 50_000)
     got = _match(postcode=np.array(["3074 HT", "3074ht", "3074HT"])[pick], number=np.array(["12", "12-b", "12-2"])[pick])
     assert len(got) == 50_000 and (got["address_id"] != "").all()
+
+
+def test_street_with_a_wrong_postcode_uses_its_four_digits_to_choose():
+    """Dorpsweg 7 exists in 3083 and 3191: with postcode `3083 XY` (letters wrong) the street step picks 3083."""
+    got = _match(postcode=["3083 XY", "3191ZZ"], number=["7", "7"], street=["Dorpsweg", "dorpsweg"])
+    assert got["address_id"].tolist() == ["0599200000000007", "0599200000000008"]
+    assert got["method"].tolist() == ["street", "street"]
