@@ -209,6 +209,9 @@ def import_export(source: str | os.PathLike, profile: str | os.PathLike | Profil
     progress = progress or NullProgress()
     source, into = Path(source), Path(into)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if write and (into / f"{prof.table}.csv").resolve() == source.resolve():
+        raise UsageError(f"--into: writing {prof.table}.csv there would overwrite the export itself ({source}); "
+                         "import into another folder")
     progress.start(5, f"Importeren via profiel {prof.name}")
     progress.step("bron lezen")
     raw = read_source(source, prof)

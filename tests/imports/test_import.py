@@ -167,3 +167,15 @@ def test_demo_as_exported_writes_three_exports_that_fit_their_profiles(tmp_path)
     for name in ("brp-gba", "meldingen-signalen", "vergunningen-tekstadres"):
         raw = read_source(out / "exports" / f"{name}.csv", load_profile(name))
         assert raw.rows_read > 100 and len(raw.malformed) == 0
+
+
+def test_import_never_overwrites_its_own_source(small_demo, tmp_path):
+    """Importing DIR/permits.csv into DIR itself is refused (exit 2) and the export stays as it was."""
+    folder = tmp_path / "ds"
+    shutil.copytree(small_demo, folder)
+    before = (folder / "permits.csv").read_bytes()
+    profile = tmp_path / "p.toml"
+    profile.write_text('table = "permits"\n[columns]\nstatus = "status"\nvalid_from = "valid_from"\n'
+                       '[address]\nid = "address_id"\n', encoding="utf-8")
+    assert main(["import", str(folder / "permits.csv"), "--profile", str(profile), "--into", str(folder)]) == 2
+    assert (folder / "permits.csv").read_bytes() == before
