@@ -28,6 +28,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         grid=Path(args.grid) if args.grid else None,
         displacement=args.displacement,
         displacement_mode=args.displacement_mode,
+        as_exported=args.as_exported,
     )
     return _report(run_demo(params, TerminalProgress()))
 
@@ -115,6 +116,29 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                    Path(args.screenshot) if args.screenshot else None, args.tab, role=args.role)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from geo_tool.errors import UsageError
+    from geo_tool.jobs import run_import, run_list_profiles
+    from geo_tool.params import ImportParams
+
+    if args.list_profiles:
+        return _report(run_list_profiles())
+    if not args.source or not args.profile or not args.into:
+        raise UsageError("give SOURCE, --profile and --into (or --list-profiles)")
+    params = ImportParams(source=Path(args.source), profile=args.profile, into=Path(args.into),
+                          addresses=Path(args.addresses) if args.addresses else None)
+    return _report(run_import(params, TerminalProgress()))
+
+
+def _cmd_profile_new(args: argparse.Namespace) -> int:
+    from geo_tool.errors import UsageError
+    from geo_tool.jobs import run_profile_new
+
+    if not Path(args.source).is_file():
+        raise UsageError(f"SOURCE: file '{args.source}' does not exist")
+    return _report(run_profile_new(Path(args.source), Path(args.out) if args.out else None, args.table))
+
+
 def _has_display() -> bool:
     import os
 
@@ -170,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the problems removed from Carnisse that moves elsewhere (default 0.3)")
     p.add_argument("--displacement-mode", choices=["adjacent", "portfolio"], default="adjacent",
                    help="adjacent: into neighbouring wijken; portfolio: into a non-adjacent wijk of the same landlords")
+    p.add_argument("--as-exported", action="store_true",
+                   help="also write exports/: the register as a GBA extract, complaints as a Signalen export, "
+                        "permits with text addresses (importable with the shipped profiles)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")
@@ -189,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="render or export map layers (.png .svg .pdf .html .gpkg .tif .csv)")
     p.add_argument("dataset")
     p.add_argument("--layers", required=True, help="comma-separated layer[:measure] list, e.g. brp:eum_share")
-    p.add_argument("--level", choices=["wijk", "gebied", "address"], default="wijk")
+    p.add_argument("--level", choices=["wijk", "gebied", "address", "building"], default="wijk",
+                   help="building: figures per building (BAG pand, else street number); needs --internal, .csv/.gpkg")
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--out", required=True, help="output file; the format follows the suffix")
@@ -268,6 +296,25 @@ def build_parser() -> argparse.ArgumentParser:
     asub.required = True
     a = asub.add_parser("verify", help="check the chain of the audit log: one line per break; exit 1 when broken")
     a.set_defaults(func=_cmd_audit_verify)
+
+    p = sub.add_parser("import", help="turn a municipal export into contract files through an import profile")
+    p.add_argument("source", nargs="?", help="the export (CSV)")
+    p.add_argument("--profile", help="a shipped profile name (see --list-profiles) or a profile file (.toml)")
+    p.add_argument("--into", help="dataset folder to write the contract file, rejects.csv and the match report into")
+    p.add_argument("--addresses", help="address source: a dataset folder, an addresses file, or a BAG GeoPackage "
+                                       "of verblijfsobjecten (default: the --into folder)")
+    p.add_argument("--list-profiles", action="store_true", help="list the shipped profiles and exit")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("profile", help="import profiles")
+    psub = p.add_subparsers(dest="action", metavar="ACTION")
+    psub.required = True
+    f = psub.add_parser("new", help="draft an import profile from an export's header, for a person to finish")
+    f.add_argument("source", help="the export (CSV)")
+    f.add_argument("--out", help="profile file to write (default: print it)")
+    f.add_argument("--table", choices=["brp_registrations", "permits", "complaints", "inspections"],
+                   help="contract file the export becomes (default: guessed from the header)")
+    f.set_defaults(func=_cmd_profile_new)
 
     p = sub.add_parser("boundaries", help="manage district boundaries")
     bsub = p.add_subparsers(dest="action", metavar="ACTION")

@@ -53,7 +53,13 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         displacement_mode=params.displacement_mode,
         progress=progress or NullProgress(),
     )
-    return JobResult(summary.summary(), 0, [Path(params.out)], summary)
+    text = summary.summary()
+    if params.as_exported:
+        from geo_tool.demo.exported import write_exports
+
+        exports = write_exports(params.out, seed=params.seed)
+        text += "\nexports (import with the shipped profile of the same name):\n" + "\n".join(f"  {p}" for p in exports)
+    return JobResult(text, 0, [Path(params.out)], summary)
 
 
 def run_validate(params: ValidateParams, progress: Progress | None = None) -> JobResult:
@@ -196,16 +202,38 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     from geo_tool.layers import TimeWindow
 
     progress = progress or NullProgress()
-    if params.internal or params.level == "address":
-        require_role("planner", "map --internal or --level address")
+    if params.internal or params.level in ("address", "building"):
+        require_role("planner", "map --internal, --level address or --level building")
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
+    if params.level == "building":
+        result = _building_map(dataset, params, window)
+        audit_command("map", dataset=dataset, outputs=result.outputs, internal=True, level=params.level,
+                      layers=params.layers)
+        return result
     path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
                       paper=params.paper, internal=params.internal, progress=progress)
     audit_command("map", dataset=dataset, outputs=[path], internal=bool(params.internal), level=params.level,
                   layers=params.layers)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
     return JobResult(f"map written to {path}{note}", 0, [Path(path)])
+
+
+def _building_map(dataset, params: MapParams, window) -> JobResult:
+    """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
+    from geo_tool.fileio import atomic_path, write_csv_atomic
+    from geo_tool.layers.buildings import building_figures
+
+    table = building_figures(dataset, window)
+    out = Path(params.out)
+    if out.suffix.lower() == ".gpkg":
+        with atomic_path(out) as tmp:
+            table.to_file(tmp, layer="gebouwen", driver="GPKG")
+    else:
+        frame = table.drop(columns="geometry")
+        frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
+        write_csv_atomic(frame, out)
+    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
 
 
 def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:
@@ -282,3 +310,43 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
     lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]
     return JobResult("\n".join(lines), 0, [Path(path)], ranked)
+
+
+def run_import(params, progress: Progress | None = None) -> JobResult:
+    """Turn a municipal export into contract files through an import profile (`geo-tool import`).
+
+    `params` is an `ImportParams`. Writes DIR/<table>.csv, the address files DIR lacks, rejects.csv
+    and the match report, then validates the folder when it is complete. Exit 0/1/2 as `validate`.
+    """
+    from geo_tool.imports import import_export
+
+    outcome = import_export(params.source, params.profile, params.into, params.addresses,
+                            progress=progress or NullProgress())
+    audit_command("import", outputs=list(outcome.outputs), source=str(Path(params.source).resolve()),
+                  profile=str(params.profile))
+    return JobResult(outcome.summary(), outcome.exit_code, list(outcome.outputs), outcome)
+
+
+def run_list_profiles() -> JobResult:
+    """The shipped import profiles, one per line with its description (`geo-tool import --list-profiles`)."""
+    from geo_tool.imports import load_profile, shipped_profiles
+
+    lines = []
+    for name in sorted(shipped_profiles()):
+        prof = load_profile(name)
+        lines.append(f"{name:<26} {prof.table:<18} {prof.description}")
+    return JobResult("\n".join(lines), 0)
+
+
+def run_profile_new(source: Path, out: Path | None = None, table: str | None = None) -> JobResult:
+    """Draft an import profile from an export's header (`geo-tool profile new`); stdout or --out FILE."""
+    from geo_tool.fileio import write_text_atomic
+    from geo_tool.imports.draft import draft_profile, draft_text
+
+    profile, unplaced = draft_profile(source, table)
+    text = draft_text(profile, unplaced)
+    if out is None:
+        return JobResult(text.rstrip("\n"), 0)
+    write_text_atomic(out, text)
+    return JobResult(f"concept-profiel geschreven naar {out} (tabel {profile.table}, "
+                     f"{len(profile.columns)} kolommen, {len(unplaced)} niet geplaatst)", 0, [Path(out)])

@@ -37,6 +37,7 @@ class DemoParams:
     grid: Path | None = None
     displacement: float = 0.3
     displacement_mode: str = "adjacent"
+    as_exported: bool = False  # also write exports/ (GBA extract, Signalen meldingen, permit list)
 
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
@@ -101,8 +102,11 @@ class MapParams:
 
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
-        if self.level not in ("wijk", "gebied", "address"):
-            raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address")
+        if self.level not in ("wijk", "gebied", "address", "building"):
+            raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address, building")
+        if self.level == "building" and (not self.internal or Path(self.out).suffix.lower() not in (".csv", ".gpkg")):
+            raise UsageError("--level building: figures per building are address-level detail: give --internal "
+                             "and a .csv or .gpkg --out")
         if (self.date_from is None) != (self.date_to is None):
             raise UsageError("give both --from and --to, or neither (default: the last year in the data)")
         if self.date_from is not None:
@@ -189,3 +193,21 @@ class RankParams:
             raise UsageError(f"--model: folder '{self.model}' does not exist")
         if self.top is not None and self.top < 1:
             raise UsageError(f"--top: {self.top} must be at least 1")
+
+
+@dataclass(frozen=True)
+class ImportParams:
+    """What `geo-tool import` reads, through which profile, and into which dataset folder."""
+
+    source: Path
+    profile: str
+    into: Path
+    addresses: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not Path(self.source).is_file():
+            raise UsageError(f"SOURCE: file '{self.source}' does not exist")
+        if Path(self.into).exists() and not Path(self.into).is_dir():
+            raise UsageError(f"--into: '{self.into}' is not a folder")
+        if self.addresses is not None and not Path(self.addresses).exists():
+            raise UsageError(f"--addresses: '{self.addresses}' does not exist")

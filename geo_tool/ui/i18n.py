@@ -8,6 +8,7 @@ _EN = {
     "Bestand": "File",
     "Dataset openen…": "Open dataset…",
     "Kaart exporteren…": "Export map…",
+    "Importeren…": "Import…",
     "Afsluiten": "Quit",
     "Beeld": "View",
     "Taal": "Language",

@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(tr("Bestand"))
         self._action(file_menu, tr("Dataset openen…"), self.choose_dataset, QKeySequence.StandardKey.Open)
         self._action(file_menu, tr("Kaart exporteren…"), self.choose_export, QKeySequence("Ctrl+E"))
+        self._action(file_menu, tr("Importeren…"), self.open_import_dialog)
         file_menu.addSeparator()
         self._action(file_menu, tr("Afsluiten"), self.close, QKeySequence.StandardKey.Quit)
         view = bar.addMenu(tr("Beeld"))
@@ -355,6 +356,15 @@ class MainWindow(QMainWindow):
         path = QFileDialog.getExistingDirectory(self, tr("Dataset openen…"), str(start))
         if path:
             self.open_dataset(Path(path))
+
+    def open_import_dialog(self):
+        """File > Importeren: an export through an import profile into a dataset folder (issue 14)."""
+        from geo_tool.ui.import_dialog import ImportDialog
+
+        root = getattr(self.dataset, "root", None) if self.dataset is not None else None
+        dialog = ImportDialog(self, runner=self.run_in_background, dataset_dir=root)
+        dialog.show()
+        return dialog
 
     def open_dataset(self, path: Path) -> None:
         """Load (validate, pseudonymise, cache) a dataset folder in the background, as the CLI does."""

@@ -1,0 +1,70 @@
+"""Import profiles are user input: parsed strictly, data only, and the shipped ones all load."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo_tool.errors import UnusableInputError, UsageError
+from geo_tool.imports.importer import parse_dates
+from geo_tool.imports.profile import load_profile, parse_profile, shipped_profiles
+
+import pandas as pd
+
+BASE = {"table": "complaints", "columns": {"complaint_id": "id", "received_on": "datum", "category": "cat"},
+        "address": {"postcode": "pc", "number": "nr"}}
+
+
+def test_shipped_profiles_include_the_four_of_the_issue_and_load():
+    """`brp-gba`, `meldingen-signalen`, `vergunningen-tekstadres`, `dcmr-2011` and `generic` are shipped and valid."""
+    names = set(shipped_profiles())
+    assert {"brp-gba", "meldingen-signalen", "vergunningen-tekstadres", "dcmr-2011", "generic"} <= names
+    for name in names:
+        assert load_profile(name).name == name
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"colour": "red"}, "colour"),
+    ({"columns": {**BASE["columns"], "address_id": "x"}}, "columns.address_id"),
+    ({"columns": {**BASE["columns"], "received_on": 5}}, "columns.received_on"),
+    ({"table": "addresses"}, "table"),
+    ({"dates": {"format": "%Q", "columns": ["received_on"]}}, "dates.format"),
+    ({"dates": {"format": "iso", "columns": ["nope"]}}, "dates.columns"),
+    ({"address": {"postcode": "pc", "exec": "rm -rf /"}}, "address.exec"),
+    ({"address": {"postcode": "pc", "max_distance_m": "far"}}, "address.max_distance_m"),
+    ({"values": {"category": {"Lawaai": 3}}}, "values.category.Lawaai"),
+])
+def test_bad_profile_is_a_one_line_error_naming_the_key(change, key):
+    """An unknown key or a wrong type stops with UnusableInputError (exit 2) whose message names the key."""
+    with pytest.raises(UnusableInputError) as err:
+        parse_profile({**BASE, **change}, "p.toml")
+    assert f"'{key}'" in str(err.value) and "\n" not in str(err.value)
+    assert err.value.exit_code == 2
+
+
+def test_unknown_profile_name_is_a_usage_error(tmp_path):
+    """A name that is neither shipped nor a file is a usage error listing the shipped names."""
+    with pytest.raises(UsageError, match="brp-gba"):
+        load_profile(str(tmp_path / "nope.toml"))
+
+
+def test_profile_file_that_is_not_toml_is_unusable(tmp_path):
+    """A broken TOML file is unusable input naming the file."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("table = [", encoding="utf-8")
+    with pytest.raises(UnusableInputError, match="bad.toml"):
+        load_profile(bad)
+
+
+def test_gba_dates_with_unknown_parts_become_first_day_and_are_marked_repaired():
+    """`20230000` -> 2023-01-01 and `20230500` -> 2023-05-01 (repaired); `99991231` is an open end; junk is ''."""
+    iso, repaired, open_end = parse_dates(pd.Series(["20230415", "20230000", "20230500", "99991231", "2023xx01"]),
+                                          "%Y%m%d", partial=True)
+    assert iso.tolist() == ["2023-04-15", "2023-01-01", "2023-05-01", "", ""]
+    assert repaired.tolist() == [False, True, True, False, False]
+    assert open_end.tolist() == [False, False, False, True, False]
+
+
+def test_day_month_year_format():
+    """`%d-%m-%Y` reads `31-12-2021`; a date in another form is not guessed."""
+    iso, _, _ = parse_dates(pd.Series(["31-12-2021", "2021-12-31"]), "%d-%m-%Y", partial=False)
+    assert iso.tolist() == ["2021-12-31", ""]
