@@ -195,7 +195,8 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     routes, info = solve_routes(inst, initial=greedy, progress=progress)
     plan = _plan_from_routes(inst, routes, "pyvrp", info)
     plan.baseline = baseline
-    plan.notes.append(f"travel times: {inst.travel.source}, {params.travel_mode.value} {params.speed_kmh:g} km/h "
+    speed = params.network_speed_kmh if inst.travel.uses_network else params.speed_kmh
+    plan.notes.append(f"travel times: {inst.travel.source}, {params.travel_mode.value} {speed:g} km/h "
                       f"({travel_s:.1f} s to compute)")
     problems = check_plan(plan)
     if problems:
