@@ -66,7 +66,8 @@ class VisitPlan:
         p = self.params
         s = self.stats()
         lines = [f"Visit plan {p.week}: {p.teams} team(s) x {len(p.day_dates)} day(s), {p.day_start}-{p.day_end}, "
-                 f"break {p.break_min} min, visit {p.visit_min} min, {p.travel_mode.value} {p.speed_kmh:g} km/h",
+                 f"break {p.break_min} min, visit {p.visit_min} min, {p.travel_mode.value} "
+                 f"{p.network_speed_kmh if self.instance.travel is not None and self.instance.travel.uses_network else p.speed_kmh:g} km/h",
                  f"  visits planned      {s['visits']:.0f} (random {s['random_visits']:.0f}, required {s['required_visits']:.0f})",
                  f"  expected finds      {s['expected_finds']:.2f}",
                  f"  travel per team-day {s['travel_min_per_team_day']:.0f} min",

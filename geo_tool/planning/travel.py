@@ -28,6 +28,7 @@ class TravelMatrices:
     network: object | None = None   # the PreparedNetwork used (for route lines), None = straight line
     snapped: object | None = None   # where each location joins the network
     notes: tuple[str, ...] = ()
+    network_path: Path | None = None
 
     @property
     def uses_network(self) -> bool:
@@ -70,7 +71,7 @@ def network_travel(xy: np.ndarray, network: Path, mode: str, speed_kmh: float, d
     speed_txt = "snelheden van de straten" if mode == "car" else f"{speed_kmh:g} km/u".replace(".", ",")
     source = f"stratennet {Path(network).name} ({speed_txt}, {stop_s // 60} min stallen/parkeren per stop)"
     return TravelMatrices(np.round(m.distance_m).astype(np.int64), times, source, network=net, snapped=m.snapped,
-                          notes=tuple(notes))
+                          notes=tuple(notes), network_path=Path(network))
 
 
 def travel_matrices(xy: np.ndarray, speed_kmh: float, detour_factor: float = 1.3,
