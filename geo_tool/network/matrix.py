@@ -102,8 +102,8 @@ def contract_chains(adj, keep: np.ndarray):
     `adj` is symmetric; nodes in `keep` (the points' nodes) always stay. Vectorised: the edges that
     meet at a removed node are joined (connected components over the edges), each chain's weight is
     the sum of its edges, and its ends are the two kept nodes it touches. Returns the smaller CSR and
-    the new index of every old node (-1 = removed). About 40 % fewer nodes on the Rotterdam bike
-    network, so each Dijkstra is that much faster.
+    the new index of every old node (-1 = removed). Dead ends without a point are pruned first.
+    About half the nodes go on the Rotterdam bike network, so each Dijkstra is that much faster.
     """
     from scipy.sparse import coo_matrix, csr_matrix, triu
     from scipy.sparse.csgraph import connected_components
@@ -111,8 +111,16 @@ def contract_chains(adj, keep: np.ndarray):
     n = adj.shape[0]
     t = triu(adj, k=1).tocoo()
     u, v, w = t.row.astype(np.int64), t.col.astype(np.int64), t.data
-    deg = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
-    kept = deg != 2
+    wanted = np.zeros(n, dtype=bool)
+    wanted[keep] = True
+    while True:  # dead ends that lead to no point carry no shortest path: prune them, leaf by leaf
+        deg = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
+        leaf = (deg == 1) & ~wanted
+        if not leaf.any():
+            break
+        alive = ~(leaf[u] | leaf[v])
+        u, v, w = u[alive], v[alive], w[alive]
+    kept = (deg != 2) & (deg > 0)
     kept[keep] = True
     m = len(u)
     ends = np.r_[u, v]
