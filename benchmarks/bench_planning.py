@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--exploration", type=float, default=0.10)
     ap.add_argument("--pool-factor", type=float, default=2.0, help="candidate pool x greedy visits (0 = all)")
     ap.add_argument("--out", help="also write the plan outputs (with the best-known figures) here")
+    ap.add_argument("--no-warm", action="store_true", help="start the solver from the greedy plan (the old way)")
     ap.add_argument("--network", help="street network file: also time preparation, the matrix and the plan over it")
     a = ap.parse_args()
 
@@ -111,7 +112,8 @@ def main() -> None:
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[: a.days]
     params = PlanParams(week="2026-W10", teams=a.teams, days=days, time_limit_s=a.time_limit, seed=a.seed,
                         travel_mode=a.mode, exploration_share=a.exploration,
-                        candidate_pool_factor=a.pool_factor or None, network=a.network)
+                        candidate_pool_factor=a.pool_factor or None, network=a.network,
+                        warm_start=not a.no_warm)
     if a.network:
         _network_figures(a.network, ds, ranked)
     t0 = time.perf_counter()
