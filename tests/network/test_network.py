@@ -150,3 +150,21 @@ def test_graphml_one_way_street(tmp_path):
     assert car.distance_m[0, 1] == pytest.approx(1000) and car.distance_m[1, 0] == pytest.approx(3000)
     bike = network_matrices(load_network(path, "bike"), xy, speed_kmh=15)
     assert bike.distance_m[1, 0] == pytest.approx(1000)
+
+
+def test_cli_network_fetch_offline(capsys):
+    """`geo-tool network fetch` offline (or without osmnx) exits 1 with a one-line reason, no traceback."""
+    from geo_tool.cli import main
+
+    assert main(["network", "fetch"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err and "\n" not in err and "Traceback" not in err and "--network" in err
+
+
+def test_cli_plan_network_option_and_alias():
+    """`geo-tool plan --network FILE` and the old `--road-graph FILE` set the same option."""
+    from geo_tool.cli import build_parser
+
+    base = ["plan", "d", "--ranked", "r.csv", "--week", "2026-W10", "--out", "o"]
+    assert build_parser().parse_args(base + ["--network", "n.gpkg"]).network == "n.gpkg"
+    assert build_parser().parse_args(base + ["--road-graph", "g.graphml"]).network == "g.graphml"
