@@ -74,10 +74,11 @@ def _network_figures(network: str, ds, ranked) -> None:
           f"({net.n_nodes:,} nodes, {len(net.edge_u):,} edges)")
     pts = ds.addresses.set_index(ds.addresses["address_id"].astype(str)).loc[ranked["address_id"].astype(str)]
     xy = np.column_stack([pts.geometry.x, pts.geometry.y])[:2000]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     m = network_matrices(net, xy, speed_kmh=15)
-    print(f"bike matrix {len(xy):,} x {len(xy):,}: {time.perf_counter() - t0:.1f} s "
-          f"({m.off_network} points off the network)")
+    print(f"bike matrix {len(xy):,} x {len(xy):,}: {time.perf_counter() - t0:.1f} s wall, "
+          f"{time.process_time() - c0:.1f} s CPU ({m.off_network} points off the network; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -121,7 +122,8 @@ def main() -> None:
     total_s = time.perf_counter() - t0
     inst = plan.instance
     print(f"instance: {len(inst.candidates)} candidates ({int(inst.candidates['required'].sum())} required), "
-          f"{len(inst.team_days)} team-days, {params.travel_mode.value} {params.speed_kmh:g} km/h")
+          f"{len(inst.team_days)} team-days, {params.travel_mode.value} "
+          f"{params.network_speed_kmh if inst.travel.uses_network else params.speed_kmh:g} km/h; travel: {inst.travel.source}")
     print(f"plan_week total {total_s:.1f} s{' over the street network' if a.network else ''} (solver {plan.solve_info.runtime_s:.1f} s, "
           f"{plan.solve_info.iterations} iterations); check: {check_plan(plan) or 'valid'}")
     print(f"{'plan':<22} {'visits':>6} {'exp.finds':>9} {'trav/td':>9} {'finds/h':>8} {'time_s':>7}")

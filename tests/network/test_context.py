@@ -12,11 +12,8 @@ from geo_tool.network import context as ctx
 
 
 @pytest.fixture(scope="module")
-def network_file(shared_data):
-    path = shared_data / "rotterdam_osm_street_network.gpkg"
-    if not path.exists():
-        pytest.skip("shared street network missing")
-    return path
+def network_file(street_network):
+    return street_network
 
 
 def test_context_has_the_maas_and_main_streets_and_is_cached(network_file):

@@ -12,11 +12,8 @@ from geo_tool.network import prepare as prep
 
 
 @pytest.fixture(scope="module")
-def network_file(shared_data):
-    path = shared_data / "rotterdam_osm_street_network.gpkg"
-    if not path.exists():
-        pytest.skip("shared street network missing")
-    return path
+def network_file(street_network):
+    return street_network
 
 
 def _gebied_point(shared_data, name: str) -> np.ndarray:

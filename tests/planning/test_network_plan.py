@@ -21,11 +21,8 @@ GPX = "{http://www.topografix.com/GPX/1/1}"
 
 
 @pytest.fixture(scope="module")
-def network_file(shared_data):
-    path = shared_data / "rotterdam_osm_street_network.gpkg"
-    if not path.exists():
-        pytest.skip("shared street network missing")
-    return path
+def network_file(street_network):
+    return street_network
 
 
 @pytest.fixture(scope="module")
