@@ -155,6 +155,8 @@ def add_street_context(fmap, area_rd, context=None, *, classes=("motorway", "tru
         w["geometry"] = w.geometry.simplify(8.0)
         folium.GeoJson(w.to_crs(4326).to_json(), style_function=lambda f: {
             "fillColor": WATER_COLOUR, "fillOpacity": 0.9, "color": WATER_COLOUR, "weight": 0}).add_to(group)
+    if area_rd.bounds[2] - area_rd.bounds[0] > 6000:  # residential streets only for a district, not the whole city
+        classes = tuple(c for c in classes if c != "residential")
     streets = part[(part["kind"] == "street") & part["road_class"].isin(classes)]
     for cls in classes:
         sub = streets[streets["road_class"] == cls][["geometry"]]

@@ -428,9 +428,11 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
         folium.GeoJson(w.to_crs(4326).to_json(), name="Wijken",
                        style_function=lambda f: {"fillColor": "#f0f0f0", "fillOpacity": 0.5, "color": "#888888", "weight": 1},
                        tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"])).add_to(fmap)
-        if plan.instance.travel is not None and plan.instance.travel.uses_network:
-            add_street_context(fmap, w.geometry.union_all(), classes=("motorway", "trunk", "primary", "secondary",
-                                                                      "tertiary", "residential"))
+        if plan.instance.travel is not None and plan.instance.travel.network_path is not None:
+            from geo_tool.network.context import default_context
+
+            add_street_context(fmap, w.geometry.union_all(), default_context(plan.instance.travel.network_path),
+                               classes=("motorway", "trunk", "primary", "secondary", "tertiary", "residential"))
     for day in sorted(inst.team_days["day"].unique()):
         group = folium.FeatureGroup(name=day_label(day), show=True)
         for td in inst.team_days[inst.team_days["day"] == day].itertuples():

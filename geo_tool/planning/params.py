@@ -125,8 +125,8 @@ class PlanParams:
     is its old name); None: `GEO_TOOL_NETWORK`, then the copy of `geo-tool network fetch`, else the
     straight line x detour_factor. network_speed_kmh: speed along the streets (default bike 15, walk
     4.5; the car uses each street's speed). stop_min: fixed time per stop on the network (default
-    bike 2 min to lock, car 5 min to park, walk 0). warm_start: spend the first 35 % of the time limit
-    on a tight pool (1.15 x the visits the week holds) and start the full solve from that plan.
+    bike 2 min to lock, car 5 min to park, walk 0). warm_start: spend the first half of the time limit
+    on a tight pool (1.05 x the visits the week holds) and start the full solve from that plan.
     """
 
     week: str

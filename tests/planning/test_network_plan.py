@@ -96,7 +96,8 @@ def test_network_outputs_follow_the_streets(maas_plan, tmp_path):
     report = (out / "plan_report.md").read_text(encoding="utf-8")
     assert "Stratennet tegenover hemelsbreed" in report and ATTRIBUTION_NL in report
     assert NO_NETWORK_NL not in report
-    assert ATTRIBUTION_NL in (out / "plan_week.html").read_text(encoding="utf-8")
+    page = (out / "plan_week.html").read_text(encoding="utf-8")
+    assert ATTRIBUTION_NL in page and "Straten en water" in page  # street context from the plan's own network
 
 
 def test_without_network_every_output_says_so(tmp_path, monkeypatch):
