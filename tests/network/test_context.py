@@ -58,3 +58,27 @@ def test_default_context_follows_the_network_source(network_file, monkeypatch):
     assert ctx.default_context() is not None
     monkeypatch.setenv("GEO_TOOL_NETWORK", "/nonexistent/network.gpkg")
     assert ctx.default_context() is None
+
+
+def test_maps_show_context_and_credit_and_the_toggle_hides_it(network_file, small_demo, tmp_path, monkeypatch):
+    """With a street network the window's map and the HTML export carry streets, water and the OSM credit; the
+    layer-panel toggle (street_context=False) leaves them out."""
+    from geo_tool.dataset import load_dataset
+    from geo_tool.export.core import export_map
+    from geo_tool.jobs import map_figure_for_window
+    from geo_tool.network import ATTRIBUTION_NL
+
+    monkeypatch.setenv("GEO_TOOL_NETWORK", str(network_file))
+    ds = load_dataset(small_demo)
+
+    def credits(fig) -> list[str]:
+        return [t.get_text() for ax in fig.axes for t in ax.texts if ATTRIBUTION_NL in t.get_text()]
+
+    on, _ = map_figure_for_window(ds, [("brp", "eum_share", "quantiles", 1.0)])
+    off, _ = map_figure_for_window(ds, [("brp", "eum_share", "quantiles", 1.0)], street_context=False)
+    assert credits(on) and not credits(off)
+    assert len(on.axes[0].collections) > len(off.axes[0].collections)
+    page = tmp_path / "map.html"
+    export_map(ds, ["brp:eum_share"], page, internal=True)
+    text = page.read_text(encoding="utf-8")
+    assert "Straten en water" in text and ATTRIBUTION_NL in text
