@@ -94,7 +94,7 @@ def main() -> None:
     ap.add_argument("--long-s", type=float, default=600.0, help="best-known run length in seconds (0 = skip)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--exploration", type=float, default=0.10)
-    ap.add_argument("--pool-factor", type=float, default=2.0, help="candidate pool x greedy visits (0 = all)")
+    ap.add_argument("--pool-factor", type=float, default=1.3, help="candidate pool x greedy visits (0 = all)")
     ap.add_argument("--out", help="also write the plan outputs (with the best-known figures) here")
     ap.add_argument("--no-warm", action="store_true", help="start the solver from the greedy plan (the old way)")
     ap.add_argument("--network", help="street network file: also time preparation, the matrix and the plan over it")

@@ -120,13 +120,14 @@ class PlanParams:
     inspections.csv-style file, or DoneVisit records). candidate_pool_factor: the solver sees the
     required visits plus the best-scoring optional candidates, this many times the visits the greedy
     practice fits (None: all candidates); a smaller pool lets a short solve search deeper (measured:
-    2.0 brings a 30-s plan from 5.5 % to about 1.5 % of the 10-min best known on 2,000 candidates).
+    2.0 brought a 30-s plan from 5.5 % to about 1.5 % of the 10-min best known on 2,000 candidates
+    with straight-line times; over the street network 1.3 with the warm start gives 1.3-1.6 %).
     network: street-network file (GeoPackage like the shared OSM extract, or OSMnx GraphML; `road_graph`
     is its old name); None: `GEO_TOOL_NETWORK`, then the copy of `geo-tool network fetch`, else the
     straight line x detour_factor. network_speed_kmh: speed along the streets (default bike 15, walk
     4.5; the car uses each street's speed). stop_min: fixed time per stop on the network (default
     bike 2 min to lock, car 5 min to park, walk 0). warm_start: spend the first half of the time limit
-    on a tight pool (1.05 x the visits the week holds) and start the full solve from that plan.
+    on a tight pool (the visits the week holds) and start the full solve from that plan.
     """
 
     week: str
@@ -152,7 +153,7 @@ class PlanParams:
     max_iterations: int | None = None
     done: tuple[DoneVisit, ...] | Path | str | None = None
     default_hub: str | None = None
-    candidate_pool_factor: float | None = 2.0
+    candidate_pool_factor: float | None = 1.3
     network: Path | str | None = None
     network_speed_kmh: float | None = None
     stop_min: float | None = None

@@ -162,7 +162,7 @@ def _limit_pool(inst: PlanInstance, n_greedy: int) -> None:
     inst.candidates = c[keep].reset_index(drop=True)
 
 
-WARM_POOL_FACTOR = 1.05
+WARM_POOL_FACTOR = 1.0
 WARM_SHARE = 0.5
 
 
@@ -180,20 +180,20 @@ def _sub_instance(inst: PlanInstance, keep: np.ndarray) -> PlanInstance:
 
 def _warm_start(inst: PlanInstance, greedy: dict[int, list[int]], progress: Progress) -> tuple[dict[int, list[int]], float]:
     """A better starting plan than greedy: a short solve (half the time limit) over a tight pool (required +
-    the best optional candidates, 1.05 x the visits the week can hold), mapped back to the full list.
+    the best optional candidates, as many as the week can hold visits), mapped back to the full list.
 
     Measured on the city benchmark over the street network (bench_planning.py --network, 2,000
-    candidates, 5 teams): the 30-s plan went from 104.9 to 108.0-108.3 expected finds (gap to the
-    10-minute best known from 5.3 % to 2.2-2.5 %), because the search spends its time choosing
-    between close candidates instead of first climbing away from the greedy plan. Returns
-    (routes, seconds used).
+    candidates, 5 teams, 30 s; best known 110.79 expected finds from a 10-minute run): greedy start
+    104.9 (gap 5.3 %); this warm start with the default pool (1.3) 109.0-109.4 (gap 1.3-1.6 %),
+    because the search spends its time choosing between close candidates instead of first
+    climbing away from the greedy plan. Returns (routes, seconds used).
     """
     p = inst.params
     c = inst.candidates
     optional = ~c["required"].to_numpy()
     shift_s = (inst.team_days["shift_end_s"] - inst.team_days["shift_start_s"]).clip(lower=0).sum()
     k = int(np.ceil(WARM_POOL_FACTOR * shift_s / max(p.visit_s, 60)))
-    if optional.sum() <= 1.3 * k or p.time_limit_s < 5:
+    if optional.sum() <= 1.1 * k or p.time_limit_s < 5:  # the full pool must be larger to be worth two stages
         return greedy, 0.0
     rank = c["score"].where(optional).rank(ascending=False, method="first").to_numpy()
     keep = np.flatnonzero(~optional | (rank <= k))
