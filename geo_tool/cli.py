@@ -101,7 +101,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         week=args.week, teams=args.teams, team_starts=tuple(args.team_start), team_ends=tuple(args.team_start),
         days=tuple(d.strip() for d in args.days.split(",") if d.strip()), day_start=day_start.strip(),
         day_end=day_end.strip(), break_min=args.break_min, visit_min=args.visit_min, travel_mode=args.mode,
-        speed_kmh=args.speed_kmh, road_graph=Path(args.road_graph) if args.road_graph else None,
+        speed_kmh=args.speed_kmh, network=args.network or None, network_speed_kmh=args.speed_kmh,
+        stop_min=args.stop_min,
         must_visits=args.must_visit or (), exclude_ids=args.exclude or (), recent_visit_days=args.recent_days,
         exploration_share=args.exploration, wijk_cap=args.wijk_cap, time_limit_s=args.time_limit, seed=args.seed,
         done=args.done,
@@ -163,6 +164,14 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
     path = fetch_boundaries(gemeente_code=args.gemeente, year=args.year, out=Path(args.out) if args.out else None)
     print(f"boundaries written to {path}")
+    return 0
+
+
+def _cmd_network_fetch(args: argparse.Namespace) -> int:
+    from geo_tool.network import fetch_network
+
+    path = fetch_network(args.place, Path(args.out) if args.out else None)
+    print(f"street network written to {path} (© OpenStreetMap contributors, ODbL)")
     return 0
 
 
@@ -259,8 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--break-min", type=int, default=30, help="break in minutes (default 30)")
     p.add_argument("--visit-min", type=int, default=30, help="minutes per visit (default 30)")
     p.add_argument("--mode", choices=["walk", "bike", "car"], default="bike", help="travel mode (default bike)")
-    p.add_argument("--speed-kmh", type=float, help="travel speed (default walk 4.5, bike 13, car 20)")
-    p.add_argument("--road-graph", help="GraphML road graph for travel times (default: straight line x 1.3)")
+    p.add_argument("--speed-kmh", type=float, help="travel speed (default walk 4.5, bike 13, car 20; on the street network bike 15, car the streets' speeds)")
+    p.add_argument("--network", "--road-graph", dest="network",
+                   help="street network (GeoPackage like the shared OSM extract, or OSMnx GraphML; default: "
+                        "$GEO_TOOL_NETWORK, then the copy of `network fetch`, else straight line x 1.3)")
+    p.add_argument("--stop-min", type=float,
+                   help="fixed minutes per stop on the network: lock the bike, park the car (default bike 2, car 5, walk 0)")
     p.add_argument("--must-visit", help="CSV of addresses that must be visited (address_id[,deadline,tw_start,tw_end])")
     p.add_argument("--exclude", help="CSV or text list of address ids to leave out (running legal procedures)")
     p.add_argument("--recent-days", type=int, default=90, help="leave out addresses visited in the last N days")
@@ -324,8 +337,17 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, default=2024)
     f.add_argument("--out", help="where to write (default data/shapefiles/ in the project)")
     f.set_defaults(func=_cmd_boundaries)
+
+    p = sub.add_parser("network", help="manage the street network used for travel times and map context")
+    nsub = p.add_subparsers(dest="action", metavar="ACTION")
+    nsub.required = True
+    f = nsub.add_parser("fetch", help="download the gemeente's OpenStreetMap network with OSMnx (ODbL) and cache it")
+    f.add_argument("--place", default="Rotterdam, Netherlands", help="place name for OSMnx (default Rotterdam)")
+    f.add_argument("--out", help="where to write the GeoPackage (default: the geo_tool cache)")
+    f.set_defaults(func=_cmd_network_fetch)
+
     for name, command in sub.choices.items():  # every command may lower (never raise) the installation's role
-        if name not in ("audit", "boundaries", "demo"):
+        if name not in ("audit", "boundaries", "demo", "network"):
             command.add_argument("--role", choices=["planner", "director", "researcher"],
                                  help="work with a lower role than the installation's (never a higher one)")
     return parser

@@ -160,7 +160,7 @@ def _quickstart_maps(dataset, folder: Path, progress: Progress) -> list[Path]:
 
 
 def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], level: str = "wijk",
-                          window=None, user: str | None = None, basemap: bool = False):
+                          window=None, user: str | None = None, basemap: bool = False, street_context: bool = True):
     """The composed map figure and its figures table for the window (internal view, no disclosure).
 
     `layers` holds (layer key, measure key, classification scheme, opacity 0..1), bottom first.
@@ -191,7 +191,8 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
             require_role("planner", "the address level")
     table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
-    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True, basemap=basemap)
+    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True, basemap=basemap,
+                      street_context=street_context)
     return fig, table
 
 

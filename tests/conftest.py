@@ -107,6 +107,15 @@ def real_districts(shared_data) -> Path:
 
 
 @pytest.fixture(scope="session")
+def street_network(shared_data) -> Path:
+    """The real OpenStreetMap street network of Rotterdam (GeoPackage); skips the test when it is absent."""
+    path = shared_data / "rotterdam_osm_street_network.gpkg"
+    if not path.exists():
+        pytest.skip(f"street network not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def small_demo(tmp_path_factory) -> Path:
     """The small demo (gebied Charlois), generated once per test run on the real polygons when present.
 

@@ -136,6 +136,47 @@ def _points_layer(pts: gpd.GeoDataFrame, column: str, labels: dict[str, str], ti
     return layer, f"<div style='margin-top:6px'><b>{htmllib.escape(title)}</b>{rows}</div>"
 
 
+def add_street_context(fmap, area_rd, context=None, *, classes=("motorway", "trunk", "primary", "secondary", "tertiary"),
+                       show: bool = True) -> bool:
+    """Add water and main streets (offline, from the street network) as one toggleable overlay "Straten en water".
+
+    `area_rd` is the area shown (a shapely geometry in RD New): the context is cut to its bounds and
+    water to the area itself. Adds nothing (and returns False) without a street network.
+    """
+    from geo_tool.network import ATTRIBUTION_NL
+    from geo_tool.network.context import STREET_STYLE, WATER_COLOUR, clip_context, default_context
+
+    context = default_context() if context is None else context
+    if context is None or area_rd is None or area_rd.is_empty:
+        return False
+    part = clip_context(context, tuple(area_rd.bounds), area_rd)
+    if part is None or not len(part):
+        return False
+    group = folium.FeatureGroup(name=f"Straten en water ({ATTRIBUTION_NL})", show=show)
+    water = part[part["kind"] == "water"]
+    if len(water):
+        w = water[["geometry"]].copy()
+        w["geometry"] = w.geometry.simplify(8.0)
+        folium.GeoJson(w.to_crs(4326).to_json(), style_function=lambda f: {
+            "fillColor": WATER_COLOUR, "fillOpacity": 0.9, "color": WATER_COLOUR, "weight": 0}).add_to(group)
+    if area_rd.bounds[2] - area_rd.bounds[0] > 6000:  # residential streets only for a district, not the whole city
+        classes = tuple(c for c in classes if c != "residential")
+    streets = part[(part["kind"] == "street") & part["road_class"].isin(classes)]
+    for cls in classes:
+        sub = streets[streets["road_class"] == cls][["geometry"]]
+        if not len(sub):
+            continue
+        sub = sub.assign(geometry=sub.geometry.simplify(6.0)).to_crs(4326)
+        width, colour = STREET_STYLE[cls]
+        folium.GeoJson(sub.to_json(), style_function=lambda f, c=colour, wd=width: {
+            "color": c, "weight": max(wd * 1.6, 0.8), "opacity": 0.8}).add_to(group)
+    group.add_to(fmap)
+    fmap.get_root().html.add_child(folium.Element(
+        "<div style='position:fixed;z-index:1000;bottom:4px;right:8px;background:rgba(255,255,255,0.85);"
+        f"font:11px Arial,sans-serif;padding:1px 4px'>Straten en water: {ATTRIBUTION_NL}</div>"))
+    return True
+
+
 def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: gpd.GeoDataFrame, level: Level,
                 window: TimeWindow, meta: dict[str, Any], assets: str) -> str:
     """The page as text: folium map with local asset references, layer control, tooltips, legend."""
@@ -163,6 +204,8 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
     folium.TileLayer(PDOK_URL, attr="Achtergrondkaart &copy; Kadaster / PDOK", name="Achtergrondkaart PDOK (alleen online)",
                      overlay=True, show=False, max_zoom=19).add_to(fmap)
     legends = []
+    if len(dataset.wijken):
+        add_street_context(fmap, dataset.wijken.geometry.union_all())  # under the choropleths
     for sel in selections:
         m = sel.measure
         if m.kind == "points":

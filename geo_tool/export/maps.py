@@ -139,6 +139,25 @@ class _Composer:
                      fontsize=self.fs(6), color="#333333", zorder=60)
         return True
 
+    def street_context(self) -> bool:
+        """Water and main streets from the street network (offline), with the OSM credit; False without a network."""
+        from geo_tool.network import ATTRIBUTION_NL
+        from geo_tool.network.context import default_context
+
+        context = default_context()
+        if context is None or self.wijken.empty:
+            return False
+        xmin, xmax = self.ax.get_xlim()
+        ymin, ymax = self.ax.get_ylim()
+        area = self.wijken.geometry.union_all()
+        if not draw_street_context(self.ax, context, (xmin, ymin, xmax, ymax), area, scale=self.scale):
+            return False
+        self.ax.set_xlim(xmin, xmax)
+        self.ax.set_ylim(ymin, ymax)
+        self.ax.text(0.99, 0.035, f"Straten en water: {ATTRIBUTION_NL}", transform=self.ax.transAxes, ha="right",
+                     va="bottom", fontsize=self.fs(6), color="#333333", zorder=60)
+        return True
+
     def choropleth(self, gdf: gpd.GeoDataFrame, m: Measure, z: int, alpha: float) -> None:  # noqa: C901
         """Areas (or address points) coloured by class; suppressed grey hatched; missing white."""
         values = pd.to_numeric(gdf[m.key], errors="coerce").to_numpy(dtype=float)
@@ -323,9 +342,43 @@ class _Composer:
         self.fig.text(0.015, 0.075 if self.screen else 0.105, text, fontsize=self.fs(6.5), color="#333333", va="top", ha="left", linespacing=1.4)
 
 
+def draw_street_context(ax, context, bbox: tuple[float, float, float, float], area=None, *, scale: float = 1.0,
+                        zorder: float = 25, alpha: float = 0.75) -> bool:
+    """Draw water and main streets (`geo_tool.network.context`) inside bbox on a matplotlib axes.
+
+    Drawn above the area fills and below points and outlines: the CBS wijk polygons include the water,
+    so water drawn underneath would be hidden. Residential streets only when zoomed in (< 6 km wide).
+    Returns False when there is no context to draw.
+    """
+    from matplotlib.collections import LineCollection
+    import shapely
+
+    from geo_tool.network.context import STREET_STYLE, WATER_COLOUR, clip_context
+
+    part = clip_context(context, bbox, area)
+    if part is None or not len(part):
+        return False
+    water = part[part["kind"] == "water"]
+    if len(water):
+        water.plot(ax=ax, facecolor=WATER_COLOUR, edgecolor="none", zorder=zorder, alpha=0.95)
+    wide = bbox[2] - bbox[0] > 6000
+    streets = part[part["kind"] == "street"]
+    for cls, (width, colour) in STREET_STYLE.items():
+        if cls == "residential" and wide:
+            continue
+        sub = streets[streets["road_class"] == cls]
+        if not len(sub):
+            continue
+        coords, index = shapely.get_coordinates(sub.geometry.to_numpy(), return_index=True)
+        segs = np.split(coords, np.flatnonzero(np.diff(index)) + 1)
+        ax.add_collection(LineCollection(segs, linewidths=width * scale, colors=colour, alpha=alpha,
+                                         zorder=zorder + 0.5, capstyle="round"))
+    return True
+
+
 def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: gpd.GeoDataFrame, level: Level,
                 window: TimeWindow, meta: dict[str, Any], *, paper: str = "A4", internal: bool = False,
-                basemap: bool = False) -> Figure:
+                basemap: bool = False, street_context: bool = True) -> Figure:
     """Build the map figure: layers in the order given (first = bottom), legends, furniture and texts.
 
     With `basemap` the PDOK background map is drawn underneath when it can be had (never offline).
@@ -356,6 +409,8 @@ def compose_map(dataset: Dataset, selections: Sequence[LayerSelection], table: g
             c.choropleth(table, m, 10 + z, alpha=float(getattr(sel, "opacity", default_alpha)))
             first_area = False
     c.extent()  # plotting may have autoscaled the axes
+    if street_context:
+        c.street_context()
     c.outlines(with_labels=has_outline)
     c.scale_bar()
     c.north_arrow()

@@ -25,6 +25,7 @@ from shapely.geometry import LineString  # noqa: E402
 from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
 from geo_tool.planning.plan import VisitPlan  # noqa: E402
+from geo_tool.planning.routes import route_geometries, straight_line_error, travel_credit  # noqa: E402
 from geo_tool.progress import NullProgress, Progress  # noqa: E402
 
 # Okabe-Ito, ordered for contrast on white (yellow last)
@@ -126,17 +127,18 @@ def plan_geoframes(plan: VisitPlan) -> dict[str, gpd.GeoDataFrame]:
     inst = plan.instance
     rows = []
     pl = v[v["status"] == "planned"]
+    lines = route_geometries(plan)
     for td in inst.team_days.itertuples():
         grp = pl[(pl["team"] == td.team) & (pl["day"] == td.day)].sort_values("order")
         if grp.empty:
             continue
-        s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
-        coords = [(s.x, s.y), *zip(grp["x"], grp["y"]), (e.x, e.y)]
+        g = lines[(td.team, td.day)]
         stats = plan.team_days[(plan.team_days["team"] == td.team) & (plan.team_days["day"] == td.day)].iloc[0]
         rows.append({"team": td.team, "day": str(td.day), "visits": len(grp), "expected_finds": float(stats.expected_finds),
-                     "travel_min": float(stats.travel_s) / 60, "geometry": LineString(coords)})
-    routes = gpd.GeoDataFrame(rows, columns=["team", "day", "visits", "expected_finds", "travel_min", "geometry"],
-                              geometry="geometry", crs=28992)
+                     "travel_min": float(stats.travel_s) / 60, "along_streets": g.along_streets,
+                     "maas_crossings": ", ".join(g.crossings), "geometry": LineString(g.coords)})
+    routes = gpd.GeoDataFrame(rows, columns=["team", "day", "visits", "expected_finds", "travel_min", "along_streets",
+                                             "maas_crossings", "geometry"], geometry="geometry", crs=28992)
     depots = gpd.GeoDataFrame(inst.depots[["name"]].copy(), geometry=gpd.points_from_xy(inst.depots["x"], inst.depots["y"]),
                               crs=28992)
     return {"visits": visits, "routes": routes, "start_points": depots}
@@ -156,6 +158,17 @@ def _scale_bar(ax, extent_m: float) -> None:
                 ha="center", fontsize=10, fontweight="bold", arrowprops=dict(facecolor="black", width=2, headwidth=8))
 
 
+def _draw_street_context(ax, plan: VisitPlan, bbox: tuple[float, float, float, float], area=None) -> bool:
+    """Water and streets of the plan's street network under the routes (nothing without a network)."""
+    from geo_tool.export.maps import draw_street_context
+    from geo_tool.network.context import default_context
+
+    t = plan.instance.travel
+    if t is None or t.network_path is None:
+        return False
+    return draw_street_context(ax, default_context(t.network_path), bbox, area, zorder=1.5, alpha=0.9)
+
+
 def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
     """A4 landscape map of one day: routes coloured by team, numbered stops, start points, scale, north."""
     inst = plan.instance
@@ -163,8 +176,10 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
     v = plan.visits[plan.visits["day"] == day]
     fig = Figure(figsize=(11.69, 8.27))
     ax = fig.add_axes([0.03, 0.08, 0.72, 0.82])
-    xs = np.concatenate([v["x"].to_numpy(float), inst.depots["x"].to_numpy(float)])
-    ys = np.concatenate([v["y"].to_numpy(float), inst.depots["y"].to_numpy(float)])
+    lines = {k: g for k, g in route_geometries(plan).items() if k[1] == day}
+    line_xy = np.vstack([g.coords for g in lines.values()]) if lines else np.zeros((0, 2))
+    xs = np.concatenate([v["x"].to_numpy(float), inst.depots["x"].to_numpy(float), line_xy[:, 0]])
+    ys = np.concatenate([v["y"].to_numpy(float), inst.depots["y"].to_numpy(float), line_xy[:, 1]])
     pad = max(300.0, 0.08 * max(np.ptp(xs), np.ptp(ys)))
     x0, x1, y0, y1 = xs.min() - pad, xs.max() + pad, ys.min() - pad, ys.max() + pad
     # equal aspect inside the axes' shape
@@ -183,6 +198,7 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
             if x0 < pt.x < x1 and y0 < pt.y < y1:
                 ax.text(pt.x, pt.y, str(r.name), fontsize=7, color="#707070", ha="center", va="center", zorder=2,
                         style="italic")
+    _draw_street_context(ax, plan, (x0, y0, x1, y1), dataset.wijken.geometry.union_all() if len(dataset.wijken) else None)
     handles = []
     pl = v[v["status"] == "planned"]
     for td in inst.team_days[inst.team_days["day"] == day].itertuples():
@@ -190,10 +206,8 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
         colour = team_colour(td.team, teams)
         if grp.empty:
             continue
-        s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
-        rx = [s.x, *grp["x"], e.x]
-        ry = [s.y, *grp["y"], e.y]
-        ax.plot(rx, ry, color=colour, linewidth=1.8, alpha=0.9, zorder=3)
+        route = lines[(td.team, day)].coords
+        ax.plot(route[:, 0], route[:, 1], color=colour, linewidth=1.8, alpha=0.9, zorder=3)
         for r in grp.itertuples():
             face = "white" if r.selected_by == "random" else colour
             ax.scatter([r.x], [r.y], s=150, color=face, edgecolors=colour, linewidths=1.8,
@@ -225,9 +239,9 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
                           f"nummers = volgorde van het bezoek", fontsize=10)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.765, 0.9), fontsize=8.5, frameon=False,
                title="Teams", title_fontproperties={"weight": "bold"})
-    foot = (f"Gemaakt op {dt.date.today():%d-%m-%Y} met geo_tool. Reistijden: {inst.travel.source}. "
-            f"Grenzen: wijken uit de dataset. INTERN: bevat adressen, niet verspreiden.")
-    fig.text(0.03, 0.03, foot, fontsize=7, color="#444444")
+    foot = _wrap(f"Gemaakt op {dt.date.today():%d-%m-%Y} met geo_tool. {travel_credit(plan)}. "
+                 f"Grenzen: wijken uit de dataset. INTERN: bevat adressen, niet verspreiden.", 190)
+    fig.text(0.03, 0.055, foot, fontsize=7, color="#444444", va="top")
     if dataset.schematic:
         fig.text(0.77, 0.08, "SCHEMATISCH: grenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
     return fig
@@ -263,6 +277,7 @@ def visit_sheet_pages(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.da
                               f"{plan.params.visit_min} min. Pagina {pno}/{len(chunks)}", fontsize=9)
         fig.text(0.07, 0.02, "INTERN: bevat adressen en signalen, niet verspreiden. Vul de uitkomst in en lever het blad in.",
                  fontsize=7, color="#444444")
+        fig.text(0.07, 0.008, travel_credit(plan), fontsize=6.5, color="#444444")
         top = 0.91
         block = 0.215
         for k, r in enumerate(chunk.itertuples()):
@@ -307,10 +322,8 @@ def _write_pdf(pages: list[Figure], path: Path, title: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------- GPX
-def gpx_text(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date) -> str:
-    """GPX 1.1 for one team-day: a waypoint per visit (number, time, address) and the route (WGS84)."""
-    from pyproj import Transformer
-
+def _gpx_team_day(root: ET.Element, plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date, tr) -> None:
+    """Add one team-day to a GPX root: a waypoint per visit, the track along the streets, the stops as a route."""
     inst = plan.instance
     td = inst.team_days[(inst.team_days["team"] == team) & (inst.team_days["day"] == day)].iloc[0]
     pl = plan.visits[(plan.visits["team"] == team) & (plan.visits["day"] == day) & (plan.visits["status"] == "planned")]
@@ -318,27 +331,73 @@ def gpx_text(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date) -> st
     s, e = inst.depots.iloc[int(td.start_depot)], inst.depots.iloc[int(td.end_depot)]
     xs = np.array([s.x, *pl["x"], e.x], dtype=float)
     ys = np.array([s.y, *pl["y"], e.y], dtype=float)
-    lon, lat = Transformer.from_crs(28992, 4326, always_xy=True).transform(xs, ys)
-    ns = "http://www.topografix.com/GPX/1/1"
-    root = ET.Element("gpx", {"version": "1.1", "creator": "geo_tool", "xmlns": ns})
-    meta = ET.SubElement(root, "metadata")
-    ET.SubElement(meta, "name").text = f"Team {team} {day.isoformat()}"
+    lon, lat = tr.transform(xs, ys)
     names = ["Start: " + str(s["name"])]
     for k, r in enumerate(pl.itertuples(), start=1):
         a = info.loc[str(r.address_id)]
-        wpt = ET.SubElement(root, "wpt", {"lat": f"{lat[k]:.7f}", "lon": f"{lon[k]:.7f}"})
-        ET.SubElement(wpt, "name").text = f"{r.order}. {r.arrival} {a['label']}"
+        wpt = ET.Element("wpt", {"lat": f"{lat[k]:.7f}", "lon": f"{lon[k]:.7f}"})
+        ET.SubElement(wpt, "name").text = f"{team} {r.order}. {r.arrival} {a['label']}"
         reasons = "; ".join(str(x) for x in (r.reason_1, r.reason_2, r.reason_3) if isinstance(x, str) and x)
         ET.SubElement(wpt, "desc").text = f"{a['label']}, {a['postcode']} ({a['wijk']}). {reasons}"
+        ET.SubElement(wpt, "type").text = f"bezoek {team} {day.isoformat()}"
+        root.append(wpt)  # `_gpx_finish` puts the waypoints first (GPX 1.1 order)
         names.append(f"{r.order}. {a['label']}")
     names.append("Eind: " + str(e["name"]))
     rte = ET.SubElement(root, "rte")
-    ET.SubElement(rte, "name").text = f"Team {team} {day.isoformat()}"
+    ET.SubElement(rte, "name").text = f"Team {team} {day.isoformat()} (stops)"
     for k in range(len(xs)):
         pt = ET.SubElement(rte, "rtept", {"lat": f"{lat[k]:.7f}", "lon": f"{lon[k]:.7f}"})
         ET.SubElement(pt, "name").text = names[k]
+    geom = route_geometries(plan).get((team, day))
+    if geom is not None:
+        trk = ET.Element("trk")
+        ET.SubElement(trk, "name").text = f"Team {team} {day.isoformat()}"
+        ET.SubElement(trk, "desc").text = ("route langs de straten" if geom.along_streets else "rechte lijnen tussen de stops")
+        seg = ET.SubElement(trk, "trkseg")
+        tlon, tlat = tr.transform(geom.coords[:, 0], geom.coords[:, 1])
+        for la, lo in zip(tlat, tlon):
+            ET.SubElement(seg, "trkpt", {"lat": f"{la:.7f}", "lon": f"{lo:.7f}"})
+        root.append(trk)
+
+
+def _gpx_root(name: str, plan: VisitPlan) -> ET.Element:
+    root = ET.Element("gpx", {"version": "1.1", "creator": "geo_tool", "xmlns": "http://www.topografix.com/GPX/1/1"})
+    meta = ET.SubElement(root, "metadata")
+    ET.SubElement(meta, "name").text = name
+    ET.SubElement(meta, "desc").text = travel_credit(plan)
+    return root
+
+
+def _gpx_finish(root: ET.Element) -> str:
+    # GPX 1.1 order: metadata, wpt*, rte*, trk*
+    order = {"metadata": 0, "wpt": 1, "rte": 2, "trk": 3}
+    children = sorted(list(root), key=lambda c: order.get(c.tag, 4))
+    for c in list(root):
+        root.remove(c)
+    root.extend(children)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def gpx_text(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date) -> str:
+    """GPX 1.1 for one team-day: a waypoint per visit, the route as a track along the streets, the stops (WGS84)."""
+    from pyproj import Transformer
+
+    root = _gpx_root(f"Team {team} {day.isoformat()}", plan)
+    _gpx_team_day(root, plan, info, team, day, Transformer.from_crs(28992, 4326, always_xy=True))
+    return _gpx_finish(root)
+
+
+def plan_gpx_text(plan: VisitPlan, info: pd.DataFrame) -> str:
+    """plan.gpx: every team-day's route as a track along the streets plus all visits as waypoints (WGS84)."""
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(28992, 4326, always_xy=True)
+    root = _gpx_root(f"Bezoekplanning {plan.params.week}", plan)
+    used = plan.team_days[plan.team_days["visits"] > 0]
+    for td in used.itertuples():
+        _gpx_team_day(root, plan, info, td.team, td.day, tr)
+    return _gpx_finish(root)
 
 
 # --------------------------------------------------------------------------------------------- HTML
@@ -347,9 +406,10 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     import folium
     from pyproj import Transformer
 
-    from geo_tool.export.html import CDN_PATTERNS
+    from geo_tool.export.html import CDN_PATTERNS, add_street_context
 
     tr = Transformer.from_crs(28992, 4326, always_xy=True)
+    lines = route_geometries(plan)
     inst = plan.instance
     teams = plan.params.team_labels
     v = plan.visits
@@ -368,6 +428,11 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
         folium.GeoJson(w.to_crs(4326).to_json(), name="Wijken",
                        style_function=lambda f: {"fillColor": "#f0f0f0", "fillOpacity": 0.5, "color": "#888888", "weight": 1},
                        tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"])).add_to(fmap)
+        if plan.instance.travel is not None and plan.instance.travel.network_path is not None:
+            from geo_tool.network.context import default_context
+
+            add_street_context(fmap, w.geometry.union_all(), default_context(plan.instance.travel.network_path),
+                               classes=("motorway", "trunk", "primary", "secondary", "tertiary", "residential"))
     for day in sorted(inst.team_days["day"].unique()):
         group = folium.FeatureGroup(name=day_label(day), show=True)
         for td in inst.team_days[inst.team_days["day"] == day].itertuples():
@@ -375,8 +440,9 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
             if grp.empty:
                 continue
             colour = team_colour(td.team, teams)
-            pts = [(dlat[int(td.start_depot)], dlon[int(td.start_depot)]), *zip(grp["lat"], grp["lon"]),
-                   (dlat[int(td.end_depot)], dlon[int(td.end_depot)])]
+            route = lines[(td.team, day)].coords
+            rlon, rlat = tr.transform(route[:, 0], route[:, 1])
+            pts = list(zip(np.round(rlat, 6), np.round(rlon, 6)))
             folium.PolyLine(pts, color=colour, weight=3, opacity=0.85,
                             tooltip=f"Team {td.team}, {day_label(day)}: {len(grp)} bezoeken").add_to(group)
             for r in grp.itertuples():
@@ -407,6 +473,7 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     fmap.get_root().html.add_child(folium.Element(
         f"<div style='{box}top:10px;left:55px'><b style='font-size:15px'>Bezoekplanning {plan.params.week}</b><br>"
         f"{s['visits']:.0f} bezoeken, verwachte vondsten {_fmt(s['expected_finds'], 1)}. Open cirkel = steekproef."
+        f"<div style='font-size:11px;color:#444'>{htmllib.escape(travel_credit(plan))}</div>"
         f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"
         f"<div style='{box}bottom:20px;left:10px'>{legend}</div>"))
     page = fmap.get_root().render()
@@ -424,8 +491,9 @@ def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
     s = plan.stats()
     lines = [f"# Bezoekplanning {p.week}", "",
              f"Teams: {p.teams}; dagen: {', '.join(day_label(d) for d in p.day_dates)}; werktijd {p.day_start}-{p.day_end} "
-             f"met {p.break_min} min pauze; bezoek {p.visit_min} min; vervoer {p.travel_mode.value} {p.speed_kmh:g} km/u; "
-             f"reistijden {plan.instance.travel.source}.", "",
+             f"met {p.break_min} min pauze; bezoek {p.visit_min} min; vervoer {p.travel_mode.value} "
+             f"{p.network_speed_kmh if plan.instance.travel.uses_network else p.speed_kmh:g} km/u; "
+             f"reistijden: {plan.instance.travel.source}.", "", travel_credit(plan) + ".", "",
              "Verwachte vondsten = som van de scores van de geplande bezoeken (de kans op een overtreding volgens de "
              "ranking); een steekproefadres zonder score telt als 0.", "",
              "| | pyvrp (deze planning) | gretig (praktijk) |" + (" langste run (best bekend) |" if best_known else ""),
@@ -451,6 +519,18 @@ def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
     if plan.solve_info:
         i = plan.solve_info
         lines.append(f"Oplosser: PyVRP, {i.runtime_s:.1f} s, {i.iterations} iteraties, seed {i.seed}, gestopt op {i.stop}.")
+    err = straight_line_error(plan)
+    if err:
+        lines += ["", "## Stratennet tegenover hemelsbreed", "",
+                  f"De {err['legs']:.0f} ritten van deze week zijn samen {_fmt(err['network_km'], 1)} km over de straten; "
+                  f"hemelsbreed x {_fmt(p.detour_factor, 1)} schat {_fmt(err['straight_km'], 1)} km (de straten zijn "
+                  f"{_fmt(err['ratio'], 2)} x die schatting). Per rit zat de schatting in de mediaan "
+                  f"{_fmt(err['median_leg_pct'], 0)} % ernaast, de grootste afwijking was {_fmt(err['worst_leg_pct'], 0)} % "
+                  f"(positief = hemelsbreed was te kort). Reistijd over het stratennet: {_fmt(err['network_min'], 0)} min, "
+                  f"stallen/parkeren ({_fmt(p.stop_min, 0)} min per stop) inbegrepen."]
+        used = sorted({c for g in route_geometries(plan).values() for c in g.crossings})
+        if used:
+            lines.append(f"Maasoversteken in de routes: {', '.join(used)}.")
     lines += ["", "## Per team en dag", "", "| team | dag | bezoeken | verwachte vondsten | reistijd (min) | klaar om |",
               "|---|---|---|---|---|---|"]
     from geo_tool.planning.schedule import hhmm
@@ -517,6 +597,9 @@ def write_plan_outputs(plan: VisitPlan, dataset: Dataset, out_dir: str | Path, *
         write_text_atomic(gpx, gpx_text(plan, info, td.team, td.day))
         written += [sheet, gpx]
         progress.advance(2)
+    if len(used):
+        write_text_atomic(out / "plan.gpx", plan_gpx_text(plan, info))
+        written.append(out / "plan.gpx")
     write_text_atomic(out / "plan_report.md", plan_report_text(plan, best_known))
     written.append(out / "plan_report.md")
     progress.finish()

@@ -32,6 +32,10 @@ class TravelMode(str, Enum):
 
 
 DEFAULT_SPEED_KMH = {TravelMode.WALK: 4.5, TravelMode.BIKE: 13.0, TravelMode.CAR: 20.0}
+#: speed along the streets when a street network is used (the car takes each street's own speed)
+NETWORK_SPEED_KMH = {TravelMode.WALK: 4.5, TravelMode.BIKE: 15.0, TravelMode.CAR: 20.0}
+#: fixed time per stop on the street network: locking the bike, parking the car
+STOP_MIN = {TravelMode.WALK: 0.0, TravelMode.BIKE: 2.0, TravelMode.CAR: 5.0}
 
 
 def parse_week(week: str) -> dt.date:
@@ -116,7 +120,14 @@ class PlanParams:
     inspections.csv-style file, or DoneVisit records). candidate_pool_factor: the solver sees the
     required visits plus the best-scoring optional candidates, this many times the visits the greedy
     practice fits (None: all candidates); a smaller pool lets a short solve search deeper (measured:
-    2.0 brings a 30-s plan from 5.5 % to about 1.5 % of the 10-min best known on 2,000 candidates).
+    2.0 brought a 30-s plan from 5.5 % to about 1.5 % of the 10-min best known on 2,000 candidates
+    with straight-line times; over the street network 1.3 with the warm start gives 1.3-1.6 %).
+    network: street-network file (GeoPackage like the shared OSM extract, or OSMnx GraphML; `road_graph`
+    is its old name); None: `GEO_TOOL_NETWORK`, then the copy of `geo-tool network fetch`, else the
+    straight line x detour_factor. network_speed_kmh: speed along the streets (default bike 15, walk
+    4.5; the car uses each street's speed). stop_min: fixed time per stop on the network (default
+    bike 2 min to lock, car 5 min to park, walk 0). warm_start: spend the first half of the time limit
+    on a tight pool (the visits the week holds) and start the full solve from that plan.
     """
 
     week: str
@@ -142,7 +153,11 @@ class PlanParams:
     max_iterations: int | None = None
     done: tuple[DoneVisit, ...] | Path | str | None = None
     default_hub: str | None = None
-    candidate_pool_factor: float | None = 2.0
+    candidate_pool_factor: float | None = 1.3
+    network: Path | str | None = None
+    network_speed_kmh: float | None = None
+    stop_min: float | None = None
+    warm_start: bool = True
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
@@ -181,6 +196,22 @@ class PlanParams:
             if not Path(self.road_graph).is_file():
                 raise UsageError(f"--road-graph: file '{self.road_graph}' does not exist")
             set_("road_graph", Path(self.road_graph))
+            if self.network is None:
+                set_("network", self.road_graph)
+        if self.network is not None and str(self.network).strip():
+            if not Path(self.network).is_file():
+                raise UsageError(f"--network: file '{self.network}' does not exist")
+            set_("network", Path(self.network))
+        else:
+            set_("network", None)
+        if self.network_speed_kmh is None:
+            set_("network_speed_kmh", NETWORK_SPEED_KMH[mode])
+        elif not 0.5 <= float(self.network_speed_kmh) <= 130:
+            raise UsageError(f"--speed: {self.network_speed_kmh} km/h is outside 0.5..130")
+        if self.stop_min is None:
+            set_("stop_min", STOP_MIN[mode])
+        elif not 0 <= float(self.stop_min) <= 60:
+            raise UsageError(f"--stop-min: {self.stop_min} min is outside 0..60")
         if isinstance(self.must_visits, (str, Path)):
             from geo_tool.planning.inputs import read_must_visits
             set_("must_visits", read_must_visits(self.must_visits))
@@ -231,6 +262,11 @@ class PlanParams:
     @property
     def break_s(self) -> int:
         return int(self.break_min) * 60
+
+    @property
+    def stop_s(self) -> int:
+        """Fixed time per stop on the street network, in whole seconds."""
+        return int(round(float(self.stop_min or 0) * 60))
 
     @property
     def visit_s(self) -> int:

@@ -58,10 +58,24 @@ class PlanInstance:
         return np.asarray(candidate_idx) + self.n_depots if not isinstance(candidate_idx, int) else candidate_idx + self.n_depots
 
     def compute_travel(self) -> None:
-        """(Re)compute the travel matrices over depots + candidates."""
+        """(Re)compute the travel matrices over depots + candidates.
+
+        The street network comes from `params.network`, else `GEO_TOOL_NETWORK`, else the copy of
+        `geo-tool network fetch` (`geo_tool.network.resolve_network`); without one the straight line
+        x the detour factor, and the notes say so.
+        """
+        from geo_tool.network import no_network_note, resolve_network
+
         xy = np.vstack([self.depots[["x", "y"]].to_numpy(float), self.candidates[["x", "y"]].to_numpy(float)])
         p = self.params
-        self.travel = travel_matrices(xy, float(p.speed_kmh), p.detour_factor, p.road_graph)
+        network, origin = resolve_network(p.network)
+        if network is None:
+            self.travel = travel_matrices(xy, float(p.speed_kmh), p.detour_factor)
+            self.notes.append(no_network_note(p.detour_factor))
+            return
+        self.travel = travel_matrices(xy, float(p.network_speed_kmh), p.detour_factor, network,
+                                      mode=p.travel_mode.value, stop_s=p.stop_s, fallback_speed_kmh=float(p.speed_kmh))
+        self.notes += list(self.travel.notes)
 
 
 def address_points(dataset: Dataset) -> pd.DataFrame:

@@ -21,9 +21,13 @@ ORIGIN_X, ORIGIN_Y = 90000.0, 431000.0
 
 
 def toy_dataset(n_addresses: int = 400, size_m: float = 3000.0, wijken_per_side: int = 3, seed: int = 0,
-                inspected_on: dt.date | None = None) -> Dataset:
-    """A `Dataset` with `n_addresses` addresses in a `size_m` square of wijken_per_side^2 wijken."""
+                inspected_on: dt.date | None = None, origin: tuple[float, float] | None = None) -> Dataset:
+    """A `Dataset` with `n_addresses` addresses in a `size_m` square of wijken_per_side^2 wijken.
+
+    `origin` moves the square's south-west corner (RD New; default Rotterdam-Zuid).
+    """
     rng = np.random.default_rng(seed)
+    ORIGIN_X, ORIGIN_Y = origin if origin is not None else (globals()["ORIGIN_X"], globals()["ORIGIN_Y"])
     side = size_m / wijken_per_side
     polys, codes, names = [], [], []
     for i in range(wijken_per_side):

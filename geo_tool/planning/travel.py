@@ -1,9 +1,9 @@
 """Travel distances and times between the plan's locations.
 
-Without a road graph: straight-line RD distance x a detour factor (vectorised numpy). With a road
-graph (GraphML, nodes with ``x,y`` in RD New or lon/lat, edges with ``length`` in metres): each
-location is snapped to its nearest node and distances are shortest paths (scipy.sparse.csgraph),
-plus the straight snapping legs. Times are distance / speed, rounded *up* to whole minutes so that
+Without a street network: straight-line RD distance x a detour factor (vectorised numpy). With one
+(the shared OSM GeoPackage or an OSMnx GraphML; see `geo_tool.network`): each location is snapped to
+its nearest usable edge and distances are shortest paths (scipy.sparse.csgraph) for the mode, plus a
+fixed stop time per leg (parking, locking the bike). Times are rounded *up* to whole minutes so that
 every written schedule is in whole minutes and never optimistic.
 """
 
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from geo_tool.errors import UnusableInputError
 
 MINUTE_S = 60
 
@@ -25,7 +24,16 @@ class TravelMatrices:
 
     distance_m: np.ndarray
     travel_time_s: np.ndarray
-    source: str  # "straight line x 1.3" or "road graph NAME"
+    source: str  # "hemelsbreed x 1,3: geen stratennet" or "stratennet NAME (...)"
+    network: object | None = None   # the PreparedNetwork used (for route lines), None = straight line
+    snapped: object | None = None   # where each location joins the network
+    notes: tuple[str, ...] = ()
+    network_path: Path | None = None
+
+    @property
+    def uses_network(self) -> bool:
+        """True when the times follow the street network."""
+        return self.network is not None
 
 
 def straight_distance_m(xy: np.ndarray, detour_factor: float) -> np.ndarray:
@@ -40,67 +48,43 @@ def time_from_distance_s(distance_m: np.ndarray, speed_kmh: float) -> np.ndarray
     return (np.ceil(np.round(seconds, 6) / MINUTE_S) * MINUTE_S).astype(np.int64)
 
 
-def _graph_arrays(path: Path) -> tuple[np.ndarray, "object"]:
-    """Node coordinates (RD metres) and a sparse adjacency with edge lengths in metres."""
-    import networkx as nx
-    from scipy.sparse import csr_matrix
+def network_travel(xy: np.ndarray, network: Path, mode: str, speed_kmh: float, detour_factor: float = 1.3,
+                   stop_s: int = 0, fallback_speed_kmh: float | None = None) -> "TravelMatrices":
+    """Distance (m) and time (s, whole minutes) over the street network `network` for `mode`.
 
-    try:
-        graph = nx.read_graphml(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure makes the file unusable
-        raise UnusableInputError(path.name, f"cannot be read as GraphML ({exc})") from None
-    nodes = list(graph.nodes)
-    if not nodes:
-        raise UnusableInputError(path.name, "the road graph has no nodes")
-    try:
-        xy = np.array([[float(graph.nodes[n]["x"]), float(graph.nodes[n]["y"])] for n in nodes])
-    except (KeyError, ValueError):
-        raise UnusableInputError(path.name, "every node needs numeric x and y attributes") from None
-    if np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90):  # lon/lat (osmnx default)
-        from pyproj import Transformer
-        tx, ty = Transformer.from_crs(4326, 28992, always_xy=True).transform(xy[:, 0], xy[:, 1])
-        xy = np.column_stack([tx, ty])
-    index = {n: i for i, n in enumerate(nodes)}
-    rows, cols, lengths = [], [], []
-    for u, v, data in graph.edges(data=True):
-        i, j = index[u], index[v]
-        length = data.get("length")
-        length_m = float(length) if length not in (None, "") else float(np.hypot(*(xy[i] - xy[j])))
-        rows.append(i), cols.append(j), lengths.append(max(length_m, 0.01))
-        if not graph.is_directed():
-            rows.append(j), cols.append(i), lengths.append(max(length_m, 0.01))
-    adj = csr_matrix((lengths, (rows, cols)), shape=(len(nodes), len(nodes)))
-    adj.sum_duplicates()
-    return xy, adj
-
-
-def graph_distance_m(xy: np.ndarray, graph_path: Path, detour_factor: float) -> np.ndarray:
-    """Shortest-path distances in metres over the road graph between the given RD points.
-
-    Pairs that the graph does not connect fall back to the straight line x detour factor.
+    Each point is snapped to its nearest usable edge (see `geo_tool.network`); a point off the network
+    (no data there) is timed as the straight line x `detour_factor`, and the result says so in `notes`.
+    `stop_s` (parking or locking the bike) is added to every leg that arrives somewhere.
     """
-    from scipy.sparse.csgraph import dijkstra
-    from scipy.spatial import cKDTree
+    from geo_tool.network import load_network, network_matrices
 
-    node_xy, adj = _graph_arrays(Path(graph_path))
-    snap_m, node = cKDTree(node_xy).query(xy)
-    uniq, inverse = np.unique(node, return_inverse=True)
-    between = dijkstra(adj, directed=True, indices=uniq)[:, uniq]  # (u, u)
-    dist = between[inverse][:, inverse] + snap_m[:, None] + snap_m[None, :]
-    fallback = straight_distance_m(xy, detour_factor)
-    dist = np.where(np.isfinite(dist), dist, fallback)
-    np.fill_diagonal(dist, 0.0)
-    return dist
+    net = load_network(network, mode)
+    m = network_matrices(net, xy, speed_kmh=speed_kmh, detour_factor=detour_factor,
+                         fallback_speed_kmh=fallback_speed_kmh)
+    seconds = m.time_s + stop_s
+    np.fill_diagonal(seconds, 0.0)
+    times = (np.ceil(np.round(seconds, 6) / MINUTE_S) * MINUTE_S).astype(np.int64)
+    notes: list[str] = []
+    if m.off_network:
+        notes.append(f"{m.off_network} adres(sen) buiten het stratennet (geen gegevens, bijv. Hoek van Holland, "
+                     f"Rozenburg, haven): reistijd daarheen hemelsbreed x {detour_factor:g}".replace(".", ","))
+    speed_txt = "snelheden van de straten" if mode == "car" else f"{speed_kmh:g} km/u".replace(".", ",")
+    source = f"stratennet {Path(network).name} ({speed_txt}, {stop_s // 60} min stallen/parkeren per stop)"
+    return TravelMatrices(np.round(m.distance_m).astype(np.int64), times, source, network=net, snapped=m.snapped,
+                          notes=tuple(notes), network_path=Path(network))
 
 
 def travel_matrices(xy: np.ndarray, speed_kmh: float, detour_factor: float = 1.3,
-                    road_graph: Path | None = None) -> TravelMatrices:
-    """Distance (m) and travel time (s, whole minutes) between all pairs of RD points."""
+                    road_graph: Path | None = None, *, mode: str = "bike", stop_s: int = 0,
+                    fallback_speed_kmh: float | None = None) -> TravelMatrices:
+    """Distance (m) and travel time (s, whole minutes) between all pairs of RD points.
+
+    With `road_graph` (a street-network GeoPackage or GraphML): over the network (`network_travel`);
+    without: the straight line x `detour_factor`, which the source text then says.
+    """
     xy = np.asarray(xy, dtype=float)
     if road_graph is not None:
-        dist = graph_distance_m(xy, Path(road_graph), detour_factor)
-        source = f"wegennetwerk {Path(road_graph).name}"
-    else:
-        dist = straight_distance_m(xy, detour_factor)
-        source = f"hemelsbreed x {detour_factor:g}"
+        return network_travel(xy, Path(road_graph), mode, speed_kmh, detour_factor, stop_s, fallback_speed_kmh)
+    dist = straight_distance_m(xy, detour_factor)
+    source = f"hemelsbreed x {detour_factor:g}".replace(".", ",") + ": geen stratennet"
     return TravelMatrices(np.round(dist).astype(np.int64), time_from_distance_s(dist, speed_kmh), source)

@@ -50,6 +50,9 @@ _EN = {
     "Uitzoomen": "Zoom out",
     "Slepen = verschuiven, wiel = zoomen, klik = gegevens": "Drag = pan, wheel = zoom, click = details",
     "Achtergrondkaart (PDOK, alleen online)": "Background map (PDOK, online only)",
+    "Straten en water (stratennet, offline)": "Streets and water (street network, offline)",
+    "Hoofdstraten en water uit het stratennet (© OpenStreetMap-bijdragers)":
+        "Main streets and water from the street network (© OpenStreetMap contributors)",
     "Zoek adres (3082 AB 12) of wijk": "Find address (3082 AB 12) or wijk",
     "Niets gevonden voor": "Nothing found for",
     "Waterbed": "Waterbed",

@@ -113,6 +113,12 @@ class MainWindow(QMainWindow):
         self.basemap.toggled.connect(lambda on: (QSettings().setValue("basemap", "true" if on else "false"),
                                                  self.schedule_redraw()))
         left_lay.addWidget(self.basemap)
+        self.street_context = QCheckBox(tr("Straten en water (stratennet, offline)"))
+        self.street_context.setToolTip(tr("Hoofdstraten en water uit het stratennet (© OpenStreetMap-bijdragers)"))
+        self.street_context.setChecked(QSettings().value("street_context", "true") == "true")
+        self.street_context.toggled.connect(lambda on: (QSettings().setValue("street_context", "true" if on else "false"),
+                                                        self.schedule_redraw()))
+        left_lay.addWidget(self.street_context)
         self.period_slider = QSlider(Qt.Orientation.Horizontal)
         self.period_slider.setToolTip(tr("Schuif de periode door de tijd (de lengte blijft gelijk)"))
         self.period_slider.setEnabled(False)
@@ -492,13 +498,14 @@ class MainWindow(QMainWindow):
         self._drawing = True
         dataset, layers = self.dataset, self.layer_panel.specs()
         level, window, basemap = self.level.currentData(), self.window_selected(), self.basemap.isChecked()
+        context = self.street_context.isChecked()
         size = self.map_view.render_size()
 
         def work(progress):
             from geo_tool.ui.map_view import render_figure
 
             progress.step(tr("Kaart tekenen…"))
-            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap)
+            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context)
             return fig, table, render_figure(fig, *size)
 
         self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
