@@ -26,7 +26,8 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
 
     A relocation is a spell with a ``registered_until`` followed by the same person's next spell, at another
     address, starting 0 to ``max_gap_days`` days later. Destination wijk ``onbekend`` when the new address
-    lies in no wijk. Columns: person_id, origin, destination, moved_on, eum.
+    lies in no wijk. Columns: person_id, origin, destination, moved_on, eum, origin_address_id,
+    destination_address_id, registered_on (the day the new spell started).
     """
     cols = ["person_id", "address_id", "registered_from", "registered_until"]
     b = brp[cols].copy()
@@ -44,7 +45,10 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
     if ends.empty or starts.empty:
         return pd.DataFrame({"person_id": pd.Series(dtype="string"), "origin": pd.Series(dtype="string"),
                              "destination": pd.Series(dtype="string"),
-                             "moved_on": pd.Series(dtype="datetime64[ns]"), "eum": pd.Series(dtype=bool)})
+                             "moved_on": pd.Series(dtype="datetime64[ns]"), "eum": pd.Series(dtype=bool),
+                             "origin_address_id": pd.Series(dtype="string"),
+                             "destination_address_id": pd.Series(dtype="string"),
+                             "registered_on": pd.Series(dtype="datetime64[ns]")})
     m = pd.merge_asof(ends, starts, left_on="registered_until", right_on="registered_from", by="person_id",
                       direction="forward", tolerance=pd.Timedelta(days=max_gap_days), suffixes=("", "_new"))
     m = m[m["new_address_id"].notna() & (m["new_address_id"] != m["address_id"])]
@@ -54,7 +58,12 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
         "destination": m["new_address_id"].map(a2w).fillna(UNKNOWN_DESTINATION).to_numpy(),
         "moved_on": m["registered_until"].to_numpy(),
         "eum": m["eum"].to_numpy(bool),
+        "origin_address_id": m["address_id"].to_numpy(),
+        "destination_address_id": m["new_address_id"].to_numpy(),
+        "registered_on": m["registered_from_new"].to_numpy(),
     })
+    out["origin_address_id"] = out["origin_address_id"].astype("string")
+    out["destination_address_id"] = out["destination_address_id"].astype("string")
     out["origin"] = out["origin"].astype("string")
     out["destination"] = out["destination"].astype("string")
     return out

@@ -31,7 +31,14 @@ SIGNAL_LABELS: dict[str, str] = {
     "moves_out": "verhuizingen uit de wijk (beëindigde inschrijvingen)",
     "relocations_from_target": "verhuizingen vanuit de doelwijk (binnen 60 dagen ingeschreven)",
     "eum_relocations_from_target": "verhuizingen van EU-arbeidsmigranten vanuit de doelwijk",
+    "short_spells": "korte inschrijvingen (korter dan 90 dagen)",
+    "registered": "ingeschrevenen (stand aan het begin van de maand)",
+    "crowding": "bewoningsdichtheid (ingeschrevenen per 10 m² woonoppervlak)",
 }
+#: A registration that ends within this many days is a short spell (seasonal or shifted labour).
+SHORT_SPELL_DAYS = 90
+#: Register-based signals (not changed by a campaign that raises reporting): what the verdict trusts.
+REGISTER_SIGNALS = ("eum_registrations", "rni_registrations", "moves_in", "short_spells", "crowding")
 
 
 def signal_label(key: str) -> str:
@@ -56,6 +63,7 @@ class SignalPanel:
     residents: np.ndarray
     residents_source: str
     notes: list[str] = field(default_factory=list)
+    floor_area: np.ndarray | None = None   # residential m² per wijk (NaN when unknown)
 
     @property
     def n_months(self) -> int:
@@ -83,7 +91,16 @@ class SignalPanel:
         return float(self.residents[p[p >= 0]].sum())
 
     def rate_series(self, signal: str, codes: "list[str] | np.ndarray") -> np.ndarray:
-        """Monthly counts per 1,000 residents over ``codes`` (NaN when no residents)."""
+        """Monthly counts per 1,000 residents over ``codes`` (NaN when no residents).
+
+        ``crowding`` is the registered stock per 10 m² of floor area (NaN without floor areas).
+        """
+        if signal == "crowding":
+            p = self.pos(codes)
+            p = p[p >= 0]
+            fa = float(np.nansum(self.floor_area[p])) if self.floor_area is not None else 0.0
+            s = self.counts["registered"][p].sum(axis=0)
+            return s / fa * 10.0 if fa > 0 else np.full(len(s), np.nan)
         r = self.residents_of(codes)
         s = self.series(signal, codes)
         return s / r * 1000.0 if r > 0 else np.full(len(s), np.nan)
@@ -190,6 +207,10 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
     counts["rni_registrations"] = _bin(brp["registered_from"][rni], bpos[rni], edges, n)
     counts["moves_in"] = _bin(brp["registered_from"], bpos, edges, n)
     counts["moves_out"] = _bin(brp["registered_until"], bpos, edges, n)
+    short = ((brp["registered_until"] - brp["registered_from"]).dt.days <= SHORT_SPELL_DAYS).fillna(False).to_numpy(bool)
+    counts["short_spells"] = _bin(brp["registered_from"][short], bpos[short], edges, n)
+    counts["registered"] = registered_stock(brp["registered_from"], brp["registered_until"], bpos, edges[:-1], n)
+    counts["crowding"] = counts["registered"]  # per 10 m² through SignalPanel.rate_series
 
     if target_code is not None and moves is not None:
         mv = moves[(moves["origin"] == target_code) & (moves["destination"] != target_code)]
@@ -199,4 +220,34 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
         counts["eum_relocations_from_target"] = _bin(mv["moved_on"][e], mpos[e], edges, n)
 
     residents, src = wijk_residents(dataset, start)
-    return SignalPanel(codes, edges, months_before, counts, residents, src, notes)
+    fa = np.full(n, np.nan)
+    if "floor_area_m2" in dataset.addresses.columns:
+        a = dataset.addresses
+        apos = index.get_indexer(a["wijk_code"].astype("string").fillna("").astype(str))
+        area = pd.to_numeric(a["floor_area_m2"], errors="coerce").to_numpy(float)
+        ok = (apos >= 0) & np.isfinite(area)
+        fa = np.bincount(apos[ok], weights=area[ok], minlength=n)
+        fa[fa <= 0] = np.nan
+    else:
+        notes.append("geen woonoppervlak (floor_area_m2) in addresses: bewoningsdichtheid niet te berekenen")
+    return SignalPanel(codes, edges, months_before, counts, residents, src, notes, fa)
+
+
+def registered_stock(reg_from: pd.Series, reg_until: pd.Series, wijk_pos: np.ndarray, at: pd.DatetimeIndex,
+                     n_wijk: int) -> np.ndarray:
+    """Persons registered per wijk on each day of ``at`` (from <= day < until), vectorised over all spells.
+
+    Each spell adds +1 at the first day of ``at`` on or after its start and -1 at the first on or after its
+    end; a cumulative sum over the days gives the stock (the crowding signal's numerator).
+    """
+    t = at.to_numpy(dtype="datetime64[ns]")
+    f = pd.to_datetime(reg_from).to_numpy(dtype="datetime64[ns]")
+    u = pd.to_datetime(reg_until).to_numpy(dtype="datetime64[ns]")
+    k = len(t)
+    a = np.searchsorted(t, f, side="left")
+    b = np.where(np.isnat(u), k, np.searchsorted(t, u, side="left"))
+    ok = (wijk_pos >= 0) & ~np.isnat(f) & (a < b)
+    size = n_wijk * (k + 1)
+    diff = (np.bincount(wijk_pos[ok] * (k + 1) + a[ok], minlength=size)
+            - np.bincount(wijk_pos[ok] * (k + 1) + b[ok], minlength=size)).reshape(n_wijk, k + 1)
+    return np.cumsum(diff, axis=1)[:, :k].astype(float)

@@ -1,0 +1,337 @@
+"""Direct evidence of displacement: the target's people and landlords followed through the register.
+
+Area counts (complaints, registrations) are estimates of a change; a person who leaves a target address and
+registers in another wijk weeks later is an observation. This module counts, per destination wijk:
+
+- ``from_target``: persons leaving any target address who register there within 60 days, after the start,
+  against the same flow before the start scaled by the city-wide change in relocations (conditional
+  binomial test, exact for two Poisson counts);
+- ``from_enforced``: persons leaving target addresses where enforcement acted (an inspection found a
+  violation in the year before they left), against the share of the target's outflow that the wijk received
+  before the start, smoothed towards the wijk's share of all relocations in the city (exact binomial test);
+- ``landlord:<signal>``: new registrations, EU labour migrant registrations, short spells, registered persons
+  (crowding), complaints and violations at the other addresses of the target's landlords there, against their
+  own before period scaled by the change at all other addresses (conditional binomial test).
+
+Every row carries the excess (observed - expected) with an exact 95 % interval, a p-value, a pre-trend p-value
+(the second half of the before period against the first: a rise that started before the intervention is not
+displacement), and a Benjamini-Hochberg q-value over all wijken and evidence kinds. The smallest excess the
+test could have detected (80 % power at the first BH threshold) makes "geen aanwijzing" readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from geo_tool.analysis.disclose import count_text, round5
+from geo_tool.analysis.flows import UNKNOWN_DESTINATION
+from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, SHORT_SPELL_DAYS, address_wijk, month_edges
+from geo_tool.analysis.stats import benjamini_hochberg
+from geo_tool.dataset import Dataset
+
+#: A person "leaves an enforced address" when a violation was found there at most this many days earlier.
+ENFORCED_LOOKBACK_DAYS = 365
+#: Weight (in persons) of the city-wide destination shares when smoothing the target's own shares.
+SHARE_PRIOR = 10.0
+FDR = 0.05
+POWER = 0.8
+EVIDENCE_KINDS_NL = {
+    "from_target": "bewoners van adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
+    "from_enforced": "bewoners van gehandhaafde adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
+    "landlord:moves_in": "nieuwe inschrijvingen op adressen van verhuurders uit de doelwijk",
+    "landlord:eum_registrations": "nieuwe inschrijvingen van EU-arbeidsmigranten op adressen van verhuurders uit de doelwijk",
+    "landlord:short_spells": "korte inschrijvingen op adressen van verhuurders uit de doelwijk",
+    "landlord:registered": "ingeschrevenen (drukte) op adressen van verhuurders uit de doelwijk",
+    "landlord:complaints": "meldingen over adressen van verhuurders uit de doelwijk",
+    "landlord:violations": "gevonden overtredingen op adressen van verhuurders uit de doelwijk",
+}
+LANDLORD_EVIDENCE = ("moves_in", "eum_registrations", "short_spells", "registered", "complaints", "violations")
+EVIDENCE_COLUMNS = ["wijk_code", "kind", "before", "observed", "expected", "excess", "excess_lo", "excess_hi",
+                    "p_value", "pre_p", "q_value", "detectable"]
+
+
+def clopper_pearson(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Clopper-Pearson) interval of a binomial proportion k/n, vectorised; [0, 1] when n = 0."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    a = (1 - level) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo = np.where(k > 0, stats.beta.ppf(a, k, n - k + 1), 0.0)
+        hi = np.where(k < n, stats.beta.ppf(1 - a, k + 1, n - k), 1.0)
+    return np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=1.0)
+
+
+def rate_excess(after: np.ndarray, before: np.ndarray, ratio0: "np.ndarray | float",
+                level: float = 0.95) -> dict[str, np.ndarray]:
+    """Excess of ``after`` over ``before * ratio0`` with an exact conditional interval and one-sided p.
+
+    Given n = before + after, after ~ Binomial(n, p) and the excess is n * (p (1 + r0) - r0), increasing in p,
+    so the Clopper-Pearson interval of p gives an exact interval of the excess (Przyborowski & Wilenski 1940).
+    """
+    a, b = np.asarray(after, float), np.asarray(before, float)
+    r0 = np.broadcast_to(np.asarray(ratio0, float), a.shape)
+    n = a + b
+    lo, hi = clopper_pearson(a, n, level)
+    p = np.where(n > 0, stats.binom.sf(a - 1, n, r0 / (1 + r0)), 1.0)
+    return {"expected": b * r0, "excess": a - b * r0, "excess_lo": n * (lo * (1 + r0) - r0),
+            "excess_hi": n * (hi * (1 + r0) - r0), "p_value": p}
+
+
+def share_excess(k: np.ndarray, n: "np.ndarray | float", share: np.ndarray,
+                 level: float = 0.95) -> dict[str, np.ndarray]:
+    """Excess of k out of n over the expected share (exact binomial test and Clopper-Pearson interval)."""
+    k = np.asarray(k, float)
+    n = np.broadcast_to(np.asarray(n, float), k.shape)
+    s = np.clip(np.asarray(share, float), 1e-9, 1.0)
+    lo, hi = clopper_pearson(k, n, level)
+    p = np.where(n > 0, stats.binom.sf(k - 1, n, s), 1.0)
+    return {"expected": n * s, "excess": k - n * s, "excess_lo": n * lo - n * s, "excess_hi": n * hi - n * s,
+            "p_value": p}
+
+
+def detectable_excess(expected: np.ndarray, alpha: float, power: float = POWER) -> np.ndarray:
+    """The smallest excess over a Poisson expectation that a one-sided exact test at ``alpha`` finds with
+    probability ``power``: the critical count k* (P(X >= k* | expected) <= alpha), then the mean m with
+    P(Poisson(m) >= k*) = power; returns m - expected. Vectorised (bisection on m)."""
+    e = np.maximum(np.asarray(expected, float), 1e-6)
+    kstar = stats.poisson.isf(alpha, e) + 1  # smallest k with sf(k-1) <= alpha
+    lo, hi = e.copy(), e + 10 * np.sqrt(e) + 50
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        ok = stats.poisson.sf(kstar - 1, mid) >= power
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return hi - e
+
+
+def violation_findings(dataset: Dataset) -> pd.DataFrame:
+    """Inspections that found a violation: address_id and found_on, sorted by date."""
+    ins = dataset.inspections
+    if ins is None or ins.empty:
+        return pd.DataFrame({"address_id": pd.Series(dtype="string"), "found_on": pd.Series(dtype="datetime64[ns]")})
+    viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
+    f = pd.DataFrame({"address_id": ins["address_id"].astype("string")[viol].to_numpy(),
+                      "found_on": pd.to_datetime(ins["visited_on"][viol]).to_numpy()})
+    return f.dropna().sort_values("found_on", ignore_index=True)
+
+
+def mark_enforced(moves: pd.DataFrame, findings: pd.DataFrame,
+                  lookback_days: int = ENFORCED_LOOKBACK_DAYS) -> np.ndarray:
+    """True for relocations that left an address where a violation was found at most ``lookback_days`` before."""
+    if moves.empty or findings.empty:
+        return np.zeros(len(moves), bool)
+    m = pd.DataFrame({"i": np.arange(len(moves)), "address_id": moves["origin_address_id"].astype("string").to_numpy(),
+                      "moved_on": pd.to_datetime(moves["moved_on"]).to_numpy()}).sort_values("moved_on")
+    j = pd.merge_asof(m, findings, left_on="moved_on", right_on="found_on", by="address_id", direction="backward",
+                      tolerance=pd.Timedelta(days=lookback_days))
+    out = np.zeros(len(moves), bool)
+    out[j["i"].to_numpy()] = j["found_on"].notna().to_numpy()
+    return out
+
+
+def _periods(when: pd.Series, edges: pd.DatetimeIndex, months_before: int) -> np.ndarray:
+    """'b1' (first half of before), 'b2' (second half), 'after' or '' for each date."""
+    lo, mid, hi = edges[0], edges[months_before], edges[-1]
+    half = edges[months_before // 2]
+    t = pd.to_datetime(when)
+    return np.select([(t >= lo) & (t < half), (t >= half) & (t < mid), (t >= mid) & (t < hi)],
+                     ["b1", "b2", "after"], "")
+
+
+@dataclass
+class DirectEvidence:
+    """Per wijk and kind of evidence: observed, expected, excess with interval, p, pre-trend p and BH q."""
+
+    table: pd.DataFrame          # EVIDENCE_COLUMNS
+    persons_per_address: float   # of relocations out of the target (to express persons as addresses)
+    n_tests: int
+
+    def best(self) -> pd.DataFrame:
+        """Per wijk the strongest evidence row (smallest q, then largest excess)."""
+        t = self.table.sort_values(["q_value", "excess"], ascending=[True, False])
+        return t.drop_duplicates("wijk_code").set_index("wijk_code")
+
+    def clear(self, alpha: float = FDR) -> pd.DataFrame:
+        """Rows that are clear evidence: q < alpha, the interval of the excess above zero, no pre-trend."""
+        t = self.table
+        return t[(t["q_value"] < alpha) & (t["excess_lo"] > 0) & ~(t["pre_p"] < alpha)]
+
+    def linked(self, alpha: float = FDR) -> set[str]:
+        """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target."""
+        t = self.table
+        return set(t.loc[(t["p_value"] < alpha) & (t["excess"] > 0) & ~(t["pre_p"] < alpha), "wijk_code"])
+
+
+def person_evidence(moves: pd.DataFrame, findings: pd.DataFrame, target_code: str, start: date,
+                    months_before: int, months_after: int, codes: list[str]) -> tuple[pd.DataFrame, float]:
+    """``from_target`` and ``from_enforced`` rows for every wijk in ``codes`` (see the module docstring)."""
+    edges = month_edges(start, months_before, months_after)
+    mv = moves.assign(period=_periods(moves["moved_on"], edges, months_before))
+    mv = mv[mv["period"] != ""]
+    dest_codes = [c for c in codes if c != target_code]
+    other = mv[(mv["origin"] != target_code) & (mv["destination"] != target_code) & mv["origin"].notna()]
+    ob = float(other["period"].isin(["b1", "b2"]).sum())
+    oa = float((other["period"] == "after").sum())
+    ratio0 = oa / ob if ob > 0 else months_after / max(months_before, 1)
+    ob1, ob2 = float((other["period"] == "b1").sum()), float((other["period"] == "b2").sum())
+    pre_ratio = ob2 / ob1 if ob1 > 0 else 1.0
+    out_t = mv[(mv["origin"] == target_code) & (mv["destination"] != target_code)
+               & (mv["destination"] != UNKNOWN_DESTINATION)]
+    tab = pd.crosstab(out_t["destination"], out_t["period"]).reindex(index=dest_codes, columns=["b1", "b2", "after"],
+                                                                     fill_value=0).fillna(0)
+    b1, b2, a = (tab[c].to_numpy(float) for c in ("b1", "b2", "after"))
+    before = b1 + b2
+    r = rate_excess(a, before, ratio0)
+    pre = rate_excess(b2, b1, pre_ratio)["p_value"]
+    rows = [pd.DataFrame({"wijk_code": dest_codes, "kind": "from_target", "before": before, "observed": a, **r,
+                          "pre_p": pre})]
+    # from enforced addresses: the after flow against the target's (smoothed) destination shares
+    enf = mark_enforced(out_t, findings)
+    ea = out_t[enf & (out_t["period"] == "after").to_numpy()]
+    eb = out_t[enf & out_t["period"].isin(["b1", "b2"]).to_numpy()]
+    k = ea["destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
+    kb = eb["destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
+    city_in = other[other["period"].isin(["b1", "b2"])]["destination"].value_counts().reindex(dest_codes, fill_value=0)
+    city_share = (city_in / max(city_in.sum(), 1)).to_numpy(float)
+    share = (before + SHARE_PRIOR * city_share) / (before.sum() + SHARE_PRIOR)
+    n_e = float(k.sum())
+    if n_e > 0:
+        s = share_excess(k, n_e, share)
+        rows.append(pd.DataFrame({"wijk_code": dest_codes, "kind": "from_enforced", "before": kb, "observed": k, **s,
+                                  "pre_p": np.nan}))
+    per_addr = out_t.groupby("origin_address_id").size()
+    ppa = float(per_addr.mean()) if len(per_addr) else 1.0
+    return pd.concat(rows, ignore_index=True), max(ppa, 1.0)
+
+
+def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_before: int,
+                      months_after: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """``landlord:<signal>`` rows and a per-wijk summary of the target's landlords' other addresses.
+
+    Returns (evidence rows, per-wijk table with n_addresses, floor area, counts before/after per signal and
+    crowding as persons per 10 m² at the start and at the end, number of target landlords).
+    """
+    perm = dataset.permits
+    a2w = address_wijk(dataset)
+    empty = pd.DataFrame(columns=EVIDENCE_COLUMNS[:-2])
+    if perm is None or perm.empty or "landlord_id" not in perm.columns or perm["landlord_id"].isna().all():
+        return empty, pd.DataFrame(), 0
+    p = perm[["address_id", "landlord_id"]].dropna().astype("string")
+    p["wijk"] = p["address_id"].map(a2w)
+    lords = pd.Index(p.loc[p["wijk"] == target_code, "landlord_id"].unique())
+    if lords.empty:
+        return empty, pd.DataFrame(), 0
+    their = p[p["landlord_id"].isin(lords) & (p["wijk"] != target_code) & p["wijk"].notna()]
+    their_addr = pd.Index(their["address_id"].unique())
+    edges = month_edges(start, months_before, months_after)
+    brp = dataset.brp
+    baddr = brp["address_id"].astype("string")
+    age = brp["registered_from"].dt.year - pd.to_numeric(brp["birth_year"], errors="coerce") \
+        if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
+    grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns else pd.Series(pd.NA, index=brp.index, dtype="string")
+    eum = (grp.isin(list(EUM_GROUPS)).fillna(False) & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
+    short = ((brp["registered_until"] - brp["registered_from"]).dt.days <= SHORT_SPELL_DAYS).fillna(False).to_numpy(bool)
+    ins = dataset.inspections
+    viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
+    c = dataset.complaints
+    caddr = c["address_id"].astype("string") if "address_id" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
+    ev: dict[str, tuple[pd.Series, np.ndarray]] = {
+        "moves_in": (baddr, _periods(brp["registered_from"], edges, months_before)),
+        "eum_registrations": (baddr[eum], _periods(brp["registered_from"][eum], edges, months_before)),
+        "short_spells": (baddr[short], _periods(brp["registered_from"][short], edges, months_before)),
+        "complaints": (caddr, _periods(c["received_on"], edges, months_before)),
+        "violations": (ins["address_id"].astype("string")[viol], _periods(ins["visited_on"][viol], edges, months_before)),
+    }
+    # registered persons (crowding): the stock on three days, as pseudo-events b1 (period start), b2 (half), after (end)
+    f, u = brp["registered_from"], brp["registered_until"]
+    stock_addr, stock_per = [], []
+    for lab, day in (("b1", edges[0]), ("b2", edges[months_before]), ("after", edges[-1] - pd.Timedelta(days=1))):
+        alive = ((f <= day) & (u.isna() | (u > day))).to_numpy(bool)
+        stock_addr.append(baddr[alive])
+        stock_per.append(np.full(int(alive.sum()), lab))
+    ev["registered"] = (pd.concat(stock_addr), np.concatenate(stock_per))
+    summary = their.groupby("wijk").agg(n_addresses=("address_id", "nunique"))
+    summary.index = summary.index.astype(str)
+    wcodes = list(summary.index)
+    rows = []
+    for sig, (addr, per) in ev.items():
+        e = pd.DataFrame({"address_id": addr.to_numpy(), "period": per})
+        e = e[e["period"] != ""]
+        e["wijk"] = e["address_id"].map(a2w)
+        e = e[e["wijk"].notna() & (e["wijk"] != target_code)]
+        mine = e["address_id"].isin(their_addr).to_numpy()
+        rest = e[~mine]["period"].value_counts()
+        if sig == "registered":   # stock at the start (b2) vs the end (after); pre-trend b1 vs b2
+            rb, ra, r1 = rest.get("b2", 0), rest.get("after", 0), rest.get("b1", 0)
+        else:
+            rb, ra, r1 = rest.get("b1", 0) + rest.get("b2", 0), rest.get("after", 0), rest.get("b1", 0)
+        ratio0 = ra / rb if rb > 0 else 1.0
+        pre_ratio = (rest.get("b2", 0) / r1) if r1 > 0 else 1.0
+        g = pd.crosstab(e.loc[mine, "wijk"], e.loc[mine, "period"]).reindex(
+            index=wcodes, columns=["b1", "b2", "after"], fill_value=0).fillna(0)
+        b1, b2, a = (g[cc].to_numpy(float) for cc in ("b1", "b2", "after"))
+        before = b2 if sig == "registered" else b1 + b2
+        r = rate_excess(a, before, ratio0)
+        pre = rate_excess(b2, b1, pre_ratio)["p_value"]
+        rows.append(pd.DataFrame({"wijk_code": wcodes, "kind": f"landlord:{sig}", "before": before, "observed": a,
+                                  **r, "pre_p": pre}))
+        summary[f"{sig}_before"] = before
+        summary[f"{sig}_after"] = a
+    if "floor_area_m2" in dataset.addresses.columns:
+        ad = dataset.addresses
+        area = pd.Series(pd.to_numeric(ad["floor_area_m2"], errors="coerce").to_numpy(float),
+                         index=ad["address_id"].astype("string").to_numpy())
+        fa = their.drop_duplicates("address_id").assign(m2=lambda d: d["address_id"].map(area)).groupby("wijk")["m2"].sum()
+        summary["floor_area_m2"] = fa.reindex(summary.index).to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            summary["crowding_before"] = np.where(summary["floor_area_m2"] > 0,
+                                                  summary["registered_before"] / summary["floor_area_m2"] * 10, np.nan)
+            summary["crowding_after"] = np.where(summary["floor_area_m2"] > 0,
+                                                 summary["registered_after"] / summary["floor_area_m2"] * 10, np.nan)
+    summary.index.name = "wijk_code"
+    return pd.concat(rows, ignore_index=True), summary.reset_index(), len(lords)
+
+
+def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, start: date, months_before: int = 12,
+                    months_after: int = 12, alpha: float = FDR) -> tuple[DirectEvidence, pd.DataFrame, int]:
+    """All direct evidence rows for the target, with BH q-values over wijken x kinds and detectable sizes.
+
+    Returns (evidence, landlord per-wijk summary, number of target landlords).
+    """
+    codes = list(dataset.wijken["code"].astype(str))
+    pe, ppa = person_evidence(moves, violation_findings(dataset), target_code, start, months_before, months_after,
+                              codes)
+    le, lsum, n_lords = landlord_evidence(dataset, target_code, start, months_before, months_after)
+    t = pd.concat([pe, le], ignore_index=True) if len(le) else pe
+    # a kind with nothing at all in a wijk (no count before or after) is no test
+    tested = (t["before"] + t["observed"]) > 0
+    t["q_value"] = np.nan
+    t.loc[tested, "q_value"] = benjamini_hochberg(t.loc[tested, "p_value"].to_numpy(float))
+    t.loc[~tested, "q_value"] = 1.0
+    m = int(tested.sum())
+    t["detectable"] = detectable_excess(t["expected"].to_numpy(float), alpha / max(m, 1))
+    t = t[EVIDENCE_COLUMNS].reset_index(drop=True)
+    return DirectEvidence(t, ppa, m), lsum, n_lords
+
+
+def evidence_sentence(row: "pd.Series | dict", wijk_name: str, target_name: str) -> str:
+    """One Dutch sentence for a director: what was seen, against what was expected, with the interval."""
+    kind = row["kind"]
+    obs, exp = float(row["observed"]), float(row["expected"])
+    lo, hi = float(row["excess_lo"]), float(row["excess_hi"])
+    if kind == "from_target":
+        what = f"bewoners van adressen in {target_name} schreven zich binnen 60 dagen in {wijk_name} in"
+    elif kind == "from_enforced":
+        what = f"bewoners van gehandhaafde adressen in {target_name} schreven zich binnen 60 dagen in {wijk_name} in"
+    else:
+        sig = kind.split(":", 1)[1]
+        what = {"moves_in": "nieuwe inschrijvingen", "eum_registrations": "nieuwe inschrijvingen van EU-arbeidsmigranten",
+                "short_spells": "korte inschrijvingen", "registered": "ingeschrevenen",
+                "complaints": "meldingen", "violations": "gevonden overtredingen"}.get(sig, sig)
+        what = f"{what} op adressen in {wijk_name} van verhuurders die ook in {target_name} verhuren"
+    return (f"{count_text(obs)} {what}, tegen {count_text(exp, expected=True)} verwacht "
+            f"(overschot tussen {round5(lo)} en {round5(hi)}, 95 %-interval)")
