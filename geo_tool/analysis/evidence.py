@@ -124,8 +124,10 @@ def mark_enforced(moves: pd.DataFrame, findings: pd.DataFrame,
     """True for relocations that left an address where a violation was found at most ``lookback_days`` before."""
     if moves.empty or findings.empty:
         return np.zeros(len(moves), bool)
-    m = pd.DataFrame({"i": np.arange(len(moves)), "address_id": moves["origin_address_id"].astype("string").to_numpy(),
+    m = pd.DataFrame({"i": np.arange(len(moves)), "address_id": moves["origin_address_id"].astype(str).to_numpy(),
                       "moved_on": pd.to_datetime(moves["moved_on"]).to_numpy()}).sort_values("moved_on")
+    m["address_id"] = m["address_id"].astype(str)
+    findings = findings.assign(address_id=findings["address_id"].astype(str))
     j = pd.merge_asof(m, findings, left_on="moved_on", right_on="found_on", by="address_id", direction="backward",
                       tolerance=pd.Timedelta(days=lookback_days))
     out = np.zeros(len(moves), bool)
