@@ -51,8 +51,9 @@ EVIDENCE_KINDS_NL = {
     "landlord:violations": "gevonden overtredingen op adressen van verhuurders uit de doelwijk",
 }
 LANDLORD_EVIDENCE = ("moves_in", "eum_registrations", "short_spells", "registered", "complaints", "violations")
+#: observed/expected/excess count households (relocation rows) or events (landlord rows); persons beside them
 EVIDENCE_COLUMNS = ["wijk_code", "kind", "before", "observed", "expected", "excess", "excess_lo", "excess_hi",
-                    "p_value", "pre_p", "q_value", "detectable"]
+                    "p_value", "pre_p", "q_value", "detectable", "persons", "persons_expected"]
 
 
 def clopper_pearson(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -149,7 +150,7 @@ class DirectEvidence:
     """Per wijk and kind of evidence: observed, expected, excess with interval, p, pre-trend p and BH q."""
 
     table: pd.DataFrame          # EVIDENCE_COLUMNS
-    persons_per_address: float   # of relocations out of the target (to express persons as addresses)
+    persons_per_address: float   # persons per household move out of the target
     n_tests: int
 
     def best(self) -> pd.DataFrame:
@@ -176,37 +177,48 @@ def person_evidence(moves: pd.DataFrame, findings: pd.DataFrame, target_code: st
     mv = mv[mv["period"] != ""]
     dest_codes = [c for c in codes if c != target_code]
     other = mv[(mv["origin"] != target_code) & (mv["destination"] != target_code) & mv["origin"].notna()]
-    ob = float(other["period"].isin(["b1", "b2"]).sum())
-    oa = float((other["period"] == "after").sum())
+    per = other.drop_duplicates(["origin_address_id", "destination_address_id", "period"])["period"]
+    ob = float(per.isin(["b1", "b2"]).sum())
+    oa = float((per == "after").sum())
     ratio0 = oa / ob if ob > 0 else months_after / max(months_before, 1)
-    ob1, ob2 = float((other["period"] == "b1").sum()), float((other["period"] == "b2").sum())
+    ob1, ob2 = float((per == "b1").sum()), float((per == "b2").sum())
     pre_ratio = ob2 / ob1 if ob1 > 0 else 1.0
     out_t = mv[(mv["origin"] == target_code) & (mv["destination"] != target_code)
                & (mv["destination"] != UNKNOWN_DESTINATION)]
-    tab = pd.crosstab(out_t["destination"], out_t["period"]).reindex(index=dest_codes, columns=["b1", "b2", "after"],
-                                                                     fill_value=0).fillna(0)
+    # the unit of the tests is a household move (persons moving together from one address to one address in
+    # the same period): persons in one household do not move independently, households roughly do
+    out_t = out_t.assign(enforced=mark_enforced(out_t, findings))
+    hh = out_t.drop_duplicates(["origin_address_id", "destination_address_id", "period"])
+    ppa = max(len(out_t) / max(len(hh), 1), 1.0)
+
+    def per_dest(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.crosstab(frame["destination"], frame["period"]).reindex(
+            index=dest_codes, columns=["b1", "b2", "after"], fill_value=0).fillna(0)
+
+    tab, ptab = per_dest(hh), per_dest(out_t)
     b1, b2, a = (tab[c].to_numpy(float) for c in ("b1", "b2", "after"))
     before = b1 + b2
     r = rate_excess(a, before, ratio0)
     pre = rate_excess(b2, b1, pre_ratio)["p_value"]
     rows = [pd.DataFrame({"wijk_code": dest_codes, "kind": "from_target", "before": before, "observed": a, **r,
-                          "pre_p": pre})]
+                          "pre_p": pre, "persons": ptab["after"].to_numpy(float),
+                          "persons_expected": r["expected"] * ppa})]
     # from enforced addresses: the after flow against the target's (smoothed) destination shares
-    enf = mark_enforced(out_t, findings)
-    ea = out_t[enf & (out_t["period"] == "after").to_numpy()]
-    eb = out_t[enf & out_t["period"].isin(["b1", "b2"]).to_numpy()]
-    k = ea["destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
-    kb = eb["destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
-    city_in = other[other["period"].isin(["b1", "b2"])]["destination"].value_counts().reindex(dest_codes, fill_value=0)
+    he = hh[hh["enforced"].to_numpy(bool)]
+    pe = out_t[out_t["enforced"].to_numpy(bool)]
+    k = he.loc[he["period"] == "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
+    kb = he.loc[he["period"] != "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
+    kp = pe.loc[pe["period"] == "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
+    ohh = other.drop_duplicates(["origin_address_id", "destination_address_id", "period"])
+    city_in = ohh[ohh["period"].isin(["b1", "b2"])]["destination"].value_counts().reindex(dest_codes, fill_value=0)
     city_share = (city_in / max(city_in.sum(), 1)).to_numpy(float)
     share = (before + SHARE_PRIOR * city_share) / (before.sum() + SHARE_PRIOR)
     n_e = float(k.sum())
     if n_e > 0:
-        s = share_excess(k, n_e, share)
-        rows.append(pd.DataFrame({"wijk_code": dest_codes, "kind": "from_enforced", "before": kb, "observed": k, **s,
-                                  "pre_p": np.nan}))
-    per_addr = out_t.groupby("origin_address_id").size()
-    ppa = float(per_addr.mean()) if len(per_addr) else 1.0
+        s_ = share_excess(k, n_e, share)
+        ppe = max(kp.sum() / n_e, 1.0)
+        rows.append(pd.DataFrame({"wijk_code": dest_codes, "kind": "from_enforced", "before": kb, "observed": k, **s_,
+                                  "pre_p": np.nan, "persons": kp, "persons_expected": s_["expected"] * ppe}))
     return pd.concat(rows, ignore_index=True), max(ppa, 1.0)
 
 
@@ -219,7 +231,7 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     """
     perm = dataset.permits
     a2w = address_wijk(dataset)
-    empty = pd.DataFrame(columns=EVIDENCE_COLUMNS[:-2])
+    empty = pd.DataFrame(columns=[c for c in EVIDENCE_COLUMNS if c not in ("q_value", "detectable")])
     if perm is None or perm.empty or "landlord_id" not in perm.columns or perm["landlord_id"].isna().all():
         return empty, pd.DataFrame(), 0
     p = perm[["address_id", "landlord_id"]].dropna().astype("string")
@@ -260,8 +272,13 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     summary.index = summary.index.astype(str)
     wcodes = list(summary.index)
     rows = []
+    reg_day = {"moves_in": brp["registered_from"], "eum_registrations": brp["registered_from"][eum],
+               "short_spells": brp["registered_from"][short]}
     for sig, (addr, per) in ev.items():
         e = pd.DataFrame({"address_id": addr.to_numpy(), "period": per})
+        if sig in reg_day:   # a household registering on one day at one address is one event
+            e["day"] = reg_day[sig].to_numpy()
+            e = e.drop_duplicates(["address_id", "day"]).drop(columns="day")
         e = e[e["period"] != ""]
         e["wijk"] = e["address_id"].map(a2w)
         e = e[e["wijk"].notna() & (e["wijk"] != target_code)]
@@ -280,7 +297,7 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
         r = rate_excess(a, before, ratio0)
         pre = rate_excess(b2, b1, pre_ratio)["p_value"]
         rows.append(pd.DataFrame({"wijk_code": wcodes, "kind": f"landlord:{sig}", "before": before, "observed": a,
-                                  **r, "pre_p": pre}))
+                                  **r, "pre_p": pre, "persons": np.nan, "persons_expected": np.nan}))
         summary[f"{sig}_before"] = before
         summary[f"{sig}_after"] = a
     if "floor_area_m2" in dataset.addresses.columns:
@@ -321,19 +338,24 @@ def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, sta
 
 
 def evidence_sentence(row: "pd.Series | dict", wijk_name: str, target_name: str) -> str:
-    """One Dutch sentence for a director: what was seen, against what was expected, with the interval."""
+    """One Dutch sentence for a director: what was seen, against what was expected, with the interval.
+
+    Every count is disclosure-controlled (`disclose.count_text`); relocations are told in persons with the
+    households (addresses) they moved from, the test and the interval count households.
+    """
     kind = row["kind"]
     obs, exp = float(row["observed"]), float(row["expected"])
     lo, hi = float(row["excess_lo"]), float(row["excess_hi"])
-    if kind == "from_target":
-        what = f"bewoners van adressen in {target_name} schreven zich binnen 60 dagen in {wijk_name} in"
-    elif kind == "from_enforced":
-        what = f"bewoners van gehandhaafde adressen in {target_name} schreven zich binnen 60 dagen in {wijk_name} in"
-    else:
-        sig = kind.split(":", 1)[1]
-        what = {"moves_in": "nieuwe inschrijvingen", "eum_registrations": "nieuwe inschrijvingen van EU-arbeidsmigranten",
-                "short_spells": "korte inschrijvingen", "registered": "ingeschrevenen",
-                "complaints": "meldingen", "violations": "gevonden overtredingen"}.get(sig, sig)
-        what = f"{what} op adressen in {wijk_name} van verhuurders die ook in {target_name} verhuren"
-    return (f"{count_text(obs)} {what}, tegen {count_text(exp, expected=True)} verwacht "
-            f"(overschot tussen {round5(lo)} en {round5(hi)}, 95 %-interval)")
+    if kind in ("from_target", "from_enforced"):
+        src = "adressen" if kind == "from_target" else "gehandhaafde adressen"
+        return (f"{count_text(float(row['persons']))} bewoners van {src} in {target_name} schreven zich binnen 60 "
+                f"dagen in {wijk_name} in, tegen {count_text(float(row['persons_expected']), expected=True)} verwacht; "
+                f"het zijn {count_text(obs)} huishoudens tegen {count_text(exp, expected=True)} verwacht "
+                f"(overschot {round5(lo)} tot {round5(hi)} huishoudens, 95 %-interval)")
+    sig = kind.split(":", 1)[1]
+    what = {"moves_in": "nieuwe inschrijvingen (huishoudens)", "eum_registrations":
+            "nieuwe inschrijvingen van EU-arbeidsmigranten (huishoudens)", "short_spells": "korte inschrijvingen",
+            "registered": "ingeschrevenen", "complaints": "meldingen", "violations": "gevonden overtredingen"}.get(sig, sig)
+    return (f"{count_text(obs)} {what} op adressen in {wijk_name} van verhuurders die ook in {target_name} "
+            f"verhuren, tegen {count_text(exp, expected=True)} verwacht (overschot {round5(lo)} tot {round5(hi)}, "
+            "95 %-interval)")

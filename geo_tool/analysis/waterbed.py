@@ -365,7 +365,7 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
             ft = mine[mine["kind"] == "from_target"]
             det_p = float(ft["detectable"].iloc[0]) if len(ft) else float("nan")
             row = {"wijk_code": code, "role": role, "link": "; ".join(links),
-                   "detectable_persons": det_p, "detectable_addresses": det_p / ppa if np.isfinite(det_p) else np.nan}
+                   "detectable_persons": det_p * ppa, "detectable_addresses": det_p}
             pre_rows = mine[(mine["q_value"] < FAMILY_ALPHA) & (mine["pre_p"] < FAMILY_ALPHA)]
             if len(clear_rows):
                 e = clear_rows.iloc[0]
@@ -377,7 +377,9 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
                 down = [r for r in area_rows if r["q_down"] < FAMILY_ALPHA and r["did_ci_high"] < 0
                         and r["wdd_ci_high"] < 0]
                 st = best_area
-                if up and (code in nominal) and target_down and not any(r["pre_p_up"] < FAMILY_ALPHA for r in up):
+                if len(pre_rows) and code not in nominal:
+                    v, reason = "no_evidence", "stijging van de koppeling met de doelwijk die al vóór de start begon"
+                elif up and (code in nominal) and target_down and not any(r["pre_p_up"] < FAMILY_ALPHA for r in up):
                     st = up[0]
                     v, reason = "displacement", (f"stijging van {signal_label(st['signal'])} boven de stadstrend "
                                                  f"(FDR q = {st['q_up']:.3f}) met koppeling aan de doelwijk")
@@ -390,8 +392,6 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
                 elif up:
                     st = up[0]
                     v, reason = "no_evidence", "stijging die al vóór de start begon"
-                elif len(pre_rows):
-                    v, reason = "no_evidence", "stijging van de koppeling die al vóór de start begon"
                 elif down and target_down:
                     st = down[0]
                     v, reason = "diffusion", "daling boven de stadstrend (WDD- en DiD-interval onder nul, FDR)"

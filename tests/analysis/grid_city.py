@@ -162,7 +162,7 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
       L_t's addresses in the non-adjacent W55; W55's complaints get only one extra a month.
     - ``decoy``: from 2 months after the start a new landlord L_d fills 5 addresses in the adjacent W13 with
       newcomers from outside the city (6 a month) who bring 5 complaints a month: a rise without links.
-    - ``early_flow``: persons from the target register in W44 at 4 a month from 6 months before the start
+    - ``early_flow``: persons from the target register in W44 at 4 a month from 4 months before the start
       on (a rise that started before the intervention).
     Every address has 60 m² of floor area (crowding is computable).
     """
@@ -197,7 +197,7 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
             for k in range(5):
                 compl.append((DECOY, month + pd.Timedelta(days=int(rng.integers(0, 28))), addr(1, 3, k % 5)))
     if early_flow:
-        for m in range(-6, 12):
+        for m in range(-4, 12):
             month = start + pd.DateOffset(months=m)
             for _ in range(4):
                 left = month + pd.Timedelta(days=int(rng.integers(0, 28)))

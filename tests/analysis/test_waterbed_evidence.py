@@ -145,7 +145,7 @@ def test_hard_case_placebo_start_a_year_early_flags_nothing(hard):
 
 
 def test_a_flow_that_began_before_the_start_is_not_displacement():
-    """Persons from the target moving to W44 since 6 months before the start: a significant after-excess, but the
+    """Persons from the target moving to W44 since 4 months before the start: a significant after-excess, but the
     pre-period already rose, so W44 is not displacement; W55 still is."""
     r = run_waterbed_analysis(make_hard_city(seed=1, early_flow=True), "W22", START, n_boot=500)
     t = _judged(r)
