@@ -41,10 +41,11 @@ SHARE_PRIOR = 10.0
 FDR = 0.05
 POWER = 0.8
 EVIDENCE_KINDS_NL = {
-    "from_target": "bewoners van adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
-    "from_enforced": "bewoners van gehandhaafde adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
-    "landlord:moves_in": "nieuwe inschrijvingen op adressen van verhuurders uit de doelwijk",
-    "landlord:eum_registrations": "nieuwe inschrijvingen van EU-arbeidsmigranten op adressen van verhuurders uit de doelwijk",
+    "from_target": "huishoudens van adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
+    "from_enforced": "huishoudens van gehandhaafde adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
+    "landlord:moves_in": "nieuwe inschrijvingen (huishoudens) op adressen van verhuurders uit de doelwijk",
+    "landlord:eum_registrations": "nieuwe inschrijvingen van EU-arbeidsmigranten (huishoudens) op adressen van "
+                                  "verhuurders uit de doelwijk",
     "landlord:short_spells": "korte inschrijvingen op adressen van verhuurders uit de doelwijk",
     "landlord:registered": "ingeschrevenen (drukte) op adressen van verhuurders uit de doelwijk",
     "landlord:complaints": "meldingen over adressen van verhuurders uit de doelwijk",
