@@ -249,3 +249,62 @@ def markdown(result: WaterbedResult, files: list[str]) -> str:
     L += ["## Toelichting op de methoden", ""] + [f"- **{k}**: {v}" for k, v in METHODS_NL]
     L += ["", "Bestanden: " + ", ".join(files)]
     return "\n".join(L) + "\n"
+
+
+def _esc(s: str) -> str:
+    from html import escape
+
+    return escape(str(s))
+
+
+def html_conclusion(result: WaterbedResult) -> str:
+    """The conclusion page as simple HTML (the Waterbed tab's 'Conclusie')."""
+    c = conclusion(result)
+    items = "".join(f"<li>{_esc(x)}</li>" for x in c["flagged"] + c["target"] + c["rest"])
+    cav = "".join(f"<p style='color:#555;font-size:small'>{_esc(x)}</p>" for x in c["caveats"])
+    return (f"<h2>Waterbedanalyse {_esc(result.target_name)}</h2><h3>{_esc(c['headline'])}</h3>"
+            f"<ul>{items}</ul>{cav}")
+
+
+def html_sections(result: WaterbedResult) -> str:
+    """The evidence per wijk as HTML tables (the tab's 'Bewijs per wijk')."""
+    colour = {"displacement": "#b2182b", "diffusion": "#1a9850", "no_evidence": "#333333"}
+    out = []
+    for s in wijk_sections(result):
+        out.append(f"<h3 style='color:{colour.get(s.verdict, '#000')}'>{_esc(s.title)}</h3>")
+        out += [f"<p>{_esc(x)}</p>" for x in s.lines]
+        for header, rows in ((EVIDENCE_HEADER, s.evidence_rows), (SIGNAL_HEADER, s.signal_rows)):
+            if rows:
+                out.append("<table border='1' cellspacing='0' cellpadding='3'><tr>"
+                           + "".join(f"<th>{_esc(h)}</th>" for h in header) + "</tr>"
+                           + "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+                           + "</table><br>")
+    return "".join(out)
+
+
+def html_methods() -> str:
+    """The methods appendix as HTML (the tab's 'Methoden')."""
+    return "<h3>De methoden in één zin</h3>" + "".join(f"<p><b>{_esc(k)}</b>: {_esc(v)}</p>" for k, v in METHODS_NL)
+
+
+def verdict_frame(result: WaterbedResult) -> pd.DataFrame:
+    """The judged wijken for a table on screen: name, role, verdict, how sure, basis, detectable size, WDD, DiD.
+
+    WDD is rounded to 5 like the counts it comes from; no raw counts are shown.
+    """
+    t = result.table
+    j = t[t["role"].isin(["buffer", "destination"])].copy()
+    j["_o"] = j["verdict"].map({"displacement": 0, "diffusion": 1, "no_evidence": 2})
+    j = j.sort_values(["_o", "wijk_name"])
+    return pd.DataFrame({
+        "wijk": j["wijk_name"].astype(str).to_numpy(),
+        "rol": j["role"].map(ROLE_NL).to_numpy(),
+        "oordeel": j["verdict"].map(VERDICT_NL).to_numpy(),
+        "zekerheid": [certainty(q) if v == "displacement" else "—" for q, v in zip(j["q_value"].astype(float), j["verdict"])],
+        "waarop": [str(e) if isinstance(e, str) and e and v == "displacement" else str(rs)
+                   for e, v, rs in zip(j["evidence"], j["verdict"], j["reason"])],
+        "kleinste zichtbare verplaatsing (adressen)": [f"~{max(1, int(np.ceil(a)))}" if np.isfinite(a) else ""
+                                                       for a in j["detectable_addresses"].astype(float)],
+        "WDD (afgerond)": [round5(x) for x in j["wdd"].astype(float)],
+        "DiD per 1.000/mnd": [nl(x, 2, True) for x in j["did"].astype(float)],
+    })
