@@ -126,11 +126,14 @@ def conclusion(result: WaterbedResult) -> dict:
                     + _join([str(n) for n in diff["wijk_name"]]) + ".")
     if len(none):
         det = none["detectable_addresses"].astype(float)
-        rng = (f"tussen ~{max(1, int(np.ceil(det.min())))} en ~{max(1, int(np.ceil(det.max())))}"
-               if det.notna().any() else "een onbekend aantal")
+        if det.notna().any():
+            lo_, hi_ = max(1, int(np.ceil(det.min()))), max(1, int(np.ceil(det.max())))
+            rng = f"~{lo_}" if lo_ == hi_ else f"~{lo_} tot ~{hi_} (per wijk verschillend)"
+            size = f"een verplaatsing kleiner dan {rng} adressen"
+        else:
+            size = "een kleine verplaatsing"
         rest.append(f"In {len(none)} andere beoordeelde wijk(en) geen aanwijzing ({_join([str(n) for n in none['wijk_name']])}). "
-                    f"Dat betekent niet 'geen effect': met deze gegevens zou een verplaatsing van minder dan {rng} "
-                    "adressen per wijk niet zichtbaar zijn.")
+                    f"Dat betekent niet 'geen effect': met deze gegevens zou {size} niet zichtbaar zijn.")
     caveats = [
         f"Vergeleken zijn {result.months_before} maanden vóór en {result.months_after} maanden na de start; als "
         f"vergelijking dient {result.control_text}.",
@@ -202,13 +205,14 @@ def wijk_sections(result: WaterbedResult) -> list[WijkSection]:
             sc_txt = "—"
             if len(sc):
                 c = sc.iloc[0]
-                sc_txt = f"{nl(c['effect'], 2, True)} (p {nl(min(c['p_up'], c['p_down']))})"
+                sc_txt = f"{nl(c['effect'], 3 if s == 'crowding' else 2, True)} (p {nl(min(c['p_up'], c['p_down']))})"
             is_stock = s == "crowding"
+            nd = 3 if is_stock else 2
             srows.append([signal_label(s).split(" (")[0],
                           nl(x["rate_before"]) if is_stock else count_text(x["before"]),
                           nl(x["rate_after"]) if is_stock else count_text(x["after"]),
                           "—" if is_stock else f"{round5(x['wdd'])} ({round5(x['wdd_ci_low'])} tot {round5(x['wdd_ci_high'])})",
-                          f"{nl(x['did'], 2, True)} ({nl(x['did_ci_low'], 2, True)} tot {nl(x['did_ci_high'], 2, True)})",
+                          f"{nl(x['did'], nd, True)} ({nl(x['did_ci_low'], nd, True)} tot {nl(x['did_ci_high'], nd, True)})",
                           sc_txt])
         out.append(WijkSection(f"{r.wijk_name} ({ROLE_NL[r.role]}, {r.wijk_code})", r.verdict, lines, rows, srows))
     return out

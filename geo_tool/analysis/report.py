@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
-from geo_tool.analysis.disclose import BASE, THRESHOLD, count_text, disclose_counts, round5  # noqa: E402,F401
+from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label  # noqa: E402
 from geo_tool.analysis.waterbed import ROLE_NL, VERDICT_NL, WaterbedResult  # noqa: E402

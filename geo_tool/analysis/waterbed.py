@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.analysis.areas import BufferRule, buffer_wijken, control_wijken, resolve_wijk
-from geo_tool.analysis.evidence import DirectEvidence, direct_evidence, evidence_sentence
+from geo_tool.analysis.evidence import DirectEvidence, direct_evidence, evidence_sentence  # noqa: F401 (annotation)
 from geo_tool.analysis.flows import relocation_flows, relocations
 from geo_tool.analysis.hotspots import emerging_hotspots
 from geo_tool.analysis.signals import SignalPanel, address_wijk, build_signals, signal_label
@@ -56,8 +56,6 @@ EVIDENCE_SHORT_NL = {"from_target": "verhuizingen uit de doelwijk", "from_enforc
                      "landlord:complaints": "verhuurders: meldingen", "landlord:violations": "verhuurders: overtredingen"}
 DETAIL_COLUMNS = ["evidence_kind", "evidence", "excess", "excess_lo", "excess_hi", "q_value", "detectable_persons",
                   "detectable_addresses"]
-#: Signals that count arrivals from the target: the target itself went "down" when its EUM registrations did.
-RELOCATION_SIGNALS = ("relocations_from_target", "eum_relocations_from_target")
 #: Signals reported for every area (complaint categories are added from the data).
 REPORT_SIGNALS = ("complaints", "violations", "inspections", "eum_registrations", "rni_registrations",
                   "moves_in", "moves_out", "short_spells", "crowding", "relocations_from_target",

@@ -170,7 +170,6 @@ class WaterbedTab(QWidget):
 
     def export_report(self) -> None:
         """Copy the whole report folder (CSV, GeoPackage, maps, report.md/pdf) to a folder of the user's."""
-        import shutil
 
         if self.report_dir is None:
             return
