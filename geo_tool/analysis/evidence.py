@@ -15,8 +15,8 @@ registers in another wijk weeks later is an observation. This module counts, per
 
 Every row carries the excess (observed - expected) with an exact 95 % interval, a p-value, a pre-trend p-value
 (the second half of the before period against the first: a rise that started before the intervention is not
-displacement), and a Benjamini-Hochberg q-value over all wijken and evidence kinds. The smallest excess the
-test could have detected (80 % power at the first BH threshold) makes "geen aanwijzing" readable.
+displacement), and a Benjamini-Yekutieli q-value over all wijken and evidence kinds (FDR under dependence). The smallest excess the
+test could have detected (80 % power at the first BY threshold) makes "geen aanwijzing" readable.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from scipy import stats
 
 from geo_tool.analysis.disclose import count_text, round5
 from geo_tool.analysis.flows import UNKNOWN_DESTINATION
-from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, SHORT_SPELL_DAYS, address_wijk, month_edges
+from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, SHORT_SPELL_DAYS, month_edges, register_index
 from geo_tool.analysis.stats import benjamini_hochberg
 from geo_tool.dataset import Dataset
 
@@ -137,6 +137,14 @@ def mark_enforced(moves: pd.DataFrame, findings: pd.DataFrame,
     return out
 
 
+def _period_codes(when: "pd.Series | np.ndarray", edges: pd.DatetimeIndex, months_before: int) -> np.ndarray:
+    """0 (first half of before), 1 (second half), 2 (after) or -1 (outside) for each date, vectorised."""
+    t = pd.to_datetime(pd.Series(when)).to_numpy(dtype="datetime64[ns]")
+    bounds = np.array([edges[0], edges[months_before // 2], edges[months_before], edges[-1]], dtype="datetime64[ns]")
+    k = np.searchsorted(bounds, t, side="right") - 1
+    return np.where(np.isnat(t) | (k < 0) | (k > 2), -1, k).astype(np.int8)
+
+
 def _periods(when: pd.Series, edges: pd.DatetimeIndex, months_before: int) -> np.ndarray:
     """'b1' (first half of before), 'b2' (second half), 'after' or '' for each date."""
     lo, mid, hi = edges[0], edges[months_before], edges[-1]
@@ -231,20 +239,24 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     crowding as persons per 10 m² at the start and at the end, number of target landlords).
     """
     perm = dataset.permits
-    a2w = address_wijk(dataset)
     empty = pd.DataFrame(columns=[c for c in EVIDENCE_COLUMNS if c not in ("q_value", "detectable")])
     if perm is None or perm.empty or "landlord_id" not in perm.columns or perm["landlord_id"].isna().all():
         return empty, pd.DataFrame(), 0
+    ri = register_index(dataset)
+    codes = ri.codes
+    tpos = int(np.flatnonzero(codes == target_code)[0]) if (codes == target_code).any() else -2
     p = perm[["address_id", "landlord_id"]].dropna().astype("string")
-    p["wijk"] = p["address_id"].map(a2w)
-    lords = pd.Index(p.loc[p["wijk"] == target_code, "landlord_id"].unique())
+    p["wpos"] = ri.wijk_of(p["address_id"])
+    lords = pd.Index(p.loc[p["wpos"] == tpos, "landlord_id"].unique())
     if lords.empty:
         return empty, pd.DataFrame(), 0
-    their = p[p["landlord_id"].isin(lords) & (p["wijk"] != target_code) & p["wijk"].notna()]
-    their_addr = pd.Index(their["address_id"].unique())
+    their = p[p["landlord_id"].isin(lords) & (p["wpos"] != tpos) & (p["wpos"] >= 0)]
+    their = their.assign(wijk=codes[their["wpos"].to_numpy()])
+    mine_addr = np.zeros(len(ri.addr_ids), bool)
+    ta = ri.addr_ids.get_indexer(their["address_id"].astype(str).to_numpy())
+    mine_addr[ta[ta >= 0]] = True
     edges = month_edges(start, months_before, months_after)
     brp = dataset.brp
-    baddr = brp["address_id"].astype("string")
     age = brp["registered_from"].dt.year - pd.to_numeric(brp["birth_year"], errors="coerce") \
         if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
     grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns else pd.Series(pd.NA, index=brp.index, dtype="string")
@@ -253,47 +265,53 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     ins = dataset.inspections
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
     c = dataset.complaints
-    caddr = c["address_id"].astype("string") if "address_id" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
-    ev: dict[str, tuple[pd.Series, np.ndarray]] = {
-        "moves_in": (baddr, _periods(brp["registered_from"], edges, months_before)),
-        "eum_registrations": (baddr[eum], _periods(brp["registered_from"][eum], edges, months_before)),
-        "short_spells": (baddr[short], _periods(brp["registered_from"][short], edges, months_before)),
-        "complaints": (caddr, _periods(c["received_on"], edges, months_before)),
-        "violations": (ins["address_id"].astype("string")[viol], _periods(ins["visited_on"][viol], edges, months_before)),
+    capos = ri.addr_ids.get_indexer(c["address_id"].astype(str).to_numpy()) if "address_id" in c.columns \
+        else np.full(len(c), -1)
+    iapos = ri.addr_ids.get_indexer(ins["address_id"].astype(str).to_numpy())
+    reg = brp["registered_from"].to_numpy(dtype="datetime64[ns]")
+    bap = ri.brp_apos
+    # (address position, period code, day for household de-duplication or None)
+    ev: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {
+        "moves_in": (bap, _period_codes(reg, edges, months_before), reg),
+        "eum_registrations": (bap[eum], _period_codes(reg[eum], edges, months_before), reg[eum]),
+        "short_spells": (bap[short], _period_codes(reg[short], edges, months_before), reg[short]),
+        "complaints": (capos, _period_codes(c["received_on"], edges, months_before), None),
+        "violations": (iapos[viol], _period_codes(ins["visited_on"][viol], edges, months_before), None),
     }
     # registered persons (crowding): the stock on three days, as pseudo-events b1 (period start), b2 (half), after (end)
     f, u = brp["registered_from"], brp["registered_until"]
-    stock_addr, stock_per = [], []
-    for lab, day in (("b1", edges[0]), ("b2", edges[months_before]), ("after", edges[-1] - pd.Timedelta(days=1))):
+    stock_a, stock_p = [], []
+    for code, day in ((0, edges[0]), (1, edges[months_before]), (2, edges[-1] - pd.Timedelta(days=1))):
         alive = ((f <= day) & (u.isna() | (u > day))).to_numpy(bool)
-        stock_addr.append(baddr[alive])
-        stock_per.append(np.full(int(alive.sum()), lab))
-    ev["registered"] = (pd.concat(stock_addr), np.concatenate(stock_per))
-    summary = their.groupby("wijk").agg(n_addresses=("address_id", "nunique"))
+        stock_a.append(bap[alive])
+        stock_p.append(np.full(int(alive.sum()), code, dtype=np.int8))
+    ev["registered"] = (np.concatenate(stock_a), np.concatenate(stock_p), None)
+    summary = their.groupby("wijk").agg(
+        n_addresses=("address_id", "nunique"))
     summary.index = summary.index.astype(str)
     wcodes = list(summary.index)
+    wsel = pd.Index(codes).get_indexer(wcodes)
     rows = []
-    reg_day = {"moves_in": brp["registered_from"], "eum_registrations": brp["registered_from"][eum],
-               "short_spells": brp["registered_from"][short]}
-    for sig, (addr, per) in ev.items():
-        e = pd.DataFrame({"address_id": addr.to_numpy(), "period": per})
-        if sig in reg_day:   # a household registering on one day at one address is one event
-            e["day"] = reg_day[sig].to_numpy()
-            e = e.drop_duplicates(["address_id", "day"]).drop(columns="day")
-        e = e[e["period"] != ""]
-        e["wijk"] = e["address_id"].map(a2w)
-        e = e[e["wijk"].notna() & (e["wijk"] != target_code)]
-        mine = e["address_id"].isin(their_addr).to_numpy()
-        rest = e[~mine]["period"].value_counts()
+    for sig, (apos, per, day) in ev.items():
+        ok = (apos >= 0) & (per >= 0)
+        apos, per = apos[ok], per[ok]
+        if day is not None:   # a household registering on one day at one address is one event
+            d = pd.DataFrame({"a": apos, "d": day[ok].astype("int64")})
+            keep = ~d.duplicated().to_numpy()
+            apos, per = apos[keep], per[keep]
+        wpos = ri.addr_wpos[apos]
+        ok = (wpos >= 0) & (wpos != tpos)
+        apos, per, wpos = apos[ok], per[ok], wpos[ok]
+        mine = mine_addr[apos]
+        rest = np.bincount(per[~mine], minlength=3)
         if sig == "registered":   # stock at the start (b2) vs the end (after); pre-trend b1 vs b2
-            rb, ra, r1 = rest.get("b2", 0), rest.get("after", 0), rest.get("b1", 0)
+            rb, ra, r1 = rest[1], rest[2], rest[0]
         else:
-            rb, ra, r1 = rest.get("b1", 0) + rest.get("b2", 0), rest.get("after", 0), rest.get("b1", 0)
+            rb, ra, r1 = rest[0] + rest[1], rest[2], rest[0]
         ratio0 = ra / rb if rb > 0 else 1.0
-        pre_ratio = (rest.get("b2", 0) / r1) if r1 > 0 else 1.0
-        g = pd.crosstab(e.loc[mine, "wijk"], e.loc[mine, "period"]).reindex(
-            index=wcodes, columns=["b1", "b2", "after"], fill_value=0).fillna(0)
-        b1, b2, a = (g[cc].to_numpy(float) for cc in ("b1", "b2", "after"))
+        pre_ratio = (rest[1] / r1) if r1 > 0 else 1.0
+        g = np.bincount(wpos[mine] * 3 + per[mine], minlength=len(codes) * 3).reshape(len(codes), 3)[wsel]
+        b1, b2, a = (g[:, k].astype(float) for k in range(3))
         before = b2 if sig == "registered" else b1 + b2
         r = rate_excess(a, before, ratio0)
         pre = rate_excess(b2, b1, pre_ratio)["p_value"]
@@ -318,7 +336,7 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
 
 def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, start: date, months_before: int = 12,
                     months_after: int = 12, alpha: float = FDR) -> tuple[DirectEvidence, pd.DataFrame, int]:
-    """All direct evidence rows for the target, with BH q-values over wijken x kinds and detectable sizes.
+    """All direct evidence rows for the target, with BY q-values over wijken x kinds and detectable sizes.
 
     Returns (evidence, landlord per-wijk summary, number of target landlords).
     """
@@ -330,10 +348,13 @@ def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, sta
     # a kind with nothing at all in a wijk (no count before or after) is no test
     tested = (t["before"] + t["observed"]) > 0
     t["q_value"] = np.nan
-    t.loc[tested, "q_value"] = benjamini_hochberg(t.loc[tested, "p_value"].to_numpy(float))
+    # Benjamini-Yekutieli: the kinds are dependent (a household from an enforced address also counts as from
+    # the target; landlord signals share addresses), and a false flag costs a director more than a late one
+    t.loc[tested, "q_value"] = benjamini_hochberg(t.loc[tested, "p_value"].to_numpy(float), method="by")
     t.loc[~tested, "q_value"] = 1.0
     m = int(tested.sum())
-    t["detectable"] = detectable_excess(t["expected"].to_numpy(float), alpha / max(m, 1))
+    c_m = float(np.sum(1.0 / np.arange(1, max(m, 1) + 1)))   # the BY factor
+    t["detectable"] = detectable_excess(t["expected"].to_numpy(float), alpha / (max(m, 1) * c_m))
     t = t[EVIDENCE_COLUMNS].reset_index(drop=True)
     return DirectEvidence(t, ppa, m), lsum, n_lords
 

@@ -38,8 +38,9 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
                     & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
     else:
         b["eum"] = False
+    b["pid"] = pd.factorize(b["person_id"])[0]   # integer keys: merge_asof on strings is slow
     ends = b[b["registered_until"].notna()].sort_values("registered_until")
-    starts = b[["person_id", "address_id", "registered_from"]].dropna().sort_values("registered_from")
+    starts = b[["pid", "address_id", "registered_from"]].dropna().sort_values("registered_from")
     starts = starts.rename(columns={"address_id": "new_address_id"})
     if ends.empty or starts.empty:
         return pd.DataFrame({"person_id": pd.Series(dtype="string"), "origin": pd.Series(dtype="string"),
@@ -48,7 +49,7 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
                              "origin_address_id": pd.Series(dtype="string"),
                              "destination_address_id": pd.Series(dtype="string"),
                              "registered_on": pd.Series(dtype="datetime64[ns]")})
-    m = pd.merge_asof(ends, starts, left_on="registered_until", right_on="registered_from", by="person_id",
+    m = pd.merge_asof(ends, starts, left_on="registered_until", right_on="registered_from", by="pid",
                       direction="forward", tolerance=pd.Timedelta(days=max_gap_days), suffixes=("", "_new"))
     m = m[m["new_address_id"].notna() & (m["new_address_id"] != m["address_id"])]
     out = pd.DataFrame({

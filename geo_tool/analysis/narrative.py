@@ -44,7 +44,8 @@ METHODS_NL = [
      "exact (Clopper-Pearson), voor WDD uit de Poisson-benadering, voor DiD uit de bootstrap."),
     ("Meervoudig toetsen (FDR)",
      "Omdat we veel wijken en signalen tegelijk bekijken, houden we het verwachte aandeel onterechte vlaggen onder "
-     "de gevonden vlaggen op 5 % (Benjamini-Hochberg); de q-waarde is de aldus gecorrigeerde p-waarde."),
+     "de gevonden vlaggen op 5 % (Benjamini-Hochberg; voor de directe aanwijzingen de strengere Benjamini-Yekutieli, "
+     "omdat die toetsen van elkaar afhangen); de q-waarde is de aldus gecorrigeerde p-waarde."),
     ("Kleinste zichtbare verplaatsing",
      "Het kleinste aantal extra huishoudens uit de doelwijk dat de toets met 80 % kans had gevonden; een wijk zonder "
      "aanwijzing kan dus nog een kleinere verplaatsing hebben gehad."),

@@ -71,9 +71,12 @@ class SignalPanel:
         return len(self.month_starts) - 1
 
     def pos(self, codes: "list[str] | np.ndarray") -> np.ndarray:
-        """Row positions of wijk codes."""
-        index = pd.Index(self.codes)
-        return index.get_indexer(list(codes))
+        """Row positions of wijk codes (-1 for unknown codes)."""
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = {c: i for i, c in enumerate(self.codes)}
+            self.__dict__["_lookup"] = lookup
+        return np.array([lookup.get(c, -1) for c in codes], dtype=int)
 
     def series(self, signal: str, codes: "list[str] | np.ndarray") -> np.ndarray:
         """Monthly counts summed over ``codes`` (1-D, length n_months)."""
@@ -131,6 +134,52 @@ def address_wijk(dataset: Dataset) -> pd.Series:
     return pd.Series(a["wijk_code"].astype("string").to_numpy(), index=a["address_id"].astype("string").to_numpy())
 
 
+@dataclass
+class RegisterIndex:
+    """Integer positions computed once per dataset: each address's wijk, each register spell's address and wijk.
+
+    String look-ups over 1.4 million spells cost seconds each; the analyses (and `--all` across interventions)
+    share these arrays instead. ``-1`` marks an unknown address or wijk.
+    """
+
+    codes: np.ndarray            # wijk codes in dataset.wijken order
+    addr_ids: pd.Index           # address_id in dataset.addresses order
+    addr_wpos: np.ndarray        # wijk position per address
+    brp_apos: np.ndarray         # address position per spell
+    brp_wpos: np.ndarray         # wijk position per spell
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> "RegisterIndex":
+        """Compute the positions for ``dataset``."""
+        codes = dataset.wijken["code"].astype(str).to_numpy()
+        a = dataset.addresses
+        addr_ids = pd.Index(a["address_id"].astype(str).to_numpy())
+        addr_wpos = pd.Index(codes).get_indexer(a["wijk_code"].astype("string").fillna("").astype(str).to_numpy())
+        brp_apos = addr_ids.get_indexer(dataset.brp["address_id"].astype(str).to_numpy())
+        brp_wpos = np.where(brp_apos >= 0, addr_wpos[np.maximum(brp_apos, 0)], -1)
+        return cls(codes, addr_ids, addr_wpos, brp_apos, brp_wpos)
+
+    def wijk_of(self, address_ids: "pd.Series | np.ndarray") -> np.ndarray:
+        """Wijk positions of address ids (-1 when unknown)."""
+        p = self.addr_ids.get_indexer(pd.Series(address_ids).astype(str).to_numpy())
+        return np.where(p >= 0, self.addr_wpos[np.maximum(p, 0)], -1)
+
+
+_INDEX_CACHE: dict[tuple, RegisterIndex] = {}
+
+
+def register_index(dataset: Dataset) -> RegisterIndex:
+    """The `RegisterIndex` of ``dataset``, cached while its tables are the same objects (a few datasets kept)."""
+    key = (id(dataset), id(dataset.brp), id(dataset.addresses), id(dataset.wijken), len(dataset.brp))
+    hit = _INDEX_CACHE.get(key)
+    if hit is None:
+        hit = RegisterIndex.build(dataset)
+        while len(_INDEX_CACHE) >= 3:
+            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+        _INDEX_CACHE[key] = hit
+    return hit
+
+
 def wijk_residents(dataset: Dataset, at: date) -> tuple[np.ndarray, str]:
     """Residents per wijk (in wijken order): the districts' `residents`, else persons registered on ``at``.
 
@@ -139,9 +188,9 @@ def wijk_residents(dataset: Dataset, at: date) -> tuple[np.ndarray, str]:
     codes = dataset.wijken["code"].astype(str).to_numpy()
     brp = dataset.brp
     t = pd.Timestamp(at)
-    alive = (brp["registered_from"] <= t) & (brp["registered_until"].isna() | (brp["registered_until"] > t))
-    wk = brp.loc[alive, "address_id"].astype("string").map(address_wijk(dataset))
-    reg = wk.value_counts().reindex(codes).fillna(0).to_numpy(float)
+    alive = ((brp["registered_from"] <= t) & (brp["registered_until"].isna() | (brp["registered_until"] > t))).to_numpy(bool)
+    wpos = register_index(dataset).brp_wpos[alive]
+    reg = np.bincount(wpos[wpos >= 0], minlength=len(codes)).astype(float)
     given = pd.to_numeric(dataset.wijken.get("residents", pd.Series(np.nan, index=dataset.wijken.index)),
                           errors="coerce").to_numpy(float)
     if np.isfinite(given).any():
@@ -180,7 +229,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
 
     # inspections: visits, violations found, visit hours
     ins = dataset.inspections
-    ipos = index.get_indexer(ins["address_id"].astype("string").map(a2w).fillna("").astype(str))
+    ipos = register_index(dataset).wijk_of(ins["address_id"])
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy()
     items = ins["violations"].astype("string").fillna("").str.split(";").map(
         lambda xs: sum(1 for x in xs if x.strip())).to_numpy(float) if len(ins) else np.zeros(0)
@@ -196,7 +245,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
 
     # register: new EUM registrations, RNI, moves in and out
     brp = dataset.brp
-    bpos = index.get_indexer(brp["address_id"].astype("string").map(a2w).fillna("").astype(str))
+    bpos = register_index(dataset).brp_wpos
     grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns else pd.Series(pd.NA, index=brp.index)
     by = pd.to_numeric(brp.get("birth_year"), errors="coerce") if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
     age = brp["registered_from"].dt.year - by

@@ -7,7 +7,7 @@ control, per month, and gives every buffer and destination wijk a verdict:
 - ``displacement`` (verplaatsing), on direct evidence: the wijk received a clear excess of the target's
   people (persons leaving target or enforced addresses who registered there within 60 days) or of activity
   at the target's landlords' addresses there (registrations, short spells, crowding, complaints, violations):
-  Benjamini-Hochberg q < 5 % over all wijken x kinds, the exact interval of the excess above zero and no rise
+  Benjamini-Yekutieli q < 5 % over all wijken x kinds, the exact interval of the excess above zero and no rise
   already in the before period; even when its area-wide complaints did not move;
 - ``displacement`` on area signals: a rise beyond the city trend (WDD, BH q < 5 % over judged wijken x verdict
   signals, DiD interval above zero) in a wijk with at least a nominal link to the target, while the target
