@@ -30,7 +30,7 @@ from scipy import stats
 
 from geo_tool.analysis.disclose import count_text, round5
 from geo_tool.analysis.flows import UNKNOWN_DESTINATION
-from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, SHORT_SPELL_DAYS, month_edges, register_index
+from geo_tool.analysis.signals import month_edges, register_index
 from geo_tool.analysis.stats import benjamini_hochberg
 from geo_tool.dataset import Dataset
 
@@ -40,6 +40,12 @@ ENFORCED_LOOKBACK_DAYS = 365
 SHARE_PRIOR = 10.0
 FDR = 0.05
 POWER = 0.8
+#: Clear evidence needs at least this many households or events observed: fewer cannot be shown in the report
+#: (disclosure suppresses 1-9), and a flow into a wijk that almost never receives anyone makes any handful of
+#: households "significant" under an exact test whose expected share is near zero.
+MIN_EVIDENCE = 10
+#: A household move: persons going from one address to one address in the same month.
+HOUSEHOLD_KEY = ["origin_address_id", "destination_address_id", "month"]
 EVIDENCE_KINDS_NL = {
     "from_target": "huishoudens van adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
     "from_enforced": "huishoudens van gehandhaafde adressen in de doelwijk die zich binnen 60 dagen hier inschreven",
@@ -168,9 +174,11 @@ class DirectEvidence:
         return t.drop_duplicates("wijk_code").set_index("wijk_code")
 
     def clear(self, alpha: float = FDR) -> pd.DataFrame:
-        """Rows that are clear evidence: q < alpha, the interval of the excess above zero, no pre-trend."""
+        """Rows that are clear evidence: q < alpha, the interval of the excess above zero, at least
+        `MIN_EVIDENCE` observed, no pre-trend."""
         t = self.table
-        return t[(t["q_value"] < alpha) & (t["excess_lo"] > 0) & ~(t["pre_p"] < alpha)]
+        return t[(t["q_value"] < alpha) & (t["excess_lo"] > 0) & (t["observed"] >= MIN_EVIDENCE)
+                 & ~(t["pre_p"] < alpha)]
 
     def linked(self, alpha: float = FDR) -> set[str]:
         """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target."""
@@ -182,11 +190,12 @@ def person_evidence(moves: pd.DataFrame, findings: pd.DataFrame, target_code: st
                     months_before: int, months_after: int, codes: list[str]) -> tuple[pd.DataFrame, float]:
     """``from_target`` and ``from_enforced`` rows for every wijk in ``codes`` (see the module docstring)."""
     edges = month_edges(start, months_before, months_after)
-    mv = moves.assign(period=_periods(moves["moved_on"], edges, months_before))
+    mv = moves.assign(period=_periods(moves["moved_on"], edges, months_before),
+                      month=pd.to_datetime(moves["moved_on"]).dt.to_period("M"))
     mv = mv[mv["period"] != ""]
     dest_codes = [c for c in codes if c != target_code]
     other = mv[(mv["origin"] != target_code) & (mv["destination"] != target_code) & mv["origin"].notna()]
-    per = other.drop_duplicates(["origin_address_id", "destination_address_id", "period"])["period"]
+    per = other.drop_duplicates(HOUSEHOLD_KEY)["period"]
     ob = float(per.isin(["b1", "b2"]).sum())
     oa = float((per == "after").sum())
     ratio0 = oa / ob if ob > 0 else months_after / max(months_before, 1)
@@ -195,9 +204,9 @@ def person_evidence(moves: pd.DataFrame, findings: pd.DataFrame, target_code: st
     out_t = mv[(mv["origin"] == target_code) & (mv["destination"] != target_code)
                & (mv["destination"] != UNKNOWN_DESTINATION)]
     # the unit of the tests is a household move (persons moving together from one address to one address in
-    # the same period): persons in one household do not move independently, households roughly do
+    # the same month): persons in one household do not move independently, households roughly do
     out_t = out_t.assign(enforced=mark_enforced(out_t, findings))
-    hh = out_t.drop_duplicates(["origin_address_id", "destination_address_id", "period"])
+    hh = out_t.drop_duplicates(HOUSEHOLD_KEY)
     ppa = max(len(out_t) / max(len(hh), 1), 1.0)
 
     def per_dest(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +227,7 @@ def person_evidence(moves: pd.DataFrame, findings: pd.DataFrame, target_code: st
     k = he.loc[he["period"] == "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
     kb = he.loc[he["period"] != "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
     kp = pe.loc[pe["period"] == "after", "destination"].value_counts().reindex(dest_codes, fill_value=0).to_numpy(float)
-    ohh = other.drop_duplicates(["origin_address_id", "destination_address_id", "period"])
+    ohh = other.drop_duplicates(HOUSEHOLD_KEY)
     city_in = ohh[ohh["period"].isin(["b1", "b2"])]["destination"].value_counts().reindex(dest_codes, fill_value=0)
     city_share = (city_in / max(city_in.sum(), 1)).to_numpy(float)
     share = (before + SHARE_PRIOR * city_share) / (before.sum() + SHARE_PRIOR)
@@ -257,17 +266,13 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     mine_addr[ta[ta >= 0]] = True
     edges = month_edges(start, months_before, months_after)
     brp = dataset.brp
-    age = brp["registered_from"].dt.year - pd.to_numeric(brp["birth_year"], errors="coerce") \
-        if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
-    grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns else pd.Series(pd.NA, index=brp.index, dtype="string")
-    eum = (grp.isin(list(EUM_GROUPS)).fillna(False) & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
-    short = ((brp["registered_until"] - brp["registered_from"]).dt.days <= SHORT_SPELL_DAYS).fillna(False).to_numpy(bool)
+    eum, short = ri.eum, ri.short
     ins = dataset.inspections
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
     c = dataset.complaints
-    capos = ri.addr_ids.get_indexer(c["address_id"].astype(str).to_numpy()) if "address_id" in c.columns \
+    capos = ri.addr_ids.get_indexer(c["address_id"].astype(str).to_numpy(dtype=object)) if "address_id" in c.columns \
         else np.full(len(c), -1)
-    iapos = ri.addr_ids.get_indexer(ins["address_id"].astype(str).to_numpy())
+    iapos = ri.addr_ids.get_indexer(ins["address_id"].astype(str).to_numpy(dtype=object))
     reg = brp["registered_from"].to_numpy(dtype="datetime64[ns]")
     bap = ri.brp_apos
     # (address position, period code, day for household de-duplication or None)
@@ -354,7 +359,8 @@ def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, sta
     t.loc[~tested, "q_value"] = 1.0
     m = int(tested.sum())
     c_m = float(np.sum(1.0 / np.arange(1, max(m, 1) + 1)))   # the BY factor
-    t["detectable"] = detectable_excess(t["expected"].to_numpy(float), alpha / (max(m, 1) * c_m))
+    e = t["expected"].to_numpy(float)
+    t["detectable"] = np.maximum(detectable_excess(e, alpha / (max(m, 1) * c_m)), MIN_EVIDENCE - e)
     t = t[EVIDENCE_COLUMNS].reset_index(drop=True)
     return DirectEvidence(t, ppa, m), lsum, n_lords
 

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, month_edges
+from geo_tool.analysis.signals import month_edges, spell_masks
 from geo_tool.analysis.stats import benjamini_hochberg, conditional_rate_test
 
 #: A relocation is a spell ending at one address and a new spell elsewhere starting within this many days.
@@ -32,12 +32,7 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
     b = brp[cols].copy()
     b["person_id"] = b["person_id"].astype("string")
     b["address_id"] = b["address_id"].astype("string")
-    if "nationality_group" in brp.columns and "birth_year" in brp.columns:
-        age = brp["registered_from"].dt.year - pd.to_numeric(brp["birth_year"], errors="coerce")
-        b["eum"] = (brp["nationality_group"].astype("string").isin(list(EUM_GROUPS)).fillna(False)
-                    & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
-    else:
-        b["eum"] = False
+    b["eum"] = spell_masks(brp)[0]
     b["pid"] = pd.factorize(b["person_id"])[0]   # integer keys: merge_asof on strings is slow
     ends = b[b["registered_until"].notna()].sort_values("registered_until")
     starts = b[["pid", "address_id", "registered_from"]].dropna().sort_values("registered_from")

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from geo_tool.analysis.flows import relocations
-from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, SHORT_SPELL_DAYS, _bin, address_wijk, signal_label
+from geo_tool.analysis.signals import _bin, address_wijk, register_index, signal_label
 from geo_tool.analysis.stats import benjamini_hochberg
 from geo_tool.dataset import Dataset
 from geo_tool.errors import UsageError
@@ -86,7 +86,9 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
         return pd.DataFrame(columns=EARLY_WARNING_COLUMNS)
     first = iv.groupby("wijk_code")["start"].min()           # each enforced wijk's first start
     t0 = first.min()
-    brp = dataset.brp.drop_duplicates(["address_id", "registered_from"])
+    ri = register_index(dataset)
+    keep = ~dataset.brp.duplicated(["address_id", "registered_from"]).to_numpy()
+    brp = dataset.brp[keep]
     last = max(pd.to_datetime(brp["registered_from"]).max(), pd.to_datetime(moves["moved_on"]).max())
     n_after = max(1, (last.year - t0.year) * 12 + last.month - t0.month + 1)
     edges = pd.DatetimeIndex([t0 + pd.DateOffset(months=k) for k in range(-BASE_MONTHS, n_after + 1)])
@@ -107,13 +109,8 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
     other = moves[~moves["origin"].isin(first.index)]
     trend_all = _bin(other["moved_on"], index.get_indexer(other["destination"].astype(str)), edges, n).sum(0)
     # register signals per wijk and month
-    bpos = index.get_indexer(brp["address_id"].astype("string").map(address_wijk(dataset)).fillna("").astype(str))
-    age = brp["registered_from"].dt.year - pd.to_numeric(brp.get("birth_year"), errors="coerce") \
-        if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
-    grp = brp["nationality_group"].astype("string") if "nationality_group" in brp.columns \
-        else pd.Series(pd.NA, index=brp.index, dtype="string")
-    eum = (grp.isin(list(EUM_GROUPS)).fillna(False) & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
-    short = ((brp["registered_until"] - brp["registered_from"]).dt.days <= SHORT_SPELL_DAYS).fillna(False).to_numpy(bool)
+    bpos = ri.brp_wpos[keep]
+    eum, short = ri.eum[keep], ri.short[keep]
     sig = {"moves_in": _bin(brp["registered_from"], bpos, edges, n),
            "eum_registrations": _bin(brp["registered_from"][eum], bpos[eum], edges, n),
            "short_spells": _bin(brp["registered_from"][short], bpos[short], edges, n)}

@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.analysis.areas import BufferRule, buffer_wijken, control_wijken, resolve_wijk
-from geo_tool.analysis.evidence import DirectEvidence, direct_evidence, evidence_sentence  # noqa: F401 (annotation)
+from geo_tool.analysis.evidence import (  # noqa: F401 (DirectEvidence: annotation)
+    MIN_EVIDENCE, DirectEvidence, direct_evidence, evidence_sentence,
+)
 from geo_tool.analysis.flows import relocation_flows, relocations
 from geo_tool.analysis.hotspots import emerging_hotspots
 from geo_tool.analysis.signals import SignalPanel, address_wijk, build_signals, signal_label
@@ -261,7 +263,7 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     if n_lords == 0:
         notes.append("geen verhuurders bekend voor adressen in de doelwijk (permits.csv zonder landlord_id)")
     ev = evidence.table
-    significant = set(ev.loc[ev["q_value"] < FAMILY_ALPHA, "wijk_code"].astype(str))
+    significant = set(ev.loc[(ev["q_value"] < FAMILY_ALPHA) & (ev["observed"] >= MIN_EVIDENCE), "wijk_code"].astype(str))
     clear = evidence.clear(FAMILY_ALPHA)
     nominal = evidence.linked(FAMILY_ALPHA)
     destinations = sorted((significant - set(buffer) - {target_code}) & set(names.index))
