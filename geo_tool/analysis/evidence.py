@@ -325,10 +325,10 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
         summary[f"{sig}_before"] = before
         summary[f"{sig}_after"] = a
     if "floor_area_m2" in dataset.addresses.columns:
-        ad = dataset.addresses
-        area = pd.Series(pd.to_numeric(ad["floor_area_m2"], errors="coerce").to_numpy(float),
-                         index=ad["address_id"].astype("string").to_numpy())
-        fa = their.drop_duplicates("address_id").assign(m2=lambda d: d["address_id"].map(area)).groupby("wijk")["m2"].sum()
+        area = pd.to_numeric(dataset.addresses["floor_area_m2"], errors="coerce").to_numpy(float)
+        u = their.drop_duplicates("address_id")
+        up = ri.addr_ids.get_indexer(u["address_id"].astype(str).to_numpy(dtype=object))
+        fa = u.assign(m2=np.where(up >= 0, area[np.maximum(up, 0)], np.nan)).groupby("wijk")["m2"].sum()
         summary["floor_area_m2"] = fa.reindex(summary.index).to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             summary["crowding_before"] = np.where(summary["floor_area_m2"] > 0,

@@ -5,9 +5,12 @@ computed once and shared). The early-warning table then looks, month by month fr
 every wijk that is not itself enforced: in the trailing three months, did persons from enforced wijken
 (leaving after their wijk's start) register there beyond what the year before the starts predicts (the
 link), and did the wijk's register signals (new registrations, EU labour migrant registrations, short spells)
-rise beyond their own pre-start level times the city trend? Both tests are exact Poisson tests with
-Benjamini-Hochberg control over all wijk-months; a wijk is flagged only when both hold (links are required)
-and its register signals were not already rising in the year before the first start.
+rise beyond their own pre-start level times the city trend? Both are exact Poisson tests. A wijk-month is
+flagged when the link holds after Benjamini-Yekutieli control over all wijk-months (the trailing windows
+overlap, so the tests are dependent) with at least 10 households
+(links are required, and a handful of moves into a near-empty wijk is no signal), and a register signal
+confirms it (p < 5 %, Bonferroni over the three signals) without having risen already in the year before the
+first start. ``q_signal`` (BH over wijk-months) is reported beside it for the reader.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from geo_tool.analysis.evidence import MIN_EVIDENCE
 from geo_tool.analysis.flows import relocations
 from geo_tool.analysis.signals import _bin, address_wijk, register_index, signal_label
 from geo_tool.analysis.stats import benjamini_hochberg
@@ -153,10 +157,11 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
         best_k = np.where(better, k, best_k)
         best_mu = np.where(better, mu, best_mu)
         best_sig = np.where(better, s, best_sig)
-    cand = ~enforced[:, None] & np.ones_like(k_link, bool)
+    # every wijk can receive (an enforced wijk too: a permit scheme does not stop displacement into it)
+    cand = np.ones_like(k_link, bool)
     q_link = np.ones_like(p_link)
     q_sig = np.ones_like(best_p)
-    q_link[cand] = benjamini_hochberg(p_link[cand])
+    q_link[cand] = benjamini_hochberg(p_link[cand], method="by")   # overlapping windows: dependent tests
     q_sig[cand] = benjamini_hochberg(np.minimum(best_p[cand] * len(sig), 1.0))  # Bonferroni over the 3 signals
     show = cand & (p_link < ALPHA) & (k_link > 0)
     wi, mi = np.nonzero(show)
@@ -170,13 +175,14 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
                      "linked_to": names.get(top_src.get(w, ""), ""), "relocations": k_link[w, m],
                      "relocations_expected": mu_link[w, m], "q_link": q_link[w, m], "signal": best_sig[w, m],
                      "signal_count": best_k[w, m], "signal_expected": best_mu[w, m], "q_signal": q_sig[w, m],
-                     "flag": bool(q_link[w, m] < ALPHA and q_sig[w, m] < ALPHA)})
+                     "flag": bool(q_link[w, m] < ALPHA and k_link[w, m] >= MIN_EVIDENCE
+                                  and min(best_p[w, m] * len(sig), 1.0) < ALPHA)})
     out = pd.DataFrame(rows, columns=EARLY_WARNING_COLUMNS)
     return out.sort_values(["flag", "month", "q_link"], ascending=[False, True, True], ignore_index=True)
 
 
 def run_all_interventions(dataset: Dataset, *, months_before: int = 12, months_after: int = 12,
-                          buffer_rule: str = "queen", control: str = "rest", n_boot: int = 2000,
+                          buffer_rule: str = "queen", control: str = "rest", n_boot: int = 1000,
                           progress: Progress | None = None) -> MonitoringResult:
     """Run the waterbed analysis for every intervention in interventions.csv and build the early warning.
 

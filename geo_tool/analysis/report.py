@@ -301,11 +301,13 @@ def synth_chart(result: WaterbedResult, signal: str) -> Figure | None:
     return fig
 
 
-def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path") -> list[Path]:
+def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, light: bool = False) -> list[Path]:
     """Write waterbed.csv, details, signals, flows, evidence, synthetic control, landlords, hotspots.gpkg, PNG maps
     and charts, report.md and the typeset report.pdf into ``out_dir``; returns the paths written.
 
-    Counts in every table, chart and text are disclosure-controlled; every file is written atomically.
+    ``light`` (used by ``--all``) draws only the map and the evidence chart, to keep monitoring every
+    intervention of the city within a minute. Counts in every table, chart and text are disclosure-controlled;
+    every file is written atomically.
     """
     from geo_tool.analysis.narrative import markdown
     from geo_tool.analysis.pdf import write_report_pdf
@@ -349,20 +351,22 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path") -> list
     g = g.merge(result.table[["wijk_code", "role", "verdict"]], on="wijk_code", how="left")
     g["role"] = g["role"].fillna("other")
     g = g.to_crs("EPSG:28992")
-    with atomic_path(out / "hotspots.gpkg") as tmp:
-        g.to_file(tmp, driver="GPKG", layer="hotspots")
-    paths.append(out / "hotspots.gpkg")
+    if not light:
+        with atomic_path(out / "hotspots.gpkg") as tmp:
+            g.to_file(tmp, driver="GPKG", layer="hotspots")
+        paths.append(out / "hotspots.gpkg")
     figs: dict[str, tuple[str, Figure]] = {
         "map_areas.png": ("Kaart: doelwijk, buurwijken, bestemmingswijken en verhuisstromen", areas_map(result)),
         "evidence.png": ("Verhuizingen uit de doelwijk: gezien tegen verwacht", evidence_chart(result)),
     }
-    for s in ("eum_registrations", "crowding", "complaints"):
+    for s in ("eum_registrations", "crowding", "complaints") if not light else ():
         f = synth_chart(result, s)
         if f is not None:
             figs[f"synth_{s}.png"] = (f"Synthetische controle: {signal_label(s)}", f)
-    for s in result.verdict_signals:
+    for s in result.verdict_signals if not light else ():
         figs[f"timeseries_{s}.png"] = (f"Maandcijfers: {signal_label(s)}", timeseries_chart(result, s))
-    figs["map_hotspots.png"] = ("Kaart: hotspots", hotspot_map(result))
+    if not light:
+        figs["map_hotspots.png"] = ("Kaart: hotspots", hotspot_map(result))
     charts = []
     for name, (title, fig) in figs.items():
         paths.append(_save(fig, out / name))
@@ -392,7 +396,7 @@ def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for r in mon.results:
-        paths += write_waterbed_report(r, out / f"{r.target_code}_{r.start.isoformat()}")
+        paths += write_waterbed_report(r, out / f"{r.target_code}_{r.start.isoformat()}", light=True)
     write_csv_atomic(mon.overview(), out / "overview.csv")
     write_csv_atomic(early_warning_frame(mon.early_warning), out / "early_warning.csv")
     write_text_atomic(out / "summary.txt", mon.summary() + "\n\n" + disclosure_note() + "\n")
