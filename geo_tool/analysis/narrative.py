@@ -88,7 +88,8 @@ def target_sentences(result: WaterbedResult) -> list[str]:
                       ("crowding", "ingeschrevenen per 10 m²")):
         if sig in t.index:
             r = t.loc[sig]
-            word = "stegen" if r["effect"] > 0 else "daalden"
+            word = ("steeg" if r["effect"] > 0 else "daalde") if sig == "crowding" else \
+                ("stegen" if r["effect"] > 0 else "daalden")
             p = r["p_up"] if r["effect"] > 0 else r["p_down"]
             sure = "duidelijk" if p <= 0.1 else "niet duidelijk"
             label = {"complaints": "de meldingen", "eum_registrations": "de nieuwe inschrijvingen van EU-arbeidsmigranten",
@@ -107,7 +108,7 @@ def conclusion(result: WaterbedResult) -> dict:
     """The first page: a headline, the flagged wijken with how sure and on what, the rest, and caveats."""
     t = result.table
     judged = t[t["role"].isin(["buffer", "destination"])]
-    disp = judged[judged["verdict"] == "displacement"].sort_values("q_value")
+    disp = judged[judged["verdict"] == "displacement"].sort_values("verdict_q")
     diff = judged[judged["verdict"] == "diffusion"]
     none = judged[judged["verdict"] == "no_evidence"]
     if len(disp):
@@ -118,8 +119,9 @@ def conclusion(result: WaterbedResult) -> dict:
                 "naar andere wijken heeft verplaatst.")
     flagged = []
     for r in disp.itertuples():
-        q = r.q_value if np.isfinite(r.q_value) else np.nan
-        basis = r.evidence if isinstance(r.evidence, str) and r.evidence else r.reason
+        q = float(r.verdict_q)
+        direct = str(r.reason).startswith("directe aanwijzing")
+        basis = r.evidence if direct and isinstance(r.evidence, str) and r.evidence else r.reason
         flagged.append(f"{r.wijk_name} ({ROLE_NL[r.role]}): {certainty(q)}. {_cap(basis)}.")
     rest = []
     if len(diff):
@@ -179,7 +181,7 @@ def wijk_sections(result: WaterbedResult) -> list[WijkSection]:
     st = result.synth_table if result.synth_table is not None else pd.DataFrame()
     sig = result.signals_table
     out = []
-    judged["_q"] = pd.to_numeric(judged["q_value"], errors="coerce").fillna(1.0)
+    judged["_q"] = pd.to_numeric(judged["verdict_q"], errors="coerce").fillna(1.0)
     for r in judged.sort_values(["_o", "_q", "wijk_name"]).itertuples():
         lines = [f"Oordeel: {VERDICT_NL[r.verdict]} — {r.reason}."]
         if r.verdict == "no_evidence" and r.detectable_text:
@@ -223,19 +225,6 @@ def _q(q: float) -> str:
     if q is None or not np.isfinite(q):
         return "—"
     return "< 0,001" if q < 0.001 else f"{q:.3f}".replace(".", ",")
-
-
-def evidence_sentences(result: WaterbedResult) -> list[str]:
-    """The strongest direct evidence of every flagged wijk as sentences (the tab's first lines)."""
-    t = result.table
-    out = []
-    for r in t[t["verdict"] == "displacement"].itertuples():
-        if result.evidence is None:
-            continue
-        b = result.evidence.best()
-        if r.wijk_code in b.index:
-            out.append(_cap(evidence_sentence(b.loc[r.wijk_code], str(r.wijk_name), result.target_name)) + ".")
-    return out
 
 
 def markdown(result: WaterbedResult, files: list[str]) -> str:
@@ -305,8 +294,8 @@ def verdict_frame(result: WaterbedResult) -> pd.DataFrame:
         "wijk": j["wijk_name"].astype(str).to_numpy(),
         "rol": j["role"].map(ROLE_NL).to_numpy(),
         "oordeel": j["verdict"].map(VERDICT_NL).to_numpy(),
-        "zekerheid": [certainty(q) if v == "displacement" else "—" for q, v in zip(j["q_value"].astype(float), j["verdict"])],
-        "waarop": [str(e) if isinstance(e, str) and e and v == "displacement" else str(rs)
+        "zekerheid": [certainty(q) if v != "no_evidence" else "—" for q, v in zip(j["verdict_q"].astype(float), j["verdict"])],
+        "waarop": [str(e) if isinstance(e, str) and e and str(rs).startswith("directe aanwijzing") else str(rs)
                    for e, v, rs in zip(j["evidence"], j["verdict"], j["reason"])],
         "kleinste zichtbare verplaatsing (adressen)": [f"~{max(1, int(np.ceil(a)))}" if np.isfinite(a) else ""
                                                        for a in j["detectable_addresses"].astype(float)],

@@ -56,8 +56,9 @@ EVIDENCE_SHORT_NL = {"from_target": "verhuizingen uit de doelwijk", "from_enforc
                      "landlord:moves_in": "verhuurders: inschrijvingen", "landlord:eum_registrations": "verhuurders: EU-inschrijvingen",
                      "landlord:short_spells": "verhuurders: korte inschrijvingen", "landlord:registered": "verhuurders: drukte",
                      "landlord:complaints": "verhuurders: meldingen", "landlord:violations": "verhuurders: overtredingen"}
+#: q_value belongs to the strongest direct evidence; verdict_q to what the verdict rests on (direct or area)
 DETAIL_COLUMNS = ["evidence_kind", "evidence", "excess", "excess_lo", "excess_hi", "q_value", "detectable_persons",
-                  "detectable_addresses"]
+                  "detectable_addresses", "verdict_q"]
 #: Signals reported for every area (complaint categories are added from the data).
 REPORT_SIGNALS = ("complaints", "violations", "inspections", "eum_registrations", "rni_registrations",
                   "moves_in", "moves_out", "short_spells", "crowding", "relocations_from_target",
@@ -371,7 +372,8 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
                 e = clear_rows.iloc[0]
                 v, reason, st = "displacement", "directe aanwijzing: " + evidence_sentence(e, wname, str(names[target_code])), best_area
                 row.update(evidence_kind=e["kind"], evidence=evidence_sentence(e, wname, str(names[target_code])),
-                           excess=e["excess"], excess_lo=e["excess_lo"], excess_hi=e["excess_hi"], q_value=e["q_value"])
+                           excess=e["excess"], excess_lo=e["excess_lo"], excess_hi=e["excess_hi"], q_value=e["q_value"],
+                           verdict_q=e["q_value"])
             else:
                 up = [r for r in area_rows if r["q_up"] < FAMILY_ALPHA and r["did_ci_low"] > 0]
                 down = [r for r in area_rows if r["q_down"] < FAMILY_ALPHA and r["did_ci_high"] < 0
@@ -382,7 +384,7 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
                 elif up and (code in nominal) and target_down and not any(r["pre_p_up"] < FAMILY_ALPHA for r in up):
                     st = up[0]
                     v, reason = "displacement", (f"stijging van {signal_label(st['signal'])} boven de stadstrend "
-                                                 f"(FDR q = {st['q_up']:.3f}) met koppeling aan de doelwijk")
+                                                 f"(FDR q = {st['q_up']:.3f}) met koppeling aan de doelwijk".replace(".", ","))
                 elif up and code not in nominal:
                     st = up[0]
                     v, reason = "no_evidence", "stijging zonder verhuizingen of verhuurders uit de doelwijk"
@@ -403,6 +405,8 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
                                excess=b["excess"], excess_lo=b["excess_lo"], excess_hi=b["excess_hi"],
                                q_value=b["q_value"])
             row.update({c: st[c] for c in ["wdq", "wdd", "wdd_ci_low", "wdd_ci_high", "did", "did_ci_low", "did_ci_high"]})
+            row.setdefault("verdict_q", st["q_up"] if v == "displacement" else
+                           st["q_down"] if v == "diffusion" else np.nan)
             row.update(verdict=v, signal=st["signal"], reason=reason)
             out_rows.append(row)
     for code in ctrl:
