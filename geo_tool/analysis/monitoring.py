@@ -2,15 +2,15 @@
 
 Every intervention in interventions.csv gets the full waterbed analysis (the register's relocations are
 computed once and shared). The early-warning table then looks, month by month from the first start on, at
-every wijk that is not itself enforced: in the trailing three months, did persons from enforced wijken
-(leaving after their wijk's start) register there beyond what the year before the starts predicts (the
-link), and did the wijk's register signals (new registrations, EU labour migrant registrations, short spells)
+every wijk: in the trailing three months, did households from enforced wijken (leaving after their wijk's
+start; or, sharper, leaving addresses where enforcement found a violation) register there beyond what the
+year before the starts predicts (the link, the stronger of the two, Bonferroni over both), and did the wijk's register signals (new registrations, EU labour migrant registrations, short spells)
 rise beyond their own pre-start level times the city trend? Both are exact Poisson tests. A wijk-month is
 flagged when the link holds after Benjamini-Yekutieli control over all wijk-months (the trailing windows
 overlap, so the tests are dependent) with at least 10 households
 (links are required, and a handful of moves into a near-empty wijk is no signal), and a register signal
 confirms it (p < 5 %, Bonferroni over the three signals) without having risen already in the year before the
-first start. ``q_signal`` (BH over wijk-months) is reported beside it for the reader.
+first start, in two months in a row (persistence). ``q_signal`` (BH over wijk-months) is reported beside it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from geo_tool.analysis.evidence import MIN_EVIDENCE
+from geo_tool.analysis.evidence import MIN_EVIDENCE, mark_enforced, violation_findings
 from geo_tool.analysis.flows import relocations
 from geo_tool.analysis.signals import _bin, address_wijk, register_index, signal_label
 from geo_tool.analysis.stats import benjamini_hochberg
@@ -133,6 +133,17 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
     # certainty) times the window and the city trend in relocations
     mu_link = (base_link[:, None] + 0.5 / BASE_MONTHS) * WINDOW * trend[None, :]
     p_link = _poisson_p(k_link, mu_link)
+    # the sharper link: households leaving addresses where enforcement found a violation (the year before)
+    enf = mark_enforced(mv, violation_findings(dataset))
+    ea, eb = after & enf, before & enf
+    link_e = _bin(mv["moved_on"][ea], dpos[ea], edges, n)
+    base_e = np.bincount(dpos[eb & (dpos >= 0)], minlength=n) / BASE_MONTHS
+    k_e = trailing(link_e)[:, months]
+    mu_e = (base_e[:, None] + 0.5 / BASE_MONTHS) * WINDOW * trend[None, :]
+    p_e = _poisson_p(k_e, mu_e)
+    use_e = p_e < p_link
+    p_link = np.minimum(np.minimum(p_link, p_e) * 2, 1.0)   # Bonferroni over the two kinds of link
+    k_link, mu_link = np.where(use_e, k_e, k_link), np.where(use_e, mu_e, mu_link)
     rows = []
     best_p, best_k, best_mu = np.ones(k_link.shape), np.zeros(k_link.shape), np.zeros(k_link.shape)
     best_sig = np.full(k_link.shape, "", dtype=object)
@@ -163,6 +174,10 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
     q_sig = np.ones_like(best_p)
     q_link[cand] = benjamini_hochberg(p_link[cand], method="by")   # overlapping windows: dependent tests
     q_sig[cand] = benjamini_hochberg(np.minimum(best_p[cand] * len(sig), 1.0))  # Bonferroni over the 3 signals
+    raw = cand & (q_link < ALPHA) & (k_link >= MIN_EVIDENCE) & (np.minimum(best_p * len(sig), 1.0) < ALPHA)
+    # persistence: a wijk is flagged from the second month in a row that meets the rule (one month alone is
+    # too often chance or a shift in enforcement elsewhere)
+    flag = raw & np.concatenate([np.zeros((raw.shape[0], 1), bool), raw[:, :-1]], axis=1)
     show = cand & (p_link < ALPHA) & (k_link > 0)
     wi, mi = np.nonzero(show)
     # which enforced wijk the month's moves came from (the largest source)
@@ -175,8 +190,7 @@ def early_warning(dataset: Dataset, moves: pd.DataFrame, interventions: pd.DataF
                      "linked_to": names.get(top_src.get(w, ""), ""), "relocations": k_link[w, m],
                      "relocations_expected": mu_link[w, m], "q_link": q_link[w, m], "signal": best_sig[w, m],
                      "signal_count": best_k[w, m], "signal_expected": best_mu[w, m], "q_signal": q_sig[w, m],
-                     "flag": bool(q_link[w, m] < ALPHA and k_link[w, m] >= MIN_EVIDENCE
-                                  and min(best_p[w, m] * len(sig), 1.0) < ALPHA)})
+                     "flag": bool(flag[w, m])})
     out = pd.DataFrame(rows, columns=EARLY_WARNING_COLUMNS)
     return out.sort_values(["flag", "month", "q_link"], ascending=[False, True, True], ignore_index=True)
 
