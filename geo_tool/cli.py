@@ -65,6 +65,7 @@ def _cmd_waterbed(args: argparse.Namespace) -> int:
     params = WaterbedParams(
         dataset=Path(args.dataset), target=args.target, start=args.start, months_before=args.months_before,
         months_after=args.months_after, buffer_rule=args.buffer, control=args.control, out=Path(args.out),
+        all_interventions=args.all,
     )
     return _report(run_waterbed(params, TerminalProgress()))
 
@@ -287,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("waterbed", help="measure displacement of problems to neighbouring wijken")
     p.add_argument("dataset")
-    p.add_argument("--target", required=True, help="wijk code or name (case- and dash-insensitive), e.g. Carnisse")
+    p.add_argument("--target", default="", help="wijk code or name (case- and dash-insensitive), e.g. Carnisse")
+    p.add_argument("--all", action="store_true",
+                   help="analyse every intervention in interventions.csv and write a month-by-month early-warning table")
     p.add_argument("--start", help="intervention start date (default: the target's start in interventions.csv)")
     p.add_argument("--months-before", type=int, default=12, help="months before the start (default 12)")
     p.add_argument("--months-after", type=int, default=12, help="months after the start (default 12)")

@@ -245,6 +245,16 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     progress = progress or NullProgress()
     require_role("director", "waterbed (displacement analysis)")
     dataset = load_dataset(params.dataset, progress=progress)
+    if params.all_interventions:
+        from geo_tool.analysis.monitoring import run_all_interventions
+        from geo_tool.analysis.report import write_monitoring_report
+
+        mon = run_all_interventions(dataset, months_before=params.months_before, months_after=params.months_after,
+                                    buffer_rule=params.buffer_rule, control=params.control, progress=progress)
+        written = write_monitoring_report(mon, params.out)
+        audit_command("waterbed --all", dataset=dataset, outputs=written)
+        text = mon.summary() + f"\n\nreport: {Path(params.out) / 'overview.csv'} ({len(written)} files)"
+        return JobResult(text, 0, list(written), mon)
     result = run_waterbed_analysis(
         dataset, params.target, params.start_date, months_before=params.months_before,
         months_after=params.months_after, buffer_rule=params.buffer_rule, control=params.control, progress=progress,

@@ -129,9 +129,14 @@ class WaterbedParams:
     months_after: int = 12
     buffer_rule: str = "queen"
     control: str = "rest"
+    all_interventions: bool = False   # --all: every intervention in interventions.csv + early warning
 
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
+        if not self.all_interventions and not self.target:
+            raise UsageError("give --target WIJK, or --all for every intervention in interventions.csv")
+        if self.all_interventions and (self.target or self.start):
+            raise UsageError("--all analyses every intervention in interventions.csv: leave out --target and --start")
         if self.start is not None:
             parse_date(self.start, "--start")
         for name in ("months_before", "months_after"):

@@ -72,13 +72,28 @@ class BufferRule:
         return f"wijken binnen {self.distance_m:g} m van de grens van de doelwijk"
 
 
-def queen_neighbours(wijken: gpd.GeoDataFrame) -> dict[str, list[str]]:
-    """Queen contiguity of the wijk polygons (libpysal), as code -> list of neighbour codes."""
+_QUEEN_CACHE: dict[tuple, object] = {}
+
+
+def queen_weights(wijken: gpd.GeoDataFrame):
+    """libpysal Queen weights of the wijk polygons, cached per polygon set (2 s on the city's 91 wijken)."""
     from libpysal.weights import Queen
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = Queen.from_dataframe(wijken.reset_index(drop=True), use_index=False)
+    key = (len(wijken), tuple(wijken["code"].astype(str)), float(wijken.geometry.area.sum()))
+    w = _QUEEN_CACHE.get(key)
+    if w is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            w = Queen.from_dataframe(wijken.reset_index(drop=True), use_index=False)
+        if len(_QUEEN_CACHE) >= 4:
+            _QUEEN_CACHE.pop(next(iter(_QUEEN_CACHE)))
+        _QUEEN_CACHE[key] = w
+    return w
+
+
+def queen_neighbours(wijken: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """Queen contiguity of the wijk polygons (libpysal), as code -> list of neighbour codes."""
+    w = queen_weights(wijken)
     codes = wijken["code"].astype(str).to_numpy()
     return {codes[i]: [codes[j] for j in w.neighbors[i]] for i in range(len(codes))}
 

@@ -1,8 +1,8 @@
-"""Links from the target to other wijken: relocations in the register and the target's landlords.
+"""Relocations in the register: who left an address and registered elsewhere within 60 days.
 
 A rise in counts somewhere is only called displacement from the target when something ties it to the
-target: people who left a target address and registered there, or landlords of the target who own
-property there and whose addresses there get more registrations, complaints or violations.
+target: people who left a target address and registered there (here), or the target's landlords whose
+addresses there got busier (`evidence.landlord_evidence`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo_tool.analysis.signals import EUM_AGE, EUM_GROUPS, address_wijk, month_edges
+from geo_tool.analysis.signals import month_edges, spell_masks
 from geo_tool.analysis.stats import benjamini_hochberg, conditional_rate_test
-from geo_tool.dataset import Dataset
 
 #: A relocation is a spell ending at one address and a new spell elsewhere starting within this many days.
 RELOCATION_DAYS = 60
@@ -26,26 +25,26 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
 
     A relocation is a spell with a ``registered_until`` followed by the same person's next spell, at another
     address, starting 0 to ``max_gap_days`` days later. Destination wijk ``onbekend`` when the new address
-    lies in no wijk. Columns: person_id, origin, destination, moved_on, eum.
+    lies in no wijk. Columns: person_id, origin, destination, moved_on, eum, origin_address_id,
+    destination_address_id, registered_on (the day the new spell started).
     """
     cols = ["person_id", "address_id", "registered_from", "registered_until"]
     b = brp[cols].copy()
     b["person_id"] = b["person_id"].astype("string")
     b["address_id"] = b["address_id"].astype("string")
-    if "nationality_group" in brp.columns and "birth_year" in brp.columns:
-        age = brp["registered_from"].dt.year - pd.to_numeric(brp["birth_year"], errors="coerce")
-        b["eum"] = (brp["nationality_group"].astype("string").isin(list(EUM_GROUPS)).fillna(False)
-                    & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
-    else:
-        b["eum"] = False
+    b["eum"] = spell_masks(brp)[0]
+    b["pid"] = pd.factorize(b["person_id"])[0]   # integer keys: merge_asof on strings is slow
     ends = b[b["registered_until"].notna()].sort_values("registered_until")
-    starts = b[["person_id", "address_id", "registered_from"]].dropna().sort_values("registered_from")
+    starts = b[["pid", "address_id", "registered_from"]].dropna().sort_values("registered_from")
     starts = starts.rename(columns={"address_id": "new_address_id"})
     if ends.empty or starts.empty:
         return pd.DataFrame({"person_id": pd.Series(dtype="string"), "origin": pd.Series(dtype="string"),
                              "destination": pd.Series(dtype="string"),
-                             "moved_on": pd.Series(dtype="datetime64[ns]"), "eum": pd.Series(dtype=bool)})
-    m = pd.merge_asof(ends, starts, left_on="registered_until", right_on="registered_from", by="person_id",
+                             "moved_on": pd.Series(dtype="datetime64[ns]"), "eum": pd.Series(dtype=bool),
+                             "origin_address_id": pd.Series(dtype="string"),
+                             "destination_address_id": pd.Series(dtype="string"),
+                             "registered_on": pd.Series(dtype="datetime64[ns]")})
+    m = pd.merge_asof(ends, starts, left_on="registered_until", right_on="registered_from", by="pid",
                       direction="forward", tolerance=pd.Timedelta(days=max_gap_days), suffixes=("", "_new"))
     m = m[m["new_address_id"].notna() & (m["new_address_id"] != m["address_id"])]
     out = pd.DataFrame({
@@ -54,7 +53,12 @@ def relocations(brp: pd.DataFrame, a2w: pd.Series, *, max_gap_days: int = RELOCA
         "destination": m["new_address_id"].map(a2w).fillna(UNKNOWN_DESTINATION).to_numpy(),
         "moved_on": m["registered_until"].to_numpy(),
         "eum": m["eum"].to_numpy(bool),
+        "origin_address_id": m["address_id"].to_numpy(),
+        "destination_address_id": m["new_address_id"].to_numpy(),
+        "registered_on": m["registered_from_new"].to_numpy(),
     })
+    out["origin_address_id"] = out["origin_address_id"].astype("string")
+    out["destination_address_id"] = out["destination_address_id"].astype("string")
     out["origin"] = out["origin"].astype("string")
     out["destination"] = out["destination"].astype("string")
     return out
@@ -94,78 +98,3 @@ def relocation_flows(moves: pd.DataFrame, target_code: str, start: date, months_
     res["q_value"] = q
     res.insert(0, "origin", target_code)
     return res.reset_index().sort_values(["after", "before"], ascending=False, ignore_index=True)
-
-
-LANDLORD_SIGNALS = ("moves_in", "eum_registrations", "complaints", "violations")
-
-
-def landlord_activity(dataset: Dataset, target_code: str, start: date, months_before: int = 12,
-                      months_after: int = 12) -> tuple[pd.DataFrame, int]:
-    """Activity at the other addresses of the target's landlords, per wijk, before vs after, with a rise test.
-
-    The target's landlords are the ``landlord_id`` values of permits at target addresses. For their
-    addresses outside the target, per wijk: the number of addresses and, before and after, new
-    registrations (``moves_in``), new EUM registrations, complaints and violations found. Each is tested
-    (one-sided conditional binomial) against the after/before ratio of the same signal at all other
-    addresses outside the target, and Benjamini-Hochberg adjusted over wijken x signals. Returns the table
-    and the number of target landlords.
-    """
-    perm = dataset.permits
-    a2w = address_wijk(dataset)
-    if "landlord_id" not in perm.columns or perm["landlord_id"].isna().all() or perm.empty:
-        return pd.DataFrame(), 0
-    p = perm[["address_id", "landlord_id"]].dropna().astype("string")
-    p["wijk"] = p["address_id"].map(a2w)
-    lords = pd.Index(p.loc[p["wijk"] == target_code, "landlord_id"].unique())
-    if lords.empty:
-        return pd.DataFrame(), 0
-    their = p[p["landlord_id"].isin(lords) & (p["wijk"] != target_code) & p["wijk"].notna()]
-    their_addr = pd.Index(their["address_id"].unique())
-    edges = month_edges(start, months_before, months_after)
-    lo, mid, hi = edges[0], edges[months_before], edges[-1]
-
-    def events(addr: pd.Series, when: pd.Series, weight: np.ndarray | None = None) -> pd.DataFrame:
-        w = np.ones(len(addr)) if weight is None else weight
-        per = np.where((when >= lo) & (when < mid), "before", np.where((when >= mid) & (when < hi), "after", ""))
-        wk = addr.astype("string").map(a2w)
-        return pd.DataFrame({"address_id": addr.astype("string").to_numpy(), "wijk": wk.to_numpy(),
-                             "period": per, "w": w})
-
-    brp = dataset.brp
-    age = brp["registered_from"].dt.year - pd.to_numeric(brp.get("birth_year"), errors="coerce") \
-        if "birth_year" in brp.columns else pd.Series(np.nan, index=brp.index)
-    eum = (brp.get("nationality_group", pd.Series(pd.NA, index=brp.index)).astype("string")
-           .isin(list(EUM_GROUPS)).fillna(False) & age.between(*EUM_AGE).fillna(False)).to_numpy(bool)
-    ins = dataset.inspections
-    viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy()
-    items = ins["violations"].astype("string").fillna("").str.split(";").map(
-        lambda xs: sum(1 for x in xs if x.strip())).to_numpy(float) if len(ins) else np.zeros(0)
-    c = dataset.complaints
-    ev = {
-        "moves_in": events(brp["address_id"], brp["registered_from"]),
-        "eum_registrations": events(brp["address_id"][eum], brp["registered_from"][eum]),
-        "complaints": events(c["address_id"].fillna(""), c["received_on"]) if "address_id" in c.columns
-        else events(pd.Series([], dtype="string"), pd.Series([], dtype="datetime64[ns]")),
-        "violations": events(ins["address_id"], ins["visited_on"], np.where(viol, np.maximum(items, 1), 0)),
-    }
-    rows = their.groupby("wijk").agg(n_addresses=("address_id", "nunique"))
-    rows.index = rows.index.astype(str)
-    pcols = []
-    for sig, e in ev.items():
-        e = e[(e["period"] != "") & e["wijk"].notna() & (e["wijk"] != target_code)]
-        mine = e["address_id"].isin(their_addr)
-        rest = e[~mine]
-        rb, ra = rest.loc[rest["period"] == "before", "w"].sum(), rest.loc[rest["period"] == "after", "w"].sum()
-        ratio0 = ra / rb if rb > 0 else 1.0
-        g = e[mine].pivot_table(index="wijk", columns="period", values="w", aggfunc="sum", fill_value=0)
-        g.index = g.index.astype(str)
-        for per in ("before", "after"):
-            rows[f"{sig}_{per}"] = g.get(per, pd.Series(dtype=float)).reindex(rows.index).fillna(0).to_numpy(float)
-        rows[f"{sig}_p"] = conditional_rate_test(rows[f"{sig}_after"].to_numpy(), rows[f"{sig}_before"].to_numpy(),
-                                                 ratio0)
-        pcols.append(f"{sig}_p")
-    q = benjamini_hochberg(rows[pcols].to_numpy().ravel()).reshape(len(rows), len(pcols))
-    rows["q_min"] = np.nanmin(q, axis=1) if len(rows) else []
-    rows["rising"] = [", ".join(s for s, qq in zip(LANDLORD_SIGNALS, qrow) if qq < 0.05) for qrow in q]
-    rows.index.name = "wijk_code"
-    return rows.reset_index(), len(lords)

@@ -50,12 +50,13 @@ def gi_star(values: np.ndarray, wijken: gpd.GeoDataFrame, *, permutations: int =
     Islands (wijken touching no other) get z = 0 and p = 1.
     """
     from esda import G_Local
-    from libpysal.weights import Queen
+
+    from geo_tool.analysis.areas import queen_weights
 
     y = np.nan_to_num(np.asarray(values, float))
+    w = queen_weights(wijken)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = Queen.from_dataframe(wijken.reset_index(drop=True), use_index=False)
         if np.allclose(y, y[0]):
             return np.zeros(len(y)), np.ones(len(y))
         g = G_Local(y, w, transform="B", permutations=permutations, star=True, seed=seed, n_jobs=1)

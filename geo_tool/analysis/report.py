@@ -7,7 +7,6 @@ the unrounded counts.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label  # noqa: E402
 from geo_tool.analysis.waterbed import ROLE_NL, VERDICT_NL, WaterbedResult  # noqa: E402
@@ -29,35 +29,13 @@ ROLE_COLOURS = {"target": "#d55e00", "buffer": "#e69f00", "destination": "#cc79a
                 "other": "#ffffff"}
 HOTSPOT_COLOURS = {"new": "#fdae61", "intensifying": "#b2182b", "persistent": "#d6604d", "diminishing": "#f4a582",
                    "cold": "#4393c3", "none": "#f7f7f7"}
-THRESHOLD, BASE = 10, 5
-
-
-def disclose_counts(values: "pd.Series | np.ndarray") -> pd.Series:
-    """Counts for export: 1-9 suppressed (empty), others rounded to 5 (halves up), 0 kept.
-
-    Uses `geo_tool.export.disclosure` (the project's one rule) when it is importable.
-    """
-    try:
-        from geo_tool.export.disclosure import round_to_base, suppress_mask
-
-        v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), float)
-        out = round_to_base(v, BASE)
-        out[suppress_mask(v, THRESHOLD)] = np.nan
-    except ImportError:  # pragma: no cover - the export package is part of the tool
-        v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), float)
-        out = np.floor(v / BASE + 0.5) * BASE
-        out[(v >= 1) & (v < THRESHOLD)] = np.nan
-    return pd.Series(pd.array(np.where(np.isnan(out), None, out), dtype="Float64")).round(0).astype("Int64")
 
 
 def disclosure_note() -> str:
     """The Dutch sentence about disclosure control that every table and the report carry."""
-    try:
-        from geo_tool.export.disclosure import disclosure_note as note
+    from geo_tool.export.disclosure import disclosure_note as note
 
-        return note(False, THRESHOLD)
-    except ImportError:  # pragma: no cover
-        return "Onthullingscontrole: aantallen 1-9 onderdrukt, overige aantallen afgerond op 5."
+    return note(False, THRESHOLD)
 
 
 def _fmt(x: float, nd: int = 1) -> str:
@@ -175,7 +153,8 @@ def areas_map(result: WaterbedResult) -> Figure:
     handles += [Patch(facecolor="none", edgecolor="black", hatch="///", label="oordeel: verplaatsing"),
                 Patch(facecolor="none", edgecolor="#009e73", hatch="...", label="oordeel: uitstraling"),
                 Patch(facecolor="#0072b2", label="verhuizingen uit doelwijk na start (≥10; grootste 6 en\nsignificante stijgingen; blauw = significant)")]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, framealpha=0.9)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9)
+    fig.subplots_adjust(left=0.02, right=0.68, bottom=0.06, top=0.92)
     ax.set_title(f"Waterbed {result.target_name}: wijkrollen, oordeel en verhuisstromen\n"
                  f"start {result.start.isoformat()}, {result.months_before} mnd vóór / {result.months_after} mnd na",
                  fontsize=10)
@@ -198,7 +177,8 @@ def hotspot_map(result: WaterbedResult) -> Figure:
     handles = [Patch(facecolor=HOTSPOT_COLOURS[c], edgecolor="#777777", label=HOTSPOT_LABELS_NL[c])
                for c in HOTSPOT_CLASSES]
     handles.append(Patch(facecolor="none", edgecolor="black", linewidth=2, label="doelwijk"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, framealpha=0.9)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9)
+    fig.subplots_adjust(left=0.02, right=0.72, bottom=0.04, top=0.92)
     ax.set_title(f"Hotspots van {signal_label(result.overall['signal'])} per 1.000 bewoners\n"
                  "Getis-Ord Gi* vóór en na (FDR 5 %), trend Mann-Kendall", fontsize=10)
     ax.set_axis_off()
@@ -248,137 +228,122 @@ def timeseries_chart(result: WaterbedResult, signal: str) -> Figure:
     return fig
 
 
-def report_markdown(result: WaterbedResult, files: dict[str, str]) -> str:
-    """The five-minute report for the director, in Dutch."""
-    o = result.overall
-    t = result.table
-    judged = t[t["role"].isin(["buffer", "destination"])]
-    disp = judged[judged["verdict"] == "displacement"]
-    diff = judged[judged["verdict"] == "diffusion"]
-    b0, b1 = result.before_window
-    a0, a1 = result.after_window
-    last = lambda d: (pd.Timestamp(d) - pd.Timedelta(days=1)).date().isoformat()  # noqa: E731
-    if len(disp):
-        head = ("**Ja, er is een aanwijzing voor een waterbedeffect** in: "
-                + ", ".join(f"{r.wijk_name} ({ROLE_NL[r.role]})" for r in disp.itertuples()) + ".")
-    else:
-        head = "**Geen aanwijzing voor een waterbedeffect** in de buurwijken of in wijken die met de doelwijk verbonden zijn."
-    L = [
-        f"# Waterbedanalyse {result.target_name} ({result.target_code})",
-        "",
-        f"Interventie vanaf **{result.start.isoformat()}**; vóór-periode {b0.isoformat()} t/m {last(b1)}, "
-        f"na-periode {a0.isoformat()} t/m {last(a1)} (per maand).",
-        "",
-        "## Conclusie",
-        "",
-        head,
-        "",
-        f"- Doelwijk: {signal_label(o['signal'])} {'daalden' if o['target_wdd'] < 0 else 'daalden niet'} ten opzichte "
-        f"van de stadstrend: WDD {o['target_wdd']:+.0f} (95 %-interval {o['target_wdd_ci'][0]:+.0f} tot "
-        f"{o['target_wdd_ci'][1]:+.0f}); succesmaat (Bowers & Johnson) {o['success']:+.4f}.",
-        f"- Buurwijken samen: WDQ {_fmt(o['wdq_total'], 2) or 'n.v.t.'} — {o['wdq_reading']}. "
-        f"Totale WDD doelwijk + buurwijken {o['total_wdd']:+.0f} ({o['total_wdd_ci'][0]:+.0f} tot "
-        f"{o['total_wdd_ci'][1]:+.0f}); negatief = netto afname.",
-        f"- {len(disp)} wijk(en) met verplaatsing, {len(diff)} met uitstraling van positieve effecten, "
-        f"{len(judged) - len(disp) - len(diff)} zonder aanwijzing.",
-        "",
-        "## Oordeel per wijk",
-        "",
-        "| wijk | rol | oordeel | signaal | WDD [interval] | DiD per 1.000 bew./mnd [interval] | WDQ | koppeling met doelwijk |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in judged.itertuples():
-        L.append(f"| {r.wijk_name} ({r.wijk_code}) | {ROLE_NL[r.role]} | **{VERDICT_NL[r.verdict]}** | "
-                 f"{signal_label(r.signal)} | {_fmt(r.wdd)} [{_fmt(r.wdd_ci_low)}, {_fmt(r.wdd_ci_high)}] | "
-                 f"{_fmt(r.did, 3)} [{_fmt(r.did_ci_low, 3)}, {_fmt(r.did_ci_high, 3)}] | {_fmt(r.wdq, 2)} | "
-                 f"{r.link or '—'} |")
-    L += [
-        "",
-        f"Een wijk krijgt **verplaatsing** alleen als voor een oordeelsignaal zowel het WDD-interval als het "
-        f"DiD-interval boven nul ligt, de doelwijk op dat signaal daalde, en — voor een wijk die niet aan de "
-        f"doelwijk grenst — mensen uit de doelwijk erheen verhuisden of verhuurders uit de doelwijk er "
-        f"drukker werden. **Uitstraling van positieve effecten**: beide intervallen onder nul. Anders: **geen "
-        f"aanwijzing**. De intervallen zijn simultaan ({result.level * 100:.2f} %, Bonferroni over "
-        f"{len(judged)} wijken × {len(result.verdict_signals)} signalen), zodat bij geen enkel effect de kans op "
-        "een onterechte vlag rond 5 % blijft.",
-        "",
-        "## Keuzes",
-        "",
-        f"- Doelwijk: {result.target_name} ({result.target_code}).",
-        f"- Buffer: {result.buffer_rule.describe()}: {', '.join(result.table.loc[result.table['role'] == 'buffer', 'wijk_name']) or 'geen'}.",
-        f"- Bestemmingswijken (niet aangrenzend, wel verbonden door verhuizingen of verhuurders): "
-        f"{', '.join(result.table.loc[result.table['role'] == 'destination', 'wijk_name']) or 'geen'}.",
-        f"- Controle: {result.control_text}; {len(result.codes('control'))} wijken.",
-        f"- Oordeelsignalen: {', '.join(signal_label(s) for s in result.verdict_signals)}.",
-        f"- Bewoners: {result.panel.residents_source}.",
-    ]
-    L += [f"- Let op: {n}." for n in result.notes]
-    f = flows_csv_frame(result).head(10)
-    L += ["", "## Verhuizingen uit de doelwijk (binnen 60 dagen elders ingeschreven)", "",
-          "| naar | vóór | na | stijging significant (FDR 5 %) |", "|---|---|---|---|"]
-    for r in f.itertuples():
-        L.append(f"| {r.destination_name} | {'' if pd.isna(r.before) else r.before}{r.before_flag} | "
-                 f"{'' if pd.isna(r.after) else r.after}{r.after_flag} | {'ja' if r.significant_rise else 'nee'} |")
-    L += ["", f"Verwachte verhouding na/vóór uit de rest van de stad: {result.flows['expected_ratio'].iloc[0]:.2f}."
-          if len(result.flows) else "Geen verhuizingen uit de doelwijk gevonden."]
-    L += ["", "## Verhuurders van de doelwijk", ""]
-    if result.n_landlords == 0 or result.landlords.empty:
-        L.append("Geen verhuurders bekend (permits.csv zonder landlord_id voor adressen in de doelwijk).")
-    else:
-        lr = result.landlords
-        rising = lr[lr["q_min"] < 0.05]
-        L.append(f"{result.n_landlords} verhuurders met een vergunning in de doelwijk hebben adressen in "
-                 f"{len(lr)} andere wijken. Wijken waar hun adressen significant drukker werden (FDR 5 %): "
-                 + (", ".join(f"{r.wijk_code} ({r.rising})" for r in rising.itertuples()) or "geen") + ".")
-    hot = result.hotspots
-    counts = hot["hotspot_class"].value_counts()
-    L += ["", "## Hotspots", "",
-          "Getis-Ord Gi* per periode (queen-buren, FDR 5 %) en trend per wijk (Mann-Kendall): "
-          + ", ".join(f"{HOTSPOT_LABELS_NL[c]} {int(counts.get(c, 0))}" for c in HOTSPOT_CLASSES) + ".",
-          f"Doelwijk: {HOTSPOT_LABELS_NL[hot.set_index('wijk_code').loc[result.target_code, 'hotspot_class']]}."]
-    L += ["", "## Methode", "",
-          "- WDQ (Bowers & Johnson 2003): (B_na/C_na − B_vóór/C_vóór) / (R_na/C_na − R_vóór/C_vóór); < 0 "
-          "verplaatsing, < −1 meer verplaatst dan gewonnen, > 0 uitstraling van positieve effecten "
-          "(alleen te duiden als de doelwijk verbeterde).",
-          "- WDD (Wheeler & Ratcliffe 2018, Crime Science 7:11): X_na − X_vóór · C_na/C_vóór, de controle "
-          "geschaald naar het eigen niveau vóór de start; standaardfout uit de Poisson-benadering.",
-          "- DiD: verschil van maandcijfers per 1.000 bewoners, met de relatieve controletrend; interval door "
-          "maanden te herbemonsteren (bootstrap).",
-          "- Alle cijfers per wijk en signaal: signals.csv; verhuizingen: flows.csv; verhuurders: landlords.csv.",
-          "", disclosure_note(), "",
-          "Bestanden: " + ", ".join(files.values())]
-    return "\n".join(L) + "\n"
+def evidence_chart(result: WaterbedResult) -> Figure:
+    """Households from the target per wijk after the start: observed against expected, with the excess interval.
 
-
-def _text_page(text: str) -> Figure:
-    fig = Figure(figsize=(8.27, 11.69))
-    body = []
-    for line in text.splitlines():
-        line = line.replace("**", "").replace("|---", "")
-        body += textwrap.wrap(line, 110) or [""]
-    fig.text(0.05, 0.97, "\n".join(body[:95]), va="top", family="monospace", fontsize=6.2)
+    Only wijken with at least 10 households observed are drawn (disclosure), all values rounded to 5.
+    """
+    ev = result.evidence.table if result.evidence is not None else pd.DataFrame()
+    names = result.table.set_index("wijk_code")["wijk_name"]
+    fig = Figure(figsize=(10, 5.2))
+    ax = fig.add_subplot(1, 1, 1)
+    kinds = [k for k in ("from_target", "from_enforced") if len(ev) and k in set(ev["kind"])]
+    shown = ev[ev["kind"].isin(kinds) & (ev["observed"] >= THRESHOLD)] if len(ev) else ev
+    if shown.empty:
+        ax.text(0.5, 0.5, "Geen verhuisstromen van 10 of meer huishoudens uit de doelwijk na de start",
+                ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    top = (shown.sort_values("q_value").drop_duplicates("wijk_code").head(10)["wijk_code"]).tolist()
+    x = np.arange(len(top))
+    width = 0.38
+    r5 = lambda v: np.floor(np.asarray(v, float) / BASE + 0.5) * BASE  # noqa: E731
+    for i, k in enumerate(kinds):
+        sub = ev[ev["kind"] == k].set_index("wijk_code").reindex(top)
+        obs = np.where(sub["observed"] >= THRESHOLD, r5(sub["observed"]), np.nan)
+        exp = r5(sub["expected"])
+        lab = "uit de doelwijk" if k == "from_target" else "uit gehandhaafde adressen"
+        ax.bar(x + (i - 0.5) * width, obs, width * 0.95, color=["#0072b2", "#d55e00"][i], label=f"gezien: {lab}")
+        ax.scatter(x + (i - 0.5) * width, exp, marker="_", s=300, color="black", zorder=3,
+                   label="verwacht" if i == 0 else None)
+        lo, hi = r5(sub["expected"] + sub["excess_lo"]), r5(sub["expected"] + sub["excess_hi"])
+        ax.vlines(x + (i - 0.5) * width, lo, hi, color="#333333", lw=1, zorder=3)
+    wrapped = [str(names.get(c, c)) for c in top]
+    ax.set_xticks(x, wrapped, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("huishoudens na de start (afgerond op 5)")
+    ax.set_title(f"Verhuizingen uit {result.target_name} na de start: gezien (staaf), verwacht (streep), "
+                 "95 %-interval (lijn)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.text(0.01, 0.005, disclosure_note(), fontsize=6)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
-def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path") -> list[Path]:
-    """Write waterbed.csv, signals.csv, flows.csv, landlords.csv, hotspots.gpkg, PNG maps and charts,
-    report.md and report.pdf into ``out_dir``; returns the paths written.
+def synth_chart(result: WaterbedResult, signal: str) -> Figure | None:
+    """The target and each judged wijk against its synthetic control on one signal (pre-period fit visible)."""
+    sr = result.synth.get(signal)
+    if sr is None or not sr.fits:
+        return None
+    names = result.table.set_index("wijk_code")["wijk_name"]
+    codes = [c for c in [result.target_code, *result.codes("buffer"), *result.codes("destination")] if c in sr.fits]
+    ncol = 3
+    nrow = int(np.ceil(len(codes) / ncol))
+    fig = Figure(figsize=(11, 2.4 * nrow + 0.7))
+    x = result.panel.month_starts[:-1]
+    for i, c in enumerate(codes):
+        f = sr.fits[c]
+        ax = fig.add_subplot(nrow, ncol, i + 1)
+        ax.plot(x, f.actual, color="#0072b2", lw=1.3, label="werkelijk")
+        ax.plot(x, f.synthetic, color="#7f7f7f", lw=1.1, ls="--", label="nagebootst")
+        ax.axvline(pd.Timestamp(result.start), color="#d55e00", lw=1.1)
+        p = min(sr.p_value(c, "up"), sr.p_value(c, "down"))
+        role = "doelwijk " if c == result.target_code else ""
+        ax.set_title(f"{role}{names.get(c, c)}: effect " + f"{f.effect:+.2f}, placebo-p {p:.2f}".replace(".", ","), fontsize=8)
+        ax.tick_params(labelsize=6)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        if i == 0:
+            ax.legend(fontsize=6, loc="upper left")
+    unit = "per 10 m²" if signal == "crowding" else "per 1.000 bewoners per maand"
+    fig.suptitle(f"Synthetische controle: {signal_label(signal)} {unit}; blauw werkelijk, grijs de nagebootste wijk "
+                 f"uit {len(sr.donor_codes)} controlewijken; oranje: start", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return fig
 
-    Counts in the tables are disclosure-controlled; every file is written atomically.
+
+def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, light: bool = False) -> list[Path]:
+    """Write waterbed.csv, details, signals, flows, evidence, synthetic control, landlords, hotspots.gpkg, PNG maps
+    and charts, report.md and the typeset report.pdf into ``out_dir``; returns the paths written.
+
+    ``light`` (used by ``--all``) draws only the map and the evidence chart, to keep monitoring every
+    intervention of the city within a minute. Counts in every table, chart and text are disclosure-controlled;
+    every file is written atomically.
     """
+    from geo_tool.analysis.narrative import markdown
+    from geo_tool.analysis.pdf import write_report_pdf
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    details = result.table.drop(columns=["role_nl"]).copy()
+    for c in ("excess", "excess_lo", "excess_hi", "detectable_persons", "detectable_addresses"):
+        details[c] = pd.to_numeric(details[c], errors="coerce").round(0)
     write_csv_atomic(waterbed_csv_frame(result), out / "waterbed.csv")
-    write_csv_atomic(result.table.drop(columns=["role_nl"]).round(4), out / "waterbed_details.csv")
+    write_csv_atomic(details.round(4), out / "waterbed_details.csv")
     write_csv_atomic(signals_csv_frame(result), out / "signals.csv")
     write_csv_atomic(flows_csv_frame(result), out / "flows.csv")
     paths += [out / "waterbed.csv", out / "waterbed_details.csv", out / "signals.csv", out / "flows.csv"]
+    if result.evidence is not None:
+        ev = result.evidence.table.copy()
+        names = result.table.set_index("wijk_code")["wijk_name"]
+        ev.insert(1, "wijk_name", ev["wijk_code"].map(names).fillna(
+            ev["wijk_code"].map(pd.Series(result.wijken["name"].astype(str).to_numpy(),
+                                          index=result.wijken["code"].astype(str).to_numpy()))))
+        for c in ("before", "observed", "persons"):
+            ev[c] = disclose_counts(ev[c]).to_numpy()
+        for c in ("expected", "excess", "excess_lo", "excess_hi", "persons_expected", "detectable"):
+            ev[c] = np.floor(pd.to_numeric(ev[c], errors="coerce") / BASE + 0.5) * BASE
+        write_csv_atomic(ev, out / "evidence.csv")
+        paths.append(out / "evidence.csv")
+    if result.synth_table is not None and len(result.synth_table):
+        write_csv_atomic(result.synth_table.round(4), out / "synthetic_control.csv")
+        paths.append(out / "synthetic_control.csv")
     if len(result.landlords):
         lr = result.landlords.copy()
-        for c in [c for c in lr.columns if c.endswith(("_before", "_after")) or c == "n_addresses"]:
+        for c in [c for c in lr.columns if c.endswith(("_before", "_after")) and not c.startswith("crowding")
+                  or c == "n_addresses"]:
             lr[c] = disclose_counts(lr[c]).to_numpy()
-        write_csv_atomic(lr.round(6), out / "landlords.csv")
+        write_csv_atomic(lr.round(4), out / "landlords.csv")
         paths.append(out / "landlords.csv")
     g = result.wijken[["code", "name", "geometry"]].rename(columns={"code": "wijk_code", "name": "wijk_name"})
     g["wijk_code"] = g["wijk_code"].astype(str)
@@ -386,24 +351,53 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path") -> list
     g = g.merge(result.table[["wijk_code", "role", "verdict"]], on="wijk_code", how="left")
     g["role"] = g["role"].fillna("other")
     g = g.to_crs("EPSG:28992")
-    with atomic_path(out / "hotspots.gpkg") as tmp:
-        g.to_file(tmp, driver="GPKG", layer="hotspots")
-    paths.append(out / "hotspots.gpkg")
-    figs = {"map_areas.png": areas_map(result), "map_hotspots.png": hotspot_map(result)}
-    for s in result.verdict_signals:
-        figs[f"timeseries_{s}.png"] = timeseries_chart(result, s)
-    for name, fig in figs.items():
+    if not light:
+        with atomic_path(out / "hotspots.gpkg") as tmp:
+            g.to_file(tmp, driver="GPKG", layer="hotspots")
+        paths.append(out / "hotspots.gpkg")
+    figs: dict[str, tuple[str, Figure]] = {
+        "map_areas.png": ("Kaart: doelwijk, buurwijken, bestemmingswijken en verhuisstromen", areas_map(result)),
+        "evidence.png": ("Verhuizingen uit de doelwijk: gezien tegen verwacht", evidence_chart(result)),
+    }
+    for s in ("eum_registrations", "crowding", "complaints") if not light else ():
+        f = synth_chart(result, s)
+        if f is not None:
+            figs[f"synth_{s}.png"] = (f"Synthetische controle: {signal_label(s)}", f)
+    for s in result.verdict_signals if not light else ():
+        figs[f"timeseries_{s}.png"] = (f"Maandcijfers: {signal_label(s)}", timeseries_chart(result, s))
+    if not light:
+        figs["map_hotspots.png"] = ("Kaart: hotspots", hotspot_map(result))
+    charts = []
+    for name, (title, fig) in figs.items():
         paths.append(_save(fig, out / name))
-    files = {p.name: p.name for p in paths}
-    md = report_markdown(result, files | {"report.pdf": "report.pdf"})
+        charts.append((title, out / name))
+    files = [p.name for p in paths] + ["report.md", "report.pdf"]
+    md = markdown(result, files) + "\n" + disclosure_note() + "\n"
     write_text_atomic(out / "report.md", md)
     paths.append(out / "report.md")
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    with atomic_path(out / "report.pdf") as tmp:
-        with PdfPages(tmp, metadata={"Title": f"Waterbedanalyse {result.target_name}", "Creator": "geo_tool"}) as pdf:
-            for fig in [_text_page(md), *figs.values()]:
-                FigureCanvasAgg(fig)
-                pdf.savefig(fig)
-    paths.append(out / "report.pdf")
+    paths.append(write_report_pdf(result, out / "report.pdf", charts, disclosure_note()))
     return paths
+
+
+def early_warning_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """early_warning.csv: counts disclosure-controlled, expectations rounded to 5."""
+    t = table.copy()
+    for c in ("relocations", "signal_count"):
+        t[c] = disclose_counts(t[c]).to_numpy()
+    for c in ("relocations_expected", "signal_expected"):
+        t[c] = np.floor(pd.to_numeric(t[c], errors="coerce") / BASE + 0.5) * BASE
+    t["signal_nl"] = t["signal"].map(signal_label)
+    return t.round({"q_link": 4, "q_signal": 4})
+
+
+def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
+    """`--all`: a report folder per intervention (<code>_<start>/), overview.csv, early_warning.csv, summary.txt."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for r in mon.results:
+        paths += write_waterbed_report(r, out / f"{r.target_code}_{r.start.isoformat()}", light=True)
+    write_csv_atomic(mon.overview(), out / "overview.csv")
+    write_csv_atomic(early_warning_frame(mon.early_warning), out / "early_warning.csv")
+    write_text_atomic(out / "summary.txt", mon.summary() + "\n\n" + disclosure_note() + "\n")
+    return paths + [out / "overview.csv", out / "early_warning.csv", out / "summary.txt"]

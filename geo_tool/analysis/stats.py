@@ -196,13 +196,17 @@ def conditional_rate_test(after: np.ndarray, before: np.ndarray, ratio0: np.ndar
     return np.where(n > 0, pval, 1.0)
 
 
-def benjamini_hochberg(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN."""
+def benjamini_hochberg(pvalues: np.ndarray, method: str = "bh") -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN.
+
+    ``method="by"`` gives Benjamini-Yekutieli, valid under any dependence between the tests (the q-values
+    are larger by the factor sum 1/i over the number of tests).
+    """
     p = np.asarray(pvalues, float)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     if ok.any():
-        out[ok] = stats.false_discovery_control(p[ok], method="bh")
+        out[ok] = stats.false_discovery_control(p[ok], method=method)
     return out
 
 

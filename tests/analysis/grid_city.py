@@ -132,3 +132,99 @@ def make_grid_city(seed: int = 1, displacement: float = 0.0, mode: str = "adjace
                                   "description": pd.Series([""], dtype="string")})
     return Dataset(root=None, gebieden=gb, wijken=wk, addresses=addresses, brp=brp, permits=permits,
                    complaints=complaints, inspections=inspections, interventions=interventions)
+
+
+HARD_RECEIVER = PORTFOLIO_RECEIVER   # W55: not adjacent, the target's landlord L_t owns 5 addresses there
+DECOY = "BU05990103"                 # W13: adjacent to the target, an unrelated new landlord's rise
+EARLY = "BU05990404"                 # W44: a flow from the target that started before the intervention
+
+
+def _spells(rows: list[tuple]) -> pd.DataFrame:
+    b = pd.DataFrame(rows, columns=["person_id", "address_id", "registered_from", "registered_until",
+                                    "nationality_group", "birth_year", "rni"])
+    for c in ("person_id", "address_id", "nationality_group"):
+        b[c] = b[c].astype("string")
+    b["registered_from"] = _dates(b["registered_from"])
+    b["registered_until"] = _dates(b["registered_until"])
+    b["birth_year"] = b["birth_year"].astype("Int64")
+    b["rni"] = b["rni"].astype("boolean")
+    return b
+
+
+def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool = True,
+                   early_flow: bool = False) -> Dataset:
+    """The harder world of issue 12 on the grid city (no displacement in the area counts at all).
+
+    - The campaign raises reporting in the target: its complaints go up 30 % after the start, while the new
+      registrations of labour migrants there fall by 70 % (the violations fall).
+    - ``displaced_per_month`` persons a month (Poisson) leave the target's landlord L_t's target addresses
+      after a violation was found there and re-register, under the same person id, 5-50 days later at
+      L_t's addresses in the non-adjacent W55; W55's complaints get only one extra a month.
+    - ``decoy``: from 2 months after the start a new landlord L_d fills 5 addresses in the adjacent W13 with
+      newcomers from outside the city (6 a month) who bring 5 complaints a month: a rise without links.
+    - ``early_flow``: persons from the target register in W44 at 4 a month from 4 months before the start
+      on (a rise that started before the intervention).
+    Every address has 60 m² of floor area (crowding is computable).
+    """
+    ds = make_grid_city(seed=seed, displacement=0.0, mode="portfolio", target_drop=-0.3)
+    rng = np.random.default_rng(seed + 100)
+    start = pd.Timestamp(START)
+    ds.addresses["floor_area_m2"] = 60.0
+    brp = ds.brp
+    # the target's EU registrations fall after the start
+    in_t = brp["address_id"].str.slice(10, 14).eq("0202") & (brp["registered_from"] >= start)
+    drop = in_t & (rng.random(len(brp)) < 0.7)
+    brp = brp[~drop.to_numpy()]
+    rows, insp, compl = [], [], []
+    pid = 0
+    for m in range(12):
+        month = start + pd.DateOffset(months=m)
+        for _ in range(rng.poisson(displaced_per_month)):
+            src = addr(2, 2, int(rng.integers(0, 5)))
+            left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+            insp.append((f"ih{pid}", src, left - pd.Timedelta(days=int(rng.integers(10, 60))), "violation",
+                         "overbewoning", "complaint", "T1"))
+            rows.append((f"hd{pid}", src, pd.Timestamp("2020-06-01"), left, "EU-MOE", 1990, False))
+            rows.append((f"hd{pid}", addr(5, 5, int(rng.integers(0, 5))),
+                         left + pd.Timedelta(days=int(rng.integers(5, 51))), None, "EU-MOE", 1990, False))
+            pid += 1
+        compl.append((HARD_RECEIVER, month + pd.Timedelta(days=3), addr(5, 5, 0)))
+        if decoy and m >= 2:
+            for _ in range(6):
+                rows.append((f"dc{pid}", addr(1, 3, int(rng.integers(0, 5))),
+                             month + pd.Timedelta(days=int(rng.integers(0, 28))), None, "EU-MOE", 1995, False))
+                pid += 1
+            for k in range(5):
+                compl.append((DECOY, month + pd.Timedelta(days=int(rng.integers(0, 28))), addr(1, 3, k % 5)))
+    if early_flow:
+        for m in range(-4, 12):
+            month = start + pd.DateOffset(months=m)
+            for _ in range(4):
+                left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+                rows.append((f"ef{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
+                             "EU-MOE", 1990, False))
+                rows.append((f"ef{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
+                             "EU-MOE", 1990, False))
+                pid += 1
+    ds.brp = pd.concat([brp, _spells(rows)], ignore_index=True) if rows else brp
+    if insp:
+        ds.inspections = pd.DataFrame(insp, columns=["inspection_id", "address_id", "visited_on", "outcome", "violations",
+                                                     "selected_by", "team"]).astype(
+            {c: "string" for c in ["inspection_id", "address_id", "outcome", "violations", "selected_by", "team"]})
+        ds.inspections["visited_on"] = _dates(ds.inspections["visited_on"])
+    c = ds.complaints
+    extra = gpd.GeoDataFrame(
+        {"complaint_id": pd.Series([f"hc{i}" for i in range(len(compl))], dtype="string"),
+         "received_on": _dates([x[1] for x in compl]),
+         "category": pd.Series(["woonoverlast"] * len(compl), dtype="string"),
+         "address_id": pd.Series([x[2] for x in compl], dtype="string"),
+         "wijk_code": pd.Series([x[0] for x in compl], dtype="string")},
+        geometry=[None] * len(compl), crs="EPSG:28992")
+    ds.complaints = pd.concat([c, extra], ignore_index=True)
+    if decoy:
+        d = pd.DataFrame({"address_id": pd.Series([addr(1, 3, i) for i in range(5)], dtype="string"),
+                          "landlord_id": pd.Series(["L_d"] * 5, dtype="string"),
+                          "status": pd.Series(["granted"] * 5, dtype="string"),
+                          "valid_from": _dates(["2022-02-01"] * 5), "valid_until": _dates([None] * 5)})
+        ds.permits = pd.concat([ds.permits, d], ignore_index=True)
+    return ds

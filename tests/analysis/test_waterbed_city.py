@@ -51,6 +51,10 @@ def test_adjacent_displacement_is_found_where_the_demo_put_it(city):
     flagged = _flagged(result)
     assert received.index[0] in flagged, f"largest receiver {received.index[0]} not flagged: {flagged}"
     assert flagged <= set(received.index), f"flagged without displacement: {flagged - set(received.index)}"
+    t = result.table.set_index("wijk_code")
+    judged = t[t["role"].isin(["buffer", "destination"])]
+    assert (judged.loc[judged["verdict"] == "displacement", "excess_lo"] > 0).all()
+    assert judged.loc[judged["verdict"] == "no_evidence", "detectable_text"].str.contains("niet zichtbaar").all()
 
 
 def test_portfolio_displacement_is_found_beyond_the_neighbours(city):
@@ -74,9 +78,10 @@ def test_no_displacement_means_no_verdict(city):
     assert _flagged(run_waterbed_analysis(ds, "Carnisse", START)) == set()
 
 
-def test_placebo_start_a_year_early_finds_nothing(city):
-    """A fake start date a year before the intervention flags no wijk."""
+@pytest.mark.parametrize("mode", ["adjacent", "portfolio"])
+def test_placebo_start_a_year_early_finds_nothing(city, mode):
+    """A fake start date a year before the intervention flags no wijk, in either displacement mode."""
     from geo_tool.analysis import run_waterbed_analysis
 
-    ds, _ = city(0.3, "adjacent")
+    ds, _ = city(0.3, mode)
     assert _flagged(run_waterbed_analysis(ds, "Carnisse", dt.date(2021, 1, 1), months_after=12)) == set()

@@ -140,10 +140,17 @@ def test_waterbed_tab_runs_and_saves_the_report(window, qtbot, tmp_path):
     assert tab.target.currentData() == "BU05991572"  # preselected from interventions.csv
     with qtbot.waitSignal(tab.finished, timeout=300000):
         tab.run()
+    from geo_tool.analysis.waterbed import VERDICT_NL
+
     assert tab.table.rowCount() >= 2
     verdicts = {tab.table.item(r, 2).text() for r in range(tab.table.rowCount())}
-    assert verdicts <= {"verplaatsing", "uitstraling positieve effecten", "geen aanwijzing"}
+    assert verdicts <= set(VERDICT_NL.values())
     assert tab.gallery.count() >= 2
+    # the report's content in Dutch sub-tabs: conclusion first, evidence per wijk with names, charts, methods
+    assert [tab.views.tabText(i) for i in range(tab.views.count())] == [
+        "Conclusie", "Bewijs per wijk", "Kaarten en grafieken", "Methoden"]
+    assert "Carnisse" in tab.conclusion.toPlainText() and "Oordeel" in tab.sections.toPlainText()
+    assert "BU0599" not in tab.conclusion.toPlainText()
     written = tab.save_report_to(tmp_path)
     assert (tmp_path / "waterbed.csv").exists() and (tmp_path / "report.pdf").exists()
     assert len(written) >= 8

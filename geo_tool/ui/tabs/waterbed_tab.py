@@ -18,6 +18,8 @@ from PyQt6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableWidget,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +28,6 @@ from PyQt6.QtCore import Qt
 from geo_tool.ui.i18n import tr
 from geo_tool.ui.tabs.common import ImageGallery, fill_table
 
-VERDICT_NL = {"displacement": "verplaatsing", "diffusion": "uitstraling positieve effecten", "no_evidence": "geen aanwijzing"}
-ROLE_NL = {"target": "doelwijk", "buffer": "buurwijk", "destination": "bestemmingswijk", "control": "controle"}
 
 
 class WaterbedTab(QWidget):
@@ -85,9 +85,17 @@ class WaterbedTab(QWidget):
         self.table = QTableWidget()
         top_lay.addWidget(self.table, 1)
         self.gallery = ImageGallery()
+        self.conclusion = QTextBrowser()
+        self.sections = QTextBrowser()
+        self.methods = QTextBrowser()
+        self.views = QTabWidget()
+        self.views.addTab(self.conclusion, "Conclusie")
+        self.views.addTab(self.sections, "Bewijs per wijk")
+        self.views.addTab(self.gallery, "Kaarten en grafieken")
+        self.views.addTab(self.methods, "Methoden")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(top)
-        split.addWidget(self.gallery)
+        split.addWidget(self.views)
         split.setSizes([520, 800])
         lay.addWidget(split)
 
@@ -141,27 +149,27 @@ class WaterbedTab(QWidget):
         self.result, self.report_dir = result, out
         self.run_button.setEnabled(True)
         self.export_button.setEnabled(True)
-        frame = result.waterbed_frame()
-        frame = frame[frame["role"] != "control"].copy()
-        frame["role"] = frame["role"].map(ROLE_NL).fillna(frame["role"])
-        frame["verdict"] = frame["verdict"].map(VERDICT_NL).fillna(frame["verdict"])
-        frame = frame[["wijk_name", "role", "verdict", "wdd", "wdd_ci_low", "wdd_ci_high", "did", "did_ci_low",
-                       "did_ci_high", "wdq", "wijk_code"]]
-        fill_table(self.table, frame, {"wijk_code": "code", "wijk_name": "wijk", "role": "rol", "verdict": "oordeel",
-                                       "wdd_ci_low": "WDD laag", "wdd_ci_high": "WDD hoog", "did_ci_low": "DiD laag",
-                                       "did_ci_high": "DiD hoog", "wdq": "WDQ", "wdd": "WDD", "did": "DiD"})
+        from geo_tool.analysis.narrative import html_conclusion, html_methods, html_sections, verdict_frame
+
+        fill_table(self.table, verdict_frame(result))
         n_disp = int((result.table["verdict"] == "displacement").sum())
         self.summary.setText(
             f"<b>{result.target_name}</b>, start {result.start:%d-%m-%Y}: {n_disp} wijk(en) met verplaatsing. "
-            f"Oordeel op grond van het interval, niet van de puntschatting.")
-        images = [("Wijkrollen en stromen", out / "map_areas.png"), ("Hotspots", out / "map_hotspots.png")]
-        images += [(p.stem.replace("timeseries_", "Tijdreeks "), p) for p in sorted(out.glob("timeseries_*.png"))]
+            "Oordeel op grond van directe aanwijzingen en intervallen (FDR 5 %), niet van de puntschatting.")
+        self.conclusion.setHtml(html_conclusion(result))
+        self.sections.setHtml(html_sections(result))
+        self.methods.setHtml(html_methods())
+        titles = {"map_areas": "Kaart wijkrollen en stromen", "evidence": "Verhuizingen: gezien en verwacht",
+                  "synth_eum_registrations": "Synth. controle EU-inschrijvingen", "synth_crowding": "Synth. controle drukte",
+                  "synth_complaints": "Synth. controle meldingen", "map_hotspots": "Hotspots"}
+        images = [(titles[k], out / f"{k}.png") for k in titles if k != "map_hotspots"]
+        images += [(p.stem.replace("timeseries_", "Maandcijfers "), p) for p in sorted(out.glob("timeseries_*.png"))]
+        images.append((titles["map_hotspots"], out / "map_hotspots.png"))
         self.gallery.show_images(images)
         self.finished.emit()
 
     def export_report(self) -> None:
         """Copy the whole report folder (CSV, GeoPackage, maps, report.md/pdf) to a folder of the user's."""
-        import shutil
 
         if self.report_dir is None:
             return
