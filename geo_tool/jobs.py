@@ -161,10 +161,12 @@ def _quickstart_maps(dataset, folder: Path, progress: Progress) -> list[Path]:
 
 def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], level: str = "wijk",
                           window=None, user: str | None = None, basemap: bool = False, street_context: bool = True):
-    """The composed map figure and its figures table for the window (internal view, no disclosure).
+    """The composed map figure and its figures table for the window.
 
     `layers` holds (layer key, measure key, classification scheme, opacity 0..1), bottom first.
-    Used by the desktop window; the same composition as the PNG/PDF export.
+    Used by the desktop window; the same composition as the PNG/PDF export. A planner sees the
+    internal view; every lower role sees the figures under the same disclosure control as a
+    researcher's export (what is on screen can be copied).
     """
     import dataclasses
 
@@ -189,10 +191,11 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
         drawn = [d for d in drawn if d.measure.kind != "points"]
         if level_.value == "address":
             require_role("planner", "the address level")
-    table = figures_table(dataset, [], level_, window, disclose=False, selections=drawn)
-    meta = export_metadata(dataset, drawn, level_, window, True, current_user(user), "png")
-    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=True, basemap=basemap,
-                      street_context=street_context)
+    internal = has_role("planner")
+    table = figures_table(dataset, [], level_, window, disclose=not internal, selections=drawn)
+    meta = export_metadata(dataset, drawn, level_, window, internal, current_user(user), "png")
+    fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=internal,
+                      basemap=basemap, street_context=street_context)
     return fig, table
 
 
