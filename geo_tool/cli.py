@@ -92,6 +92,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from geo_tool.jobs import run_plan
     from geo_tool.planning import PlanParams
 
+    from geo_tool.outputs import check_output_folder
+
+    check_output_folder(args.out, "--out", dataset=args.dataset, may_contain_inputs=True,  # before reading any input
+                        inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.road_graph))
     day_start, _, day_end = args.hours.partition("-")
     if not day_end:
         raise UsageError(f"--hours: '{args.hours}' is not HH:MM-HH:MM")
@@ -108,6 +112,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from geo_tool.outputs import check_output_file
+    from geo_tool.params import require_dataset_folder
+
+    if args.dataset is not None:  # checked before Qt starts: a bad path is one line, never an abort
+        require_dataset_folder(Path(args.dataset))
+    if args.screenshot is not None:
+        check_output_file(args.screenshot, "--screenshot", dataset=args.dataset)
     from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
 
     return run_gui(Path(args.dataset) if args.dataset else None,
@@ -295,6 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"geo-tool {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # last resort: a read-only folder, a full disk, ... is one line naming the path
+        from geo_tool.outputs import os_error_message
+
+        print(f"geo-tool {args.command}: error: {os_error_message(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

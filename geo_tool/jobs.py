@@ -179,6 +179,40 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
     return fig, table
 
 
+DATED_TABLES = {"brp": "registered_from", "complaints": "received_on", "inspections": "visited_on",
+                "permits": "valid_from"}
+
+
+def data_period(dataset, tables=tuple(DATED_TABLES)):
+    """(first, last) date in the dataset's `tables` (default register, complaints, visits, permits), or None."""
+    import pandas as pd
+
+    dates = []
+    for table in tables:
+        frame, col = getattr(dataset, table), DATED_TABLES[table]
+        if col in frame.columns and len(frame):
+            values = pd.to_datetime(frame[col], errors="coerce").dropna()
+            if len(values):
+                dates += [values.min(), values.max()]
+    return (min(dates).normalize(), max(dates).normalize()) if dates else None
+
+
+def require_overlap(dataset, start, end, what: str, tables=tuple(DATED_TABLES)) -> None:
+    """Stop (exit 1, Dutch) when the period start..end holds none of the dataset's dates (of `tables`):
+    a map or an analysis of an empty period would look like a real, blank result."""
+    import pandas as pd
+
+    from geo_tool.errors import GeoToolError
+
+    span = data_period(dataset, tables) or data_period(dataset)
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if span is None:
+        raise GeoToolError(f"{what}: de dataset bevat geen gedateerde gegevens")
+    if end < span[0] or start > span[1]:
+        raise GeoToolError(f"{what} {start.date()} t/m {end.date()} valt buiten de gegevens "
+                           f"({span[0].date()} t/m {span[1].date()}); kies een periode binnen de gegevens")
+
+
 def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     """Render or export map layers to one file (`geo-tool map`); the format follows the suffix."""
     from geo_tool.dataset import load_dataset
@@ -188,6 +222,8 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
+    if window is not None:
+        require_overlap(dataset, window.start, window.end, "periode")
     path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
                       paper=params.paper, internal=params.internal, progress=progress)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
@@ -201,6 +237,15 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
 
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
+    if params.start_date is not None:
+        import pandas as pd
+
+        start = pd.Timestamp(params.start_date)
+        events = ("complaints", "inspections")  # the signals; the register reaches back decades
+        require_overlap(dataset, start - pd.DateOffset(months=params.months_before), start - pd.Timedelta(days=1),
+                        "periode vóór --start", events)
+        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), "periode na --start",
+                        events)
     result = run_waterbed_analysis(
         dataset, params.target, params.start_date, months_before=params.months_before,
         months_after=params.months_after, buffer_rule=params.buffer_rule, control=params.control, progress=progress,
@@ -217,10 +262,18 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     `params` is a `geo_tool.planning.PlanParams`.
     """
     from geo_tool.dataset import load_dataset
+    from geo_tool.errors import GeoToolError
+    from geo_tool.outputs import check_output_folder
+    from geo_tool.params import require_dataset_folder
     from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
 
     progress = progress or NullProgress()
+    require_dataset_folder(dataset_dir)
+    check_output_folder(out_dir, "--out", dataset=dataset_dir, may_contain_inputs=True,
+                        inputs=(ranked_csv, *(p for p in (params.road_graph,) if p is not None)))
     ranked = read_ranked(ranked_csv)
+    if ranked.empty:
+        raise GeoToolError(f"ranglijst '{ranked_csv}' bevat geen adressen: er valt niets te plannen")
     dataset = load_dataset(dataset_dir, progress=progress)
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
@@ -235,9 +288,24 @@ def run_train(params: TrainParams, progress: Progress | None = None) -> JobResul
 
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
+    _require_dates_in_data(dataset, params)
     result = train_model(dataset, params.as_of, params.out, capacity=params.capacity, truth_dir=params.truth_dir,
                          eval_dates=list(params.eval_dates) or None, progress=progress)
     return JobResult(result.summary(), 0, list(result.outputs), result)
+
+
+def _require_dates_in_data(dataset, params: TrainParams) -> None:
+    """Training needs visits before --as-of and after each evaluation date: a date after the data is exit 2."""
+    import pandas as pd
+
+    from geo_tool.errors import UsageError
+
+    span = data_period(dataset)
+    for name, value in (("--as-of", params.as_of), *(("--eval-dates", d) for d in params.eval_dates)):
+        when = pd.Timestamp(value)
+        if span is not None and when > span[1] + pd.Timedelta(days=1):
+            raise UsageError(f"{name} {value} ligt na de gegevens ({span[0].date()} t/m {span[1].date()}): "
+                             f"train op een datum binnen de gegevens")
 
 
 def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
@@ -248,6 +316,10 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
     ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress)
+    if ranked.empty:
+        from geo_tool.errors import GeoToolError
+
+        raise GeoToolError(f"er zijn op {params.as_of} geen adressen om te rangschikken; {params.out} is niet geschreven")
     path = write_ranking(ranked, params.out)
     head = ranked.head(5)
     lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]

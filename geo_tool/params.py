@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo_tool.errors import UsageError
+from geo_tool.outputs import check_output_file, check_output_folder, check_path_text
 
 DEMO_SIZES = ("small", "city")
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
@@ -22,6 +23,7 @@ def parse_date(value: str, name: str) -> dt.date:
 
 def require_dataset_folder(path: Path) -> None:
     """Stop with a one-line reason when the dataset folder is missing (before any work starts)."""
+    check_path_text(path, "dataset")
     if not Path(path).is_dir():
         raise UsageError(f"dataset folder '{path}' does not exist or is not a folder")
 
@@ -51,6 +53,7 @@ class DemoParams:
             path = getattr(self, name)
             if path is not None and not Path(path).exists():
                 raise UsageError(f"--{name}: file '{path}' does not exist")
+        check_output_folder(self.out, "--out", inputs=(self.boundaries, self.grid))
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class ValidateParams:
 
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
+        check_output_file(self.rejects_path, "--rejects", dataset=self.dataset)
 
     @property
     def rejects_path(self) -> Path:
@@ -83,6 +87,7 @@ class QuickstartParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        check_output_folder(self.out, "--out")
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class MapParams:
                 raise UsageError(f"--to {end} lies before --from {start}")
         if self.paper not in ("A4", "A3"):
             raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")
+        check_output_file(self.out, "--out", dataset=self.dataset)
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ class WaterbedParams:
             raise UsageError(f"--buffer: '{self.buffer_rule}' is not 'queen' or 'distance:METRES'")
         if self.control not in ("rest", "same_gebied_type"):
             raise UsageError(f"--control: '{self.control}' is not one of rest, same_gebied_type")
+        check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
     def start_date(self):
@@ -163,6 +170,7 @@ class TrainParams:
             parse_date(d, "--eval-dates")
         if self.capacity < 1:
             raise UsageError(f"--capacity: {self.capacity} must be at least 1")
+        check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
     def truth_dir(self) -> Path | None:
@@ -188,3 +196,4 @@ class RankParams:
             raise UsageError(f"--model: folder '{self.model}' does not exist")
         if self.top is not None and self.top < 1:
             raise UsageError(f"--top: {self.top} must be at least 1")
+        check_output_file(self.out, "--out", dataset=self.dataset, inputs=(self.model,))
