@@ -70,3 +70,15 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         undo_read_only(folder)
+
+
+@pytest.fixture(scope="module")
+def _module_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("import_cache")
+
+
+@pytest.fixture(autouse=True)
+def shared_import_cache(_isolated_home, _module_cache, monkeypatch) -> Path:
+    """One import cache per test module (the home stays per test): the small demo is imported once, not per test."""
+    monkeypatch.setenv("GEO_TOOL_CACHE_DIR", str(_module_cache))
+    return _module_cache

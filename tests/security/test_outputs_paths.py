@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from geo_tool.cli import main
-from output_faults import copy_dataset, folder_hashes, read_only_folder
+from output_faults import _module_cache, copy_dataset, folder_hashes, read_only_folder, shared_import_cache  # noqa: F401
 
 AS_OF = "2024-02-05"
 
