@@ -271,6 +271,9 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     require_dataset_folder(dataset_dir)
     check_output_folder(out_dir, "--out", dataset=dataset_dir, may_contain_inputs=True,
                         inputs=(ranked_csv, *(p for p in (params.road_graph,) if p is not None)))
+    from geo_tool.planning.outputs import previous_plan_files
+
+    previous_plan_files(out_dir)  # a folder with plan files we did not write is refused before the work
     ranked = read_ranked(ranked_csv)
     if ranked.empty:
         raise GeoToolError(f"ranglijst '{ranked_csv}' bevat geen adressen: er valt niets te plannen")
