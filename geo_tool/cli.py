@@ -291,11 +291,27 @@ def _report(result) -> int:
     return result.exit_code
 
 
+PATH_OPTIONS = ("dataset", "out", "rejects", "screenshot", "ranked", "model", "boundaries", "grid", "done",
+                "must_visit", "exclude", "road_graph")
+
+
+def _refuse_empty_paths(args: argparse.Namespace) -> None:
+    """An empty path option (`--out ''`) would silently mean the current folder: refuse it (exit 2)."""
+    from geo_tool.errors import UsageError
+
+    for name in PATH_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            option = name if name == "dataset" else "--" + name.replace("_", "-")
+            raise UsageError(f"{option}: geen pad opgegeven")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `geo-tool` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _refuse_empty_paths(args)
         return args.func(args)
     except GeoToolError as exc:
         print(f"geo-tool {args.command}: error: {exc}", file=sys.stderr)

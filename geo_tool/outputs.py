@@ -173,3 +173,38 @@ def os_error_message(exc: OSError) -> str:
     """One Dutch line for an operating-system error that escaped a job: the path(s) and the reason."""
     paths = " -> ".join(f"'{p}'" for p in (exc.filename, exc.filename2) if p is not None)
     return f"{paths}: {_reason(exc)}" if paths else f"bestandsfout: {_reason(exc)}"
+
+
+def _is_earlier_demo(folder: Path) -> bool:
+    """True when `folder` was written by `geo-tool demo` (its truth/parameters.json names a seed and a size)."""
+    import json
+
+    try:
+        params = json.loads((folder / TRUTH_FOLDER / "parameters.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(params, dict) and "seed" in params and "size" in params
+
+
+def check_demo_folder(out: str | os.PathLike, option: str = "--out") -> None:
+    """A demo may replace an earlier demo, never a folder holding another dataset (real data has no truth/)."""
+    folder = Path(out)
+    if not folder.is_dir():
+        return
+    names = _contract_names()
+    found = sorted(p.name for p in folder.iterdir() if p.name.lower() in names)
+    if found and not _is_earlier_demo(folder):
+        raise UsageError(f"{option}: map '{out}' bevat al een dataset ({', '.join(found[:3])}) die geen demo is; "
+                         f"een demo overschrijft die niet: kies een lege of nieuwe map")
+
+
+def check_not_a_dataset(out: str | os.PathLike, option: str = "--out") -> None:
+    """Refuse a folder that itself holds a dataset (contract files) as the place for a run's outputs."""
+    folder = Path(out)
+    if folder.is_dir():
+        names = _contract_names()
+        found = sorted(p.name for p in folder.iterdir() if p.name.lower() in names)
+        if found:
+            raise UsageError(f"{option}: map '{out}' is een datasetmap ({', '.join(found[:3])}); "
+                             f"kies een map voor de uitvoer buiten de dataset")
+

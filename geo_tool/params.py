@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo_tool.errors import UsageError
-from geo_tool.outputs import check_output_file, check_output_folder, check_path_text
+from geo_tool.outputs import (
+    check_demo_folder,
+    check_not_a_dataset,
+    check_output_file,
+    check_output_folder,
+    check_path_text,
+)
 
 DEMO_SIZES = ("small", "city")
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
@@ -19,6 +25,15 @@ def parse_date(value: str, name: str) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise UsageError(f"{name}: '{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(seed: int, name: str = "--seed") -> None:
+    """A random seed every generator takes (numpy, pyvrp): a whole number 0..2^32-1."""
+    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"{name}: {seed} is outside 0..{MAX_SEED}")
 
 
 def require_dataset_folder(path: Path) -> None:
@@ -43,6 +58,7 @@ class DemoParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        check_seed(self.seed)
         if not 0.0 <= self.displacement <= 1.0:
             raise UsageError(f"--displacement: {self.displacement} is outside 0..1")
         if self.displacement_mode not in DISPLACEMENT_MODES:
@@ -54,6 +70,7 @@ class DemoParams:
             if path is not None and not Path(path).exists():
                 raise UsageError(f"--{name}: file '{path}' does not exist")
         check_output_folder(self.out, "--out", inputs=(self.boundaries, self.grid))
+        check_demo_folder(self.out, "--out")
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,10 @@ class QuickstartParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        check_seed(self.seed)
         check_output_folder(self.out, "--out")
+        check_not_a_dataset(self.out, "--out")
+        check_demo_folder(Path(self.out) / "dataset", "--out")
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,8 @@ class MapParams:
                 raise UsageError(f"--to {end} lies before --from {start}")
         if self.paper not in ("A4", "A3"):
             raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")
+        if not 30 <= self.dpi <= 1200:  # an A3 page at 10^6 dpi would be terabytes of pixels
+            raise UsageError(f"--dpi: {self.dpi} is outside 30..1200")
         check_output_file(self.out, "--out", dataset=self.dataset)
 
 
