@@ -220,3 +220,50 @@ def test_gui_screenshot_paths_are_checked_before_qt_starts(data, tmp_path, capsy
     _one_line_error(capsys, str(tmp_path))
     assert main(["gui", str(tmp_path / "missing"), "--screenshot", str(tmp_path / "x.png")]) == 2
     _one_line_error(capsys, "missing")
+
+
+def test_demo_never_overwrites_a_dataset_that_is_not_a_demo(data, tmp_path, capsys):
+    """`demo --out D` on real data (no truth/parameters.json) regenerated it over the register: now exit 2."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "brp_registrations.csv").write_text("person_id,address_id,registered_from\n")
+    before = folder_hashes(real)
+    assert main(["demo", "--out", str(real)]) == 2
+    _one_line_error(capsys, "real")
+    assert folder_hashes(real) == before
+    from geo_tool.outputs import check_demo_folder
+
+    check_demo_folder(data)  # an earlier demo (truth/parameters.json) may be regenerated
+
+
+def test_quickstart_never_writes_into_a_dataset_folder(data, unchanged, capsys):
+    """`quickstart --out D` put a demo, maps and a plan inside the dataset folder: now exit 2."""
+    assert main(["quickstart", "--no-window", "--out", str(data)]) == 2
+    _one_line_error(capsys, str(data))
+
+
+@pytest.mark.parametrize("argv", [
+    ["demo", "--seed", "-1"], ["demo", "--seed", str(2**40)], ["quickstart", "--no-window", "--seed", str(10**30)],
+])
+def test_seeds_outside_what_the_generators_take_are_exit_2(tmp_path, capsys, argv):
+    """A seed numpy or pyvrp cannot take (negative, > 2^32-1) ended in a TypeError/ValueError traceback."""
+    assert main(argv + ["--out", str(tmp_path / "out")]) == 2
+    assert "--seed" in _one_line_error(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", ["--out", "--rejects"])
+def test_an_empty_path_is_not_the_current_folder(data, unchanged, tmp_path, capsys, monkeypatch, option):
+    """`--out ''` silently meant the current folder (Path('') == '.'); now exit 2 and nothing written there."""
+    monkeypatch.chdir(tmp_path)
+    argv = {"--out": ["map", str(data), "--layers", "brp:eum_share", "--out", ""],
+            "--rejects": ["validate", str(data), "--rejects", " "]}[option]
+    assert main(argv) == 2
+    assert option in _one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_huge_dpi_is_refused_before_drawing(data, unchanged, tmp_path, capsys):
+    """`map --dpi 10^9` would ask matplotlib for an image of petabytes: exit 2 at once."""
+    assert main(["map", str(data), "--layers", "brp:eum_share", "--dpi", str(10**9), "--out", str(tmp_path / "x.png")]) == 2
+    assert "--dpi" in _one_line_error(capsys)
