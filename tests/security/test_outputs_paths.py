@@ -267,3 +267,20 @@ def test_a_huge_dpi_is_refused_before_drawing(data, unchanged, tmp_path, capsys)
     """`map --dpi 10^9` would ask matplotlib for an image of petabytes: exit 2 at once."""
     assert main(["map", str(data), "--layers", "brp:eum_share", "--dpi", str(10**9), "--out", str(tmp_path / "x.png")]) == 2
     assert "--dpi" in _one_line_error(capsys)
+
+
+def test_the_window_reports_a_bad_screenshot_path_instead_of_aborting(tmp_path):
+    """`run_gui(screenshot=FOLDER)` called directly (past the CLI's check) raised inside a Qt slot and aborted
+    the process (exit 134); the slot now reports one line and exits 2."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    code = ("import sys; from pathlib import Path; from geo_tool.ui.app import run_gui; "
+            f"sys.exit(run_gui(None, Path({str(folder)!r}), timeout_s=60))")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert "shots" in [line for line in result.stderr.splitlines() if line.startswith("geo-tool gui")][0]
