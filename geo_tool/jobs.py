@@ -213,6 +213,34 @@ def require_overlap(dataset, start, end, what: str, tables=tuple(DATED_TABLES)) 
                            f"({span[0].date()} t/m {span[1].date()}); kies een periode binnen de gegevens")
 
 
+# per layer: (table, date column, stock): a stock layer has data when anything started by the window's end,
+# an event layer when something happened inside the window
+LAYER_DATES = {"brp": ("brp", "registered_from", True), "permits": ("permits", "valid_from", True),
+               "complaints": ("complaints", "received_on", False), "inspections": ("inspections", "visited_on", False)}
+
+
+def _require_layer_data(dataset, layers: str, window) -> None:
+    """Stop (exit 1, Dutch) when none of the chosen layers has data in the window: the map would be blank."""
+    import pandas as pd
+
+    from geo_tool.errors import GeoToolError
+
+    keys = [spec.split(":")[0].strip().lower() for spec in str(layers).split(",") if spec.strip()]
+    keys = [k for k in keys if k != "districts"]  # outlines alone are no data
+    if not keys or any(k not in LAYER_DATES for k in keys):
+        return  # only outlines, or an unknown layer: the export says what it does with it
+    for key in keys:
+        table, column, stock = LAYER_DATES[key]
+        frame = getattr(dataset, table)
+        if column not in frame.columns or not len(frame):
+            continue
+        when = pd.to_datetime(frame[column], errors="coerce")
+        if (when <= window.end).any() if stock else ((when >= window.start) & (when <= window.end)).any():
+            return
+    raise GeoToolError(f"periode {window.start.date()} t/m {window.end.date()} bevat geen gegevens voor "
+                       f"{', '.join(keys)}; kies een andere periode of laag")
+
+
 def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     """Render or export map layers to one file (`geo-tool map`); the format follows the suffix."""
     from geo_tool.dataset import load_dataset
@@ -224,6 +252,7 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
     if window is not None:
         require_overlap(dataset, window.start, window.end, "periode")
+        _require_layer_data(dataset, params.layers, window)
     path = export_map(dataset, params.layers, params.out, level=params.level, window=window, dpi=params.dpi,
                       paper=params.paper, internal=params.internal, progress=progress)
     note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"

@@ -109,3 +109,16 @@ def test_an_empty_ranking_is_exit_1_and_writes_no_file(unchanged, tmp_path, caps
     assert main(["rank", str(unchanged), "--as-of", "2024-02-05", "--top", "10", "--out", str(out)]) == 1
     assert "geen adressen" in _error_line(capsys)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("layers", ["complaints:complaint_count", "complaints:points,districts",
+                                    "inspections:hit_rate,complaints:density"])
+def test_a_period_without_data_for_the_chosen_layers_is_exit_1(unchanged, tmp_path, capsys, layers):
+    """A period inside the register's decades but before any complaint or visit (1990) drew a blank map with
+    exit 0; now a Dutch message naming the layers and exit 1. With register data in the period it still works."""
+    out = tmp_path / "leeg.png"
+    argv = ["map", str(unchanged), "--layers", layers, "--from", "1990-01-01", "--to", "1990-12-31", "--out", str(out)]
+    assert main(argv) == 1
+    line = _error_line(capsys)
+    assert "geen gegevens" in line and layers.split(":")[0] in line
+    assert not out.exists()
