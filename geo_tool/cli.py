@@ -90,9 +90,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from geo_tool.errors import UsageError
     from geo_tool.jobs import run_plan
-    from geo_tool.planning import PlanParams
-
     from geo_tool.outputs import check_output_folder
+    from geo_tool.planning import PlanParams
 
     check_output_folder(args.out, "--out", dataset=args.dataset, may_contain_inputs=True,  # before reading any input
                         inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.road_graph))

@@ -109,7 +109,9 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     """Rank the addresses (a model trained on the fly) and plan next week's visits for two teams."""
     from geo_tool.model.api import rank_addresses, write_ranking
     from geo_tool.planning import PlanParams, plan_week, write_plan_outputs
+    from geo_tool.planning.outputs import adopt_plan_folder
 
+    adopt_plan_folder(out / "plan")  # an older quickstart's plan (no manifest yet): ours, checked by QuickstartParams
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
     ranked_path = write_ranking(ranked, out / "ranked.csv")

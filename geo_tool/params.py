@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ MAX_SEED = 2**32 - 1
 
 def check_seed(seed: int, name: str = "--seed") -> None:
     """A random seed every generator takes (numpy, pyvrp): a whole number 0..2^32-1."""
-    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+    if not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
         raise UsageError(f"{name}: {seed} is outside 0..{MAX_SEED}")
 
 
@@ -108,6 +109,10 @@ class QuickstartParams:
         check_output_folder(self.out, "--out")
         check_not_a_dataset(self.out, "--out")
         check_demo_folder(Path(self.out) / "dataset", "--out")
+        if not (Path(self.out) / "dataset" / "truth").is_dir():  # not an earlier quickstart: its plan/ is not ours
+            from geo_tool.planning.outputs import previous_plan_files
+
+            previous_plan_files(Path(self.out) / "plan")
 
 
 @dataclass(frozen=True)

@@ -513,6 +513,24 @@ def previous_plan_files(out_dir: str | Path) -> list[str]:
     return sorted(n for n in listed if (out / n).exists() and n != MANIFEST)
 
 
+def adopt_plan_folder(out_dir: str | Path) -> list[str]:
+    """List the plan files of a folder written before manifests existed in a new plan_manifest.json.
+
+    Only for a folder the caller knows it wrote (quickstart's own demo-output/plan), so that the next
+    run replaces those files instead of refusing the folder. Returns the names adopted.
+    """
+    import json
+
+    out = Path(out_dir)
+    if not out.is_dir() or (out / MANIFEST).exists():
+        return []
+    names = sorted(p.name for p in out.iterdir() if _plan_like(p.name) and p.name != MANIFEST)
+    if names:
+        data = {"tool": "geo_tool", "week": None, "status": "complete", "files": names, "adopted": True}
+        write_text_atomic(out / MANIFEST, json.dumps(data, indent=2) + "\n")
+    return names
+
+
 def _remove(path: Path) -> None:
     import shutil
 

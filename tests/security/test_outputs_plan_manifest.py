@@ -154,3 +154,23 @@ def test_cli_plan_into_a_folder_with_an_earlier_week_is_refused_before_the_work(
     assert code == 2
     assert "plan_T1_2026-03-02.gpx" in capsys.readouterr().err
     assert (out / "plan_T1_2026-03-02.gpx").read_text() == "<gpx/>"
+
+
+def test_quickstart_adopts_only_its_own_older_plan_folder(tmp_path, capsys):
+    """An older quickstart folder (earlier demo + plan without manifest) is adopted; plan files in a folder that is
+    not a quickstart's are refused before the demo is generated."""
+    from geo_tool.cli import main
+    from geo_tool.planning.outputs import adopt_plan_folder
+
+    foreign = tmp_path / "not_quickstart"
+    (foreign / "plan").mkdir(parents=True)
+    (foreign / "plan" / "sheets_T1_2026-03-02.pdf").write_bytes(b"%PDF")
+    assert main(["quickstart", "--no-window", "--out", str(foreign)]) == 2
+    assert "sheets_T1_2026-03-02.pdf" in capsys.readouterr().err
+    assert not (foreign / "dataset").exists()
+    ours = tmp_path / "quickstart" / "plan"
+    ours.mkdir(parents=True)
+    (ours / "plan_T1_2026-03-02.gpx").write_text("<gpx/>")
+    (ours / "notes.txt").write_text("mine")
+    assert adopt_plan_folder(ours) == ["plan_T1_2026-03-02.gpx"]
+    assert previous_plan_files(ours) == ["plan_T1_2026-03-02.gpx"]
