@@ -93,8 +93,11 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from geo_tool.errors import UsageError
     from geo_tool.jobs import run_plan
+    from geo_tool.outputs import check_output_folder
     from geo_tool.planning import PlanParams
 
+    check_output_folder(args.out, "--out", dataset=args.dataset, may_contain_inputs=True,  # before reading any input
+                        inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.road_graph))
     day_start, _, day_end = args.hours.partition("-")
     if not day_end:
         raise UsageError(f"--hours: '{args.hours}' is not HH:MM-HH:MM")
@@ -112,6 +115,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from geo_tool.outputs import check_output_file
+    from geo_tool.params import require_dataset_folder
+
+    if args.dataset is not None:  # checked before Qt starts: a bad path is one line, never an abort
+        require_dataset_folder(Path(args.dataset))
+    if args.screenshot is not None:
+        check_output_file(args.screenshot, "--screenshot", dataset=args.dataset)
     from geo_tool.ui.app import run_gui  # the only place the CLI imports Qt
 
     return run_gui(Path(args.dataset) if args.dataset else None,
@@ -375,6 +385,21 @@ def _report(result) -> int:
     return result.exit_code
 
 
+PATH_OPTIONS = ("dataset", "out", "rejects", "screenshot", "ranked", "model", "boundaries", "grid", "done",
+                "must_visit", "exclude", "road_graph")
+
+
+def _refuse_empty_paths(args: argparse.Namespace) -> None:
+    """An empty path option (`--out ''`) would silently mean the current folder: refuse it (exit 2)."""
+    from geo_tool.errors import UsageError
+
+    for name in PATH_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            option = name if name == "dataset" else "--" + name.replace("_", "-")
+            raise UsageError(f"{option}: geen pad opgegeven")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `geo-tool` console script."""
     parser = build_parser()
@@ -383,6 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from geo_tool.security.roles import set_session_role
 
         set_session_role(getattr(args, "role", None), "--role")  # never stored: the next start starts afresh
+        _refuse_empty_paths(args)
         return args.func(args)
     except GeoToolError as exc:
         print(f"geo-tool {args.command}: error: {exc}", file=sys.stderr)
@@ -393,6 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"geo-tool {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # last resort: a read-only folder, a full disk, ... is one line naming the path
+        from geo_tool.outputs import os_error_message
+
+        print(f"geo-tool {args.command}: error: {os_error_message(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -118,9 +118,11 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     """Rank the addresses (a model trained on the fly) and plan next week's visits for two teams."""
     from geo_tool.model.api import rank_addresses, write_ranking
     from geo_tool.planning import PlanParams, plan_week, write_plan_outputs
+    from geo_tool.planning.outputs import adopt_plan_folder
 
     if not has_role("planner"):  # ranking and planning are a planner's work
         return "ranking and plan skipped: they need the planner role", []
+    adopt_plan_folder(out / "plan")  # an older quickstart's plan (no manifest yet): ours, checked by QuickstartParams
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
     ranked_path = write_ranking(ranked, out / "ranked.csv")
@@ -199,6 +201,68 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
     return fig, table
 
 
+DATED_TABLES = {"brp": "registered_from", "complaints": "received_on", "inspections": "visited_on",
+                "permits": "valid_from"}
+
+
+def data_period(dataset, tables=tuple(DATED_TABLES)):
+    """(first, last) date in the dataset's `tables` (default register, complaints, visits, permits), or None."""
+    import pandas as pd
+
+    dates = []
+    for table in tables:
+        frame, col = getattr(dataset, table), DATED_TABLES[table]
+        if col in frame.columns and len(frame):
+            values = pd.to_datetime(frame[col], errors="coerce").dropna()
+            if len(values):
+                dates += [values.min(), values.max()]
+    return (min(dates).normalize(), max(dates).normalize()) if dates else None
+
+
+def require_overlap(dataset, start, end, what: str, tables=tuple(DATED_TABLES)) -> None:
+    """Stop (exit 1, Dutch) when the period start..end holds none of the dataset's dates (of `tables`):
+    a map or an analysis of an empty period would look like a real, blank result."""
+    import pandas as pd
+
+    from geo_tool.errors import GeoToolError
+
+    span = data_period(dataset, tables) or data_period(dataset)
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if span is None:
+        raise GeoToolError(f"{what}: de dataset bevat geen gedateerde gegevens")
+    if end < span[0] or start > span[1]:
+        raise GeoToolError(f"{what} {start.date()} t/m {end.date()} valt buiten de gegevens "
+                           f"({span[0].date()} t/m {span[1].date()}); kies een periode binnen de gegevens")
+
+
+# per layer: (table, date column, stock): a stock layer has data when anything started by the window's end,
+# an event layer when something happened inside the window
+LAYER_DATES = {"brp": ("brp", "registered_from", True), "permits": ("permits", "valid_from", True),
+               "complaints": ("complaints", "received_on", False), "inspections": ("inspections", "visited_on", False)}
+
+
+def _require_layer_data(dataset, layers: str, window) -> None:
+    """Stop (exit 1, Dutch) when none of the chosen layers has data in the window: the map would be blank."""
+    import pandas as pd
+
+    from geo_tool.errors import GeoToolError
+
+    keys = [spec.split(":")[0].strip().lower() for spec in str(layers).split(",") if spec.strip()]
+    keys = [k for k in keys if k != "districts"]  # outlines alone are no data
+    if not keys or any(k not in LAYER_DATES for k in keys):
+        return  # only outlines, or an unknown layer: the export says what it does with it
+    for key in keys:
+        table, column, stock = LAYER_DATES[key]
+        frame = getattr(dataset, table)
+        if column not in frame.columns or not len(frame):
+            continue
+        when = pd.to_datetime(frame[column], errors="coerce")
+        if (when <= window.end).any() if stock else ((when >= window.start) & (when <= window.end)).any():
+            return
+    raise GeoToolError(f"periode {window.start.date()} t/m {window.end.date()} bevat geen gegevens voor "
+                       f"{', '.join(keys)}; kies een andere periode of laag")
+
+
 def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     """Render or export map layers to one file (`geo-tool map`); the format follows the suffix."""
     from geo_tool.dataset import load_dataset
@@ -210,6 +274,9 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
         require_role("planner", "map --internal, --level address or --level building")
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
+    if window is not None:
+        require_overlap(dataset, window.start, window.end, "periode")
+        _require_layer_data(dataset, params.layers, window)
     if params.level == "building":
         result = _building_map(dataset, params, window)
         audit_command("map", dataset=dataset, outputs=result.outputs, internal=True, level=params.level,
@@ -248,6 +315,15 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     progress = progress or NullProgress()
     require_role("director", "waterbed (displacement analysis)")
     dataset = load_dataset(params.dataset, progress=progress)
+    if params.start_date is not None:
+        import pandas as pd
+
+        start = pd.Timestamp(params.start_date)
+        events = ("complaints", "inspections")  # the signals; the register reaches back decades
+        require_overlap(dataset, start - pd.DateOffset(months=params.months_before), start - pd.Timedelta(days=1),
+                        "periode vóór --start", events)
+        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), "periode na --start",
+                        events)
     if params.all_interventions:
         from geo_tool.analysis.monitoring import run_all_interventions
         from geo_tool.analysis.report import write_monitoring_report
@@ -275,11 +351,22 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     `params` is a `geo_tool.planning.PlanParams`.
     """
     from geo_tool.dataset import load_dataset
+    from geo_tool.errors import GeoToolError
+    from geo_tool.outputs import check_output_folder
+    from geo_tool.params import require_dataset_folder
     from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
 
     progress = progress or NullProgress()
     require_role("planner", "plan (visit planning)")
+    require_dataset_folder(dataset_dir)
+    check_output_folder(out_dir, "--out", dataset=dataset_dir, may_contain_inputs=True,
+                        inputs=(ranked_csv, *(Path(p) for p in (params.road_graph, params.network) if p)))
+    from geo_tool.planning.outputs import previous_plan_files
+
+    previous_plan_files(out_dir)  # a folder with plan files we did not write is refused before the work
     ranked = read_ranked(ranked_csv)
+    if ranked.empty:
+        raise GeoToolError(f"ranglijst '{ranked_csv}' bevat geen adressen: er valt niets te plannen")
     dataset = load_dataset(dataset_dir, progress=progress)
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
@@ -295,10 +382,25 @@ def run_train(params: TrainParams, progress: Progress | None = None) -> JobResul
 
     progress = progress or NullProgress()
     dataset = load_dataset(params.dataset, progress=progress)
+    _require_dates_in_data(dataset, params)
     result = train_model(dataset, params.as_of, params.out, capacity=params.capacity, truth_dir=params.truth_dir,
                          eval_dates=list(params.eval_dates) or None, progress=progress)
     audit_command("train", dataset=dataset, outputs=result.outputs, as_of=str(params.as_of))
     return JobResult(result.summary(), 0, list(result.outputs), result)
+
+
+def _require_dates_in_data(dataset, params: TrainParams) -> None:
+    """Training needs visits before --as-of and after each evaluation date: a date after the data is exit 2."""
+    import pandas as pd
+
+    from geo_tool.errors import UsageError
+
+    span = data_period(dataset)
+    for name, value in (("--as-of", params.as_of), *(("--eval-dates", d) for d in params.eval_dates)):
+        when = pd.Timestamp(value)
+        if span is not None and when > span[1] + pd.Timedelta(days=1):
+            raise UsageError(f"{name} {value} ligt na de gegevens ({span[0].date()} t/m {span[1].date()}): "
+                             f"train op een datum binnen de gegevens")
 
 
 def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
@@ -315,6 +417,10 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     dataset = load_dataset(params.dataset, progress=progress)
     ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress,
                             allow_other_dataset=params.allow_other_dataset)
+    if ranked.empty:
+        from geo_tool.errors import GeoToolError
+
+        raise GeoToolError(f"er zijn op {params.as_of} geen adressen om te rangschikken; {params.out} is niet geschreven")
     path = write_ranking(ranked, params.out)
     audit_command("rank", dataset=dataset, outputs=[path], as_of=str(params.as_of),
                   model=str(Path(params.model).resolve()) if params.model else None,

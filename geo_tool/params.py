@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo_tool.errors import UsageError
+from geo_tool.outputs import (
+    check_demo_folder,
+    check_not_a_dataset,
+    check_output_file,
+    check_output_folder,
+    check_path_text,
+)
 
 DEMO_SIZES = ("small", "city")
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
@@ -20,8 +28,18 @@ def parse_date(value: str, name: str) -> dt.date:
         raise UsageError(f"{name}: '{value}' is not an ISO date (YYYY-MM-DD)") from None
 
 
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(seed: int, name: str = "--seed") -> None:
+    """A random seed every generator takes (numpy, pyvrp): a whole number 0..2^32-1."""
+    if not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"{name}: {seed} is outside 0..{MAX_SEED}")
+
+
 def require_dataset_folder(path: Path) -> None:
     """Stop with a one-line reason when the dataset folder is missing (before any work starts)."""
+    check_path_text(path, "dataset")
     if not Path(path).is_dir():
         raise UsageError(f"dataset folder '{path}' does not exist or is not a folder")
 
@@ -42,6 +60,7 @@ class DemoParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        check_seed(self.seed)
         if not 0.0 <= self.displacement <= 1.0:
             raise UsageError(f"--displacement: {self.displacement} is outside 0..1")
         if self.displacement_mode not in DISPLACEMENT_MODES:
@@ -52,6 +71,8 @@ class DemoParams:
             path = getattr(self, name)
             if path is not None and not Path(path).exists():
                 raise UsageError(f"--{name}: file '{path}' does not exist")
+        check_output_folder(self.out, "--out", inputs=(self.boundaries, self.grid))
+        check_demo_folder(self.out, "--out")
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class ValidateParams:
 
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
+        check_output_file(self.rejects_path, "--rejects", dataset=self.dataset)
 
     @property
     def rejects_path(self) -> Path:
@@ -84,6 +106,14 @@ class QuickstartParams:
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+        check_seed(self.seed)
+        check_output_folder(self.out, "--out")
+        check_not_a_dataset(self.out, "--out")
+        check_demo_folder(Path(self.out) / "dataset", "--out")
+        if not (Path(self.out) / "dataset" / "truth").is_dir():  # not an earlier quickstart: its plan/ is not ours
+            from geo_tool.planning.outputs import previous_plan_files
+
+            previous_plan_files(Path(self.out) / "plan")
 
 
 @dataclass(frozen=True)
@@ -115,6 +145,9 @@ class MapParams:
                 raise UsageError(f"--to {end} lies before --from {start}")
         if self.paper not in ("A4", "A3"):
             raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")
+        if not 30 <= self.dpi <= 1200:  # an A3 page at 10^6 dpi would be terabytes of pixels
+            raise UsageError(f"--dpi: {self.dpi} is outside 30..1200")
+        check_output_file(self.out, "--out", dataset=self.dataset)
 
 
 @dataclass(frozen=True)
@@ -147,6 +180,7 @@ class WaterbedParams:
             raise UsageError(f"--buffer: '{self.buffer_rule}' is not 'queen' or 'distance:METRES'")
         if self.control not in ("rest", "same_gebied_type"):
             raise UsageError(f"--control: '{self.control}' is not one of rest, same_gebied_type")
+        check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
     def start_date(self):
@@ -172,6 +206,7 @@ class TrainParams:
             parse_date(d, "--eval-dates")
         if self.capacity < 1:
             raise UsageError(f"--capacity: {self.capacity} must be at least 1")
+        check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
     def truth_dir(self) -> Path | None:
@@ -198,6 +233,7 @@ class RankParams:
             raise UsageError(f"--model: folder '{self.model}' does not exist")
         if self.top is not None and self.top < 1:
             raise UsageError(f"--top: {self.top} must be at least 1")
+        check_output_file(self.out, "--out", dataset=self.dataset, inputs=(self.model,))
 
 
 @dataclass(frozen=True)

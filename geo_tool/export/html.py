@@ -227,8 +227,9 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
     outline = bounds_gdf[["code", "name", "geometry"]].to_crs(4326)
     folium.GeoJson(outline.to_json(), name="Grenzen " + ("gebieden" if level is Level.GEBIED else "wijken"),
                    style_function=lambda f: {"fill": False, "color": "#222222", "weight": 1.2},
-                   tooltip=folium.GeoJsonTooltip(fields=tip_fields[:2] if len(tip_fields) > 2 and level is Level.ADDRESS else ["name", "code"],
-                                                 aliases=["Naam", "CBS-code"]) if level is Level.ADDRESS else None,
+                   # the outline holds only code and name (an address table's figure fields are not in it)
+                   tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Naam", "CBS-code"])
+                   if level is Level.ADDRESS else None,
                    ).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[ymin, xmin], [ymax, xmax]])

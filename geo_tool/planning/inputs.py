@@ -28,13 +28,18 @@ def _read_table(path: str | Path) -> tuple[pd.DataFrame, bool]:
     if not path.is_file():
         raise UnusableInputError(path.name, "file does not exist")
     raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = raw.decode("utf-16")
+        elif b"\x00" in raw:
+            raise UnicodeDecodeError("binary", raw, 0, 1, "NUL byte")
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UnusableInputError(path.name, "is not a text (CSV) file: UTF-8, UTF-16 or Windows-1252 expected") from None
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
     try:

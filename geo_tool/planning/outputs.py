@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -547,19 +548,143 @@ def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
 
 
 # --------------------------------------------------------------------------------------------- all
+MANIFEST = "plan_manifest.json"
+STAGING_PREFIX = ".plan-new-"
+# every name a plan run can write; such a file that the folder's manifest does not list was not written by us
+PLAN_FILE_PATTERNS = ("plan.csv", "plan.gpkg", "map_*.png", "map_*.pdf", "plan_week.html", "plan_week_files",
+                      "sheets_*.pdf", "plan_*.gpx", "plan_report.md", MANIFEST)
+
+
+def _plan_like(name: str) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in PLAN_FILE_PATTERNS)
+
+
+def previous_plan_files(out_dir: str | Path) -> list[str]:
+    """The names of the previous plan run in `out_dir` (from its plan_manifest.json), to be replaced.
+
+    Refuses (UsageError) a folder holding plan files that no manifest lists (an older week written
+    without one, or someone else's), and an unreadable manifest: they would be left beside the new plan.
+    """
+    import json
+
+    from geo_tool.errors import UsageError
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        return []
+    listed: set[str] = set()
+    manifest = out / MANIFEST
+    if manifest.exists():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            listed = {str(n) for n in data["files"]} | {str(n) for n in data.get("replacing", [])}
+        except (OSError, ValueError, KeyError, TypeError):
+            raise UsageError(f"--out: '{manifest}' is onleesbaar; verwijder de oude planning uit '{out}' "
+                             f"of kies een lege map") from None
+        if any(Path(n).name != n or n in ("", ".", "..") for n in listed):
+            raise UsageError(f"--out: '{manifest}' noemt bestanden buiten de map; kies een lege map")
+    foreign = sorted(p.name for p in out.iterdir() if _plan_like(p.name) and p.name != MANIFEST and p.name not in listed)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" en {len(foreign) - 5} meer" if len(foreign) > 5 else "")
+        raise UsageError(f"--out: map '{out}' bevat planningsbestanden die niet in {MANIFEST} staan ({shown}); "
+                         f"kies een lege map of verwijder ze, zodat geen oude planning naast de nieuwe blijft staan")
+    return sorted(n for n in listed if (out / n).exists() and n != MANIFEST)
+
+
+def adopt_plan_folder(out_dir: str | Path) -> list[str]:
+    """List the plan files of a folder written before manifests existed in a new plan_manifest.json.
+
+    Only for a folder the caller knows it wrote (quickstart's own demo-output/plan), so that the next
+    run replaces those files instead of refusing the folder. Returns the names adopted.
+    """
+    import json
+
+    out = Path(out_dir)
+    if not out.is_dir() or (out / MANIFEST).exists():
+        return []
+    names = sorted(p.name for p in out.iterdir() if _plan_like(p.name) and p.name != MANIFEST)
+    if names:
+        data = {"tool": "geo_tool", "week": None, "status": "complete", "files": names, "adopted": True}
+        write_text_atomic(out / MANIFEST, json.dumps(data, indent=2) + "\n")
+    return names
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _write_manifest(out: Path, plan: VisitPlan, files: list[str], replacing: list[str]) -> Path:
+    """plan_manifest.json: the files of this run (with SHA-256), and while switching also the ones it replaces."""
+    import hashlib
+    import json
+
+    hashes = {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in files if (out / n).is_file()}
+    data = {"tool": "geo_tool", "week": plan.params.week, "made": dt.datetime.now().isoformat(timespec="seconds"),
+            "status": "switching" if replacing else "complete", "files": files, "sha256": hashes}
+    if replacing:
+        data["replacing"] = replacing
+    write_text_atomic(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return out / MANIFEST
+
+
 def write_plan_outputs(plan: VisitPlan, dataset: Dataset, out_dir: str | Path, *,
                        progress: Progress | None = None, best_known: dict | None = None) -> list[Path]:
-    """Write every output of the plan into `out_dir`; returns the paths written.
+    """Write every output of the plan into `out_dir`, replacing the previous plan there; returns the paths.
 
     plan.csv, plan.gpkg (visits, routes, start points; EPSG:28992), map_<day>.png/.pdf, plan_week.html
-    (+ plan_week_files/ with Leaflet), sheets_<team>_<day>.pdf, plan_<team>_<day>.gpx, plan_report.md.
+    (+ plan_week_files/ with Leaflet), sheets_<team>_<day>.pdf, plan_<team>_<day>.gpx, plan_report.md and
+    plan_manifest.json (the run's files with their SHA-256). The files of the previous run (its manifest)
+    are removed, so last week's sheets and GPX never stay beside this week's plan; a folder holding plan
+    files that no manifest lists is refused. Everything is first written into a hidden staging folder
+    (a crash there leaves the old plan untouched); then the manifest lists old and new files, the old
+    ones are removed and the new ones renamed into place, and the manifest is rewritten with the new
+    ones only, so a crash in that short switch leaves a manifest from which the next run cleans up.
     """
+    import shutil
+    import tempfile
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = previous_plan_files(out)
+    for stale in out.glob(STAGING_PREFIX + "*"):  # left by a run that was killed while writing
+        shutil.rmtree(stale, ignore_errors=True)
+    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    try:
+        staged = _write_plan_files(plan, dataset, stage, progress or NullProgress(), best_known)
+        names = []
+        for p in staged:
+            top = p.relative_to(stage).parts[0]
+            if top not in names:
+                names.append(top)
+        if (stage / "plan_week_files").is_dir() and "plan_week_files" not in names:
+            names.append("plan_week_files")
+        _write_manifest(out, plan, sorted(set(previous) | set(names)), previous or [])  # the journal
+        for name in previous:
+            if name not in names:
+                _remove(out / name)
+        for name in names:
+            if (stage / name).is_dir():
+                _remove(out / name)
+            os.replace(stage / name, out / name)
+        manifest = _write_manifest(out, plan, names, [])
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return [out / p.relative_to(stage) for p in staged] + [manifest]
+
+
+def _write_plan_files(plan: VisitPlan, dataset: Dataset, out: Path, progress: Progress,
+                      best_known: dict | None) -> list[Path]:
+    """Write the plan's files into the (staging) folder `out`; returns the paths written."""
     from geo_tool.export.gpkg import write_gpkg
     from geo_tool.export.html import copy_assets
 
-    progress = progress or NullProgress()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     used = plan.team_days[plan.team_days["visits"] > 0]
     days = sorted(set(plan.visits["day"])) if len(plan.visits) else []
     progress.start(4 + 2 * len(days) + 2 * len(used), "Planning schrijven")

@@ -7,6 +7,7 @@ message that names the option, the bad value and the allowed ones.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -233,6 +234,8 @@ class PlanParams:
             raise UsageError(f"--exploration: {self.exploration_share} is outside 0..0.5")
         if self.wijk_cap is not None and self.wijk_cap < 0:
             raise UsageError(f"--wijk-cap: {self.wijk_cap} must be 0 or more")
+        if not isinstance(self.seed, numbers.Integral) or not 0 <= self.seed <= 2**32 - 1:
+            raise UsageError(f"--seed: {self.seed} is outside 0..{2**32 - 1}")
         if not 0.1 <= self.time_limit_s <= 7200:
             raise UsageError(f"--time-limit: {self.time_limit_s} s is outside 0.1..7200")
         if self.candidate_pool_factor is not None and not 1.0 <= self.candidate_pool_factor <= 100:

@@ -57,12 +57,22 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
         screenshot = Path(screenshot)
 
         def save() -> None:
+            from geo_tool.errors import GeoToolError
             from geo_tool.fileio import atomic_path
+            from geo_tool.outputs import check_output_file, os_error_message
 
             app.processEvents()
-            with atomic_path(screenshot) as tmp:
-                ok = window.grab().save(str(tmp), "PNG")
-            result["code"] = 0 if ok else 1
+            try:  # an exception escaping a Qt slot aborts the process (exit 134): report it in one line
+                check_output_file(screenshot, "--screenshot")
+                with atomic_path(screenshot) as tmp:
+                    ok = window.grab().save(str(tmp), "PNG")
+                result["code"] = 0 if ok else 1
+            except GeoToolError as exc:
+                print(f"geo-tool gui: error: {exc}", file=sys.stderr)
+                result["code"] = exc.exit_code
+            except OSError as exc:
+                print(f"geo-tool gui: error: {os_error_message(exc)}", file=sys.stderr)
+                result["code"] = 2
             app.quit()
 
         def failed(message: str) -> None:
