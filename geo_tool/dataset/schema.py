@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Bump when the validated tables change shape or meaning (part of the cache key).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 #: Plausible date range (inclusive) for every date in the dataset.
 DATE_MIN = "1900-01-01"
@@ -28,6 +28,7 @@ PERMIT_STATUSES = ("applied", "granted", "refused", "revoked", "exempt")
 INSPECTION_OUTCOMES = ("violation", "no_violation", "no_access")
 SELECTED_BY = ("model", "complaint", "random", "routine", "other")
 VIOLATIONS = ("overbewoning", "illegale_kamerverhuur", "brp_onjuist", "brandgevaar", "uitbuiting_signaal")
+LOCATION_LEVELS = ("address", "point", "pc4")
 COMPLAINT_CATEGORIES = ("woonoverlast", "overbewoning", "afval", "geluid", "verkamering", "uitbuiting", "overig")
 
 # Column kinds understood by validate.parse_column:
@@ -189,6 +190,9 @@ COMPLAINTS = FileSpec(
         Column("received_on", "date", required=True, dtype="datetime64[ns]"),
         Column("category", "category", required=True, values=COMPLAINT_CATEGORIES, unknown_to="overig"),
         Column("address_id", "id"),
+        #: how precise the location is: `address`/`point`, or `pc4` (a postcode-area point: counts in area
+        #: layers, never shown or used as an address-level location)
+        Column("location_level", "enum", values=LOCATION_LEVELS),
     ),
     required_file=False,
     unique="complaint_id",

@@ -96,7 +96,10 @@ def _complaint_arrays(dataset: Dataset, idx: DatasetIndex) -> dict[str, np.ndarr
             pts = gpd.points_from_xy(x[miss], y[miss])
             i_pt, i_poly = w.sindex.query(pts, predicate="within")
             wijk[miss[i_pt]] = i_poly
+        level = c["location_level"].astype("string") if "location_level" in c.columns and n else None
+        area_only = (level == "pc4").fillna(False).to_numpy(dtype=bool) if level is not None else np.zeros(n, bool)
         return {
+            "area_only": area_only,
             "day": day_numbers(c["received_on"], FAR_PAST) if n else np.zeros(0, np.int64),
             "wijk": wijk.astype(np.int64),
             "addr": np.asarray(addr, dtype=np.int64),
@@ -159,7 +162,7 @@ class ComplaintsLayer(Layer):
         """Complaints received in the window with their category (address-level: internal use only)."""
         window = window or TimeWindow.default_for(self.dataset)
         a = _complaint_arrays(self.dataset, dataset_index(self.dataset))
-        sel = self._selected(window, a) & np.isfinite(a["x"])
+        sel = self._selected(window, a) & np.isfinite(a["x"]) & ~a["area_only"]  # a PC4 point is no location
         c = self.dataset.complaints
         return gpd.GeoDataFrame(
             {"complaint_id": c["complaint_id"].astype("string").to_numpy()[sel] if len(c) else [],
@@ -186,7 +189,7 @@ class ComplaintsLayer(Layer):
             from geo_tool.errors import UsageError
             raise UsageError(f"cell size must be positive, got cell_m={cell}")
         a = _complaint_arrays(self.dataset, dataset_index(self.dataset))
-        sel = self._selected(window, a) & np.isfinite(a["x"])
+        sel = self._selected(window, a) & np.isfinite(a["x"]) & ~a["area_only"]
         if bounds is None:
             xmin, ymin, xmax, ymax = self.dataset.wijken.total_bounds
             xmin, ymin, xmax, ymax = xmin - margin_m, ymin - margin_m, xmax + margin_m, ymax + margin_m

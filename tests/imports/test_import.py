@@ -154,6 +154,12 @@ def test_dcmr_file_imports_at_pc4_level(shared_data, small_demo, tmp_path):
     per_wijk = layer_from_spec("complaints:complaint_count", ds).aggregate(TimeWindow("2011-01-01", "2011-12-31"),
                                                                              Level.WIJK)
     assert per_wijk["complaint_count"].sum() == len(ds.complaints)  # they count in the area layer
+    # ... but they are no address-level location: kept as `pc4`, never drawn as points or in a density
+    assert (ds.complaints["location_level"] == "pc4").sum() == len(ds.complaints)
+    layer = layer_from_spec("complaints:points", ds).layer
+    assert len(layer.points(TimeWindow("2011-01-01", "2011-12-31"))) == 0
+    counts, _ = layer.cell_counts(TimeWindow("2011-01-01", "2011-12-31"), cell_m=100.0)
+    assert counts.sum() == 0
 
 
 def test_demo_as_exported_writes_three_exports_that_fit_their_profiles(tmp_path):
