@@ -28,6 +28,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         grid=Path(args.grid) if args.grid else None,
         displacement=args.displacement,
         displacement_mode=args.displacement_mode,
+        world=args.world,
     )
     return _report(run_demo(params, TerminalProgress()))
 
@@ -169,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the problems removed from Carnisse that moves elsewhere (default 0.3)")
     p.add_argument("--displacement-mode", choices=["adjacent", "portfolio"], default="adjacent",
                    help="adjacent: into neighbouring wijken; portfolio: into a non-adjacent wijk of the same landlords")
+    p.add_argument("--world", choices=["realistic", "simple"], default="realistic",
+                   help="realistic: hidden states, undercounted register, noisy complaints, biased visits (default); "
+                        "simple: the earlier demo where the register shows every violation")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")

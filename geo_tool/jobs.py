@@ -49,6 +49,7 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         grid=params.grid,
         displacement=params.displacement,
         displacement_mode=params.displacement_mode,
+        world=params.world,
         progress=progress or NullProgress(),
     )
     return JobResult(summary.summary(), 0, [Path(params.out)], summary)

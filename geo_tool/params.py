@@ -10,6 +10,7 @@ from geo_tool.errors import UsageError
 
 DEMO_SIZES = ("small", "city")
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
+DEMO_WORLDS = ("realistic", "simple")
 
 
 def parse_date(value: str, name: str) -> dt.date:
@@ -37,8 +38,11 @@ class DemoParams:
     grid: Path | None = None
     displacement: float = 0.3
     displacement_mode: str = "adjacent"
+    world: str = "realistic"
 
     def __post_init__(self) -> None:
+        if self.world not in DEMO_WORLDS:
+            raise UsageError(f"--world: '{self.world}' is not one of {', '.join(DEMO_WORLDS)}")
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
         if not 0.0 <= self.displacement <= 1.0:
