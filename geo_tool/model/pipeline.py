@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from geo_tool.model.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES, PERMIT_STATUS_VALUES
+from geo_tool.model.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES, NUMERIC_FEATURES_V1, PERMIT_STATUS_VALUES
 
 UNBIASED_SOURCES = ("random", "routine")
 
@@ -42,38 +42,55 @@ N_THREADS = 1
 #: trained on visited addresses only, extrapolated to odd corners of the population (e.g. an address
 #: emptied after a recent violation ranked top): precision@40 on the city demo went from 0.90 to 1.00.
 INCREASING_FEATURES = tuple(c for c in NUMERIC_FEATURES if c.startswith(
-    ("persons_", "registrations_", "spells_", "rni_", "complaints_", "landlord_violation_rate")))
+    ("persons_", "registrations_", "spells_", "rni_", "complaints_", "landlord_violation_rate",
+     "building_complaints_", "building_violations_", "building_no_access_", "landlord_violations_other",
+     "landlord_no_access_other", "landlord_refused_revoked", "short_spells_", "arrivals_together_")))
+
+#: The feature sets a model can use: "full" (set 2) and "v1" (the features of today's model, issue 4).
+FEATURE_SETS = {"full": NUMERIC_FEATURES, "v1": NUMERIC_FEATURES_V1}
 
 
-def make_boosting_pipeline(random_state: int = 0) -> Pipeline:
+def numeric_columns(feature_set: str = "full") -> list[str]:
+    """The numeric columns of a feature set ("full" or "v1")."""
+    if feature_set not in FEATURE_SETS:
+        raise ValueError(f"feature_set '{feature_set}' is not one of {', '.join(FEATURE_SETS)}")
+    return list(FEATURE_SETS[feature_set])
+
+
+def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = None, max_iter: int = 60,
+                           max_leaf_nodes: int = 6, min_samples_leaf: int = 150) -> Pipeline:
     """ColumnTransformer (pandas out) + HistGradientBoostingClassifier: the production model.
 
+    `numeric`: the numeric columns (default: the full feature set).
     Deliberately small (60 trees of 6 leaves, 150 visits per leaf) and monotone in the occupancy,
     turnover, complaint and landlord signals: the training visits are a biased sample of the
     addresses it must rank, and a flexible model learned that sample's quirks (measured on the demo).
     """
+    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
     columns = ColumnTransformer(
         [
-            ("num", "passthrough", list(NUMERIC_FEATURES)),
+            ("num", "passthrough", numeric),
             ("cat", OrdinalEncoder(categories=[list(PERMIT_STATUS_VALUES)], handle_unknown="use_encoded_value",
                                    unknown_value=np.nan), list(CATEGORICAL_FEATURES)),
         ],
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")
     boosting = HistGradientBoostingClassifier(
-        learning_rate=0.1, max_iter=60, max_leaf_nodes=6, min_samples_leaf=150, l2_regularization=1.0,
-        categorical_features=list(CATEGORICAL_FEATURES), monotonic_cst=dict.fromkeys(INCREASING_FEATURES, 1),
+        learning_rate=0.1, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes, min_samples_leaf=min_samples_leaf,
+        l2_regularization=1.0, categorical_features=list(CATEGORICAL_FEATURES),
+        monotonic_cst=dict.fromkeys([c for c in INCREASING_FEATURES if c in numeric], 1),
         early_stopping=False, random_state=random_state,
     )
     return Pipeline([("columns", columns), ("boosting", boosting)])
 
 
-def make_logistic_pipeline() -> Pipeline:
+def make_logistic_pipeline(numeric: list[str] | None = None) -> Pipeline:
     """A plain, regularised LogisticRegression on the same features: the baseline the model must beat."""
-    numeric = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
+    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
+    scale = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
     columns = ColumnTransformer(
         [
-            ("num", numeric, list(NUMERIC_FEATURES)),
+            ("num", scale, numeric),
             ("cat", OneHotEncoder(categories=[list(PERMIT_STATUS_VALUES)], handle_unknown="ignore", sparse_output=False),
              list(CATEGORICAL_FEATURES)),
         ],
@@ -105,19 +122,23 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "boosting", calibration_days: int = 120, random_weight: float | str = "balanced",
-                 min_calibration_rows: int = 100, random_state: int = 0):
+                 min_calibration_rows: int = 100, random_state: int = 0, feature_set: str = "full"):
         self.kind = kind
+        self.feature_set = feature_set
         self.calibration_days = calibration_days
         self.random_weight = random_weight
         self.min_calibration_rows = min_calibration_rows
         self.random_state = random_state
 
     def _base(self) -> Pipeline:
+        numeric = numeric_columns(self.feature_set)
         if self.kind == "boosting":
-            return make_boosting_pipeline(self.random_state)
+            return make_boosting_pipeline(self.random_state, numeric)
+        if self.kind == "boosting_large":
+            return make_boosting_pipeline(self.random_state, numeric, max_iter=200, max_leaf_nodes=15, min_samples_leaf=40)
         if self.kind == "logistic":
-            return make_logistic_pipeline()
-        raise ValueError(f"kind '{self.kind}' is not one of boosting, logistic")
+            return make_logistic_pipeline(numeric)
+        raise ValueError(f"kind '{self.kind}' is not one of boosting, boosting_large, logistic")
 
     def fit(self, X: pd.DataFrame, y, visit_day=None, selected_by=None) -> "RiskModel":
         """Fit the pipeline on the older rows, then calibrate on the newest slice; returns self."""
