@@ -233,7 +233,8 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
         tr = truth.simulate(ctx, beds, rng, displacement)
 
     step("register")
-    eum_sp, fixed, displaced = population.place_bed_spells(beds, tr.bed_close, tr.events, rng)
+    stay = world_mod.BED_STAY_DAYS if realistic else population.EUM_MEAN_STAY_DAYS
+    eum_sp, fixed, displaced = population.place_bed_spells(beds, tr.bed_close, tr.events, rng, stay)
     eum_sp = population.match_movers(eum_sp, population.EUM_MOVER_SHARE, rng, fixed=fixed)
     hh_sp = population.match_movers(hh_sp, population.MOVER_SHARE, rng)
     offset = int(hh_sp.person.max()) + 1 if len(hh_sp) else 0

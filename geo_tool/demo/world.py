@@ -60,21 +60,22 @@ DETERRENCE_MONTHS, DETERRENCE_MULT = 24, 0.3   # after a found violation the add
 GROUP_SIZE = (2, 3.0)                 # a packed unit's first group: 2 + Poisson(3) extra occupants
 ARRIVALS_PER_MONTH = 0.9              # rotating occupants arriving later, per packed month
 STAY_MEAN_DAYS = 110
-P_REGISTER = 0.35                     # share of rotating occupants who register at all
+P_REGISTER = 0.25                     # share of rotating occupants who register at all
 P_REGISTER_EMPLOYER = 0.25            # ... where the landlord is also the employer
 P_OVERSTAY, OVERSTAY_DAYS = 0.3, (60, 365)     # registration outlives the stay
 P_RNI_EXTRA = 0.12
 P_OVERSTAY_BEDS = 0.15                # labour migrants of the beds whose last registration outlives them
+BED_STAY_DAYS = 200                   # legal labour-migrant housing rotates too (agencies' short contracts)
 # -- complaints -----------------------------------------------------------------------------------
 RATE_PACKED, RATE_CONVERSION = 0.10, 0.035     # complaints per violation-month (mean) ...
-VISIBILITY_SD = 1.1                   # ... times a lognormal per address: some are noticed by the whole street
+VISIBILITY_SD = 1.4                   # ... times a lognormal per address: some are noticed by the whole street
 EMPLOYER_REPORTING = 0.35             # relative reporting where the landlord is the employer
 P_OTHER_UNIT = 0.3                    # filed at another address of the same building
 P_POINT_ONLY = 0.12                   # only a location
 NOISE_RATE = 0.0030                   # ordinary complaints per address-month
-DISPUTE_SHARE = 0.0035                # addresses in a long neighbour dispute
+DISPUTE_SHARE = 0.0015                # addresses in a long neighbour dispute
 DISPUTE_MONTHS = (8, 60)
-DISPUTE_RATE = 0.8
+DISPUTE_RATE = 0.6
 SUMMER_DIP, LOCKDOWN_DIP = 0.65, 0.6
 LOCKDOWN_MONTHS = ((2020, 3), (2020, 4), (2020, 5), (2020, 12), (2021, 1), (2021, 2), (2021, 3))
 # -- visits ---------------------------------------------------------------------------------------

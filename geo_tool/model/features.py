@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.dataset.buildings import building_keys
-from geo_tool.model.neighbourhood import RADII_M, GridCounter, month_start_days
+from geo_tool.model.neighbourhood import RADII_M, GridCounter, snapshot_days
 
 #: Bump when a feature is added, removed or changes meaning; a saved model with another value is refused.
 FEATURE_SET_VERSION = "2"
@@ -86,6 +86,11 @@ REGISTER_FEATURES: tuple[str, ...] = (
 HISTORY_FEATURES: tuple[str, ...] = ("no_access_365d", "days_since_violation")
 NUMERIC_FEATURES: tuple[str, ...] = (NUMERIC_FEATURES_V1 + BUILDING_FEATURES + NEIGHBOURHOOD_FEATURES
                                      + LANDLORD_FEATURES + REGISTER_FEATURES + HISTORY_FEATURES)
+#: The new groups of feature set 2, by the name an ablation drops them with (`feature_set="-building"`).
+NEW_FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "building": BUILDING_FEATURES, "neighbourhood": NEIGHBOURHOOD_FEATURES, "landlord": LANDLORD_FEATURES,
+    "register": REGISTER_FEATURES, "history": HISTORY_FEATURES,
+}
 SHORT_SPELL_DAYS = 91
 CATEGORICAL_FEATURES: tuple[str, ...] = ("permit_status",)
 FEATURE_NAMES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
@@ -420,12 +425,12 @@ class FeatureBuilder:
         out["building_no_access_other"] = self.insp_building.before(b, d, "no_access") - out["no_access_before"]
         _, last_b = self.viol_building.last_before(b, d)
         out["building_days_since_violation"] = d - last_b
-        snap = month_start_days(d)
+        snap = snapshot_days(d)
         own = {"complaints_365d": out["complaints_total_365d"], "registrations_365d": out["registrations_12m"],
                "findings_730d": self.viol_addr.count(addr, d - 730, d)}
         for kind, event, window in (("complaints_365d", "complaints", 365), ("findings_730d", "findings", 730),
                                     ("registrations_365d", "registrations", 365)):
-            # the window ends at the month's first day (the snapshot): never later than d
+            # the window ends at the quarter's first day (the snapshot): never later than d
             near = self.grid.counts(event, self.x[a0], self.y[a0], window, snap)
             for r, values in near.items():
                 out[f"near_{kind}_{r}m"] = np.where(valid, np.maximum(values - own[kind], 0.0), np.nan)

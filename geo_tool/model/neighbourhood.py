@@ -3,8 +3,8 @@
 Events (complaints by their point, also those without an address; visit findings; registrations)
 are binned once on a 12.5 m grid. For a query date the events of its window are summed into a
 grid and turned into a summed-area table; a square of half-width r around an address is then four
-look-ups. Snapshots are taken on the first day of the query's month (never later than the query,
-so leak-free), and cached, so training on thousands of visits needs one snapshot per month.
+look-ups. Snapshots are taken on the first day of the query's quarter (never later than the query,
+so leak-free), and cached, so training on thousands of visits needs one snapshot per quarter.
 A square of half-width r approximates the disc of radius r (the corners add ~27 %), which is the
 same for every address and therefore harmless for a ranking.
 """
@@ -77,7 +77,7 @@ class GridCounter:
         return out
 
 
-def month_start_days(days: np.ndarray) -> np.ndarray:
-    """Day number of the first day of the month of each day (the snapshot dates)."""
-    months = np.asarray(days, dtype="int64").astype("datetime64[D]").astype("datetime64[M]")
-    return months.astype("datetime64[D]").astype(np.int64)
+def snapshot_days(days: np.ndarray) -> np.ndarray:
+    """The snapshot date of each query day: the first day of its quarter (never later than the day)."""
+    months = np.asarray(days, dtype="int64").astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return (months - months % 3).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)

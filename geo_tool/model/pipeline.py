@@ -9,7 +9,9 @@ is exactly the boosted model's order and no ties appear at the capacity cut.
 
 Selection bias: past visits mostly followed complaints. With `random_weight="balanced"` the
 random and routine visits together get as much total weight as all other visits, so the model
-is pulled towards the population that a ranking of *all* addresses scores.
+is pulled towards the population that a ranking of *all* addresses scores; with "ipw" every visit
+is weighted by the inverse of its estimated propensity to be a complaint-driven visit
+(`propensity_weights`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from geo_tool.model.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES, NUMERIC_FEATURES_V1, PERMIT_STATUS_VALUES
+from geo_tool.model.features import (CATEGORICAL_FEATURES, NEW_FEATURE_GROUPS, NUMERIC_FEATURES, NUMERIC_FEATURES_V1,
+                                     PERMIT_STATUS_VALUES)
 
 UNBIASED_SOURCES = ("random", "routine")
 
@@ -51,7 +54,10 @@ FEATURE_SETS = {"full": NUMERIC_FEATURES, "v1": NUMERIC_FEATURES_V1}
 
 
 def numeric_columns(feature_set: str = "full") -> list[str]:
-    """The numeric columns of a feature set ("full" or "v1")."""
+    """The numeric columns of a feature set: "full", "v1", or "-GROUP" (full without one new group, for ablations)."""
+    if feature_set.startswith("-") and feature_set[1:] in NEW_FEATURE_GROUPS:
+        drop = set(NEW_FEATURE_GROUPS[feature_set[1:]])
+        return [c for c in NUMERIC_FEATURES if c not in drop]
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"feature_set '{feature_set}' is not one of {', '.join(FEATURE_SETS)}")
     return list(FEATURE_SETS[feature_set])
@@ -114,6 +120,29 @@ def selection_weights(selected_by: pd.Series | np.ndarray, random_weight: float 
     return np.where(unbiased, factor, 1.0)
 
 
+IPW_CLIP = (0.2, 20.0)
+
+
+def propensity_weights(X: pd.DataFrame, selected_by, numeric: list[str] | None = None) -> np.ndarray:
+    """Inverse-propensity weights that make the visited rows look like the unbiased (random/routine) visits.
+
+    A logistic regression estimates P(unbiased | x) among the visits; each row gets
+    P(unbiased) / P(unbiased | x) (clipped to IPW_CLIP, mean 1): rows of a kind that complaints
+    bring in often weigh less, rows like the random visits (the population) weigh more. With fewer
+    than 20 unbiased visits (or no biased ones) every weight is 1.
+    """
+    sel = pd.Series(np.asarray(selected_by, dtype=object)).fillna("other").astype(str).str.lower()
+    unbiased = sel.isin(UNBIASED_SOURCES).to_numpy()
+    if unbiased.sum() < 20 or unbiased.all():
+        return np.ones(len(sel))
+    clf = make_logistic_pipeline(numeric)
+    with threadpool_limits(N_THREADS):
+        clf.fit(X, unbiased.astype(int))
+        p = clf.predict_proba(X)[:, 1]
+    w = np.clip(unbiased.mean() / np.maximum(p, 1e-6), *IPW_CLIP)
+    return w / w.mean()
+
+
 class RiskModel(ClassifierMixin, BaseEstimator):
     """Boosted (or logistic) pipeline trained on older visits, sigmoid-calibrated on the newest ones.
 
@@ -145,7 +174,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         y = np.asarray(y, dtype=int)
         n = len(y)
         visit_day = np.zeros(n, dtype=np.int64) if visit_day is None else np.asarray(visit_day, dtype=np.int64)
-        weights = selection_weights(selected_by if selected_by is not None else np.full(n, "other"), self.random_weight)
+        sel = selected_by if selected_by is not None else np.full(n, "other")
+        if self.random_weight == "ipw":
+            weights = propensity_weights(X, sel, numeric_columns(self.feature_set))
+        else:
+            weights = selection_weights(sel, self.random_weight)
         cal = visit_day >= visit_day.max() - self.calibration_days if n else np.zeros(0, bool)
         use_cal = cal.sum() >= self.min_calibration_rows and len(np.unique(y[cal])) == 2 and len(np.unique(y[~cal])) == 2
         fit_rows = ~cal if use_cal else np.ones(n, bool)
