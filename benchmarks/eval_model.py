@@ -37,7 +37,12 @@ def main() -> None:
     parser.add_argument("--ablation", action="store_true")
     parser.add_argument("--boundaries", default=None)
     parser.add_argument("--grid", default=None)
+    parser.add_argument("--merge", nargs="+", default=None,
+                        help="pool the JSON files of earlier runs (one per seed, run in parallel) instead of evaluating")
     args = parser.parse_args()
+    if args.merge:
+        _merge(args.merge, args.capacity, args.out)
+        return
 
     import os
 
@@ -99,6 +104,40 @@ def main() -> None:
         write_text_atomic(Path(args.out), text)
         write_text_atomic(Path(args.out).with_suffix(".json"),
                           json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
+
+
+def _merge(paths: list[str], capacity: int, out: str | None) -> None:
+    """One pooled table (and ablation) from the JSON files that parallel runs wrote."""
+    from geo_tool.model.report import comparison_markdown, comparison_table
+
+    splits, ablation = [], []
+    for p in paths:
+        data = json.loads(Path(p).read_text())
+        splits += data["splits"]
+        ablation += data["ablation"]
+    table = comparison_table(splits, capacity)
+    lines = [f"# Evaluation on the realistic city demo: {len(splits)} evaluations "
+             f"(seeds {sorted({s['seed'] for s in splits})}, dates {sorted({s['as_of'] for s in splits})})", "",
+             f"Violation prevalence per month (mean over evaluations): "
+             f"{np.mean([s['population_prevalence'] for s in splits]):.4f}; estimator chosen by the rolling validation: "
+             + ", ".join(f"{c} {n}x" for c, n in pd.Series([s["chosen"] for s in splits]).value_counts().items()), ""]
+    lines += comparison_markdown(table, capacity, len(splits))
+    extra = ["model_balanced", "model_ipw", "model_unweighted"]
+    lines += ["Weighting against selection bias (boosting, full features), p@%d mean over the evaluations: " % capacity
+              + ", ".join(f"{n} {np.mean([s[f'population_precision@k_{n}'] for s in splits]):.3f}" for n in extra)
+              + "; AUC on random/routine visits only: "
+              + ", ".join(f"{n} {np.nanmean([s.get(f'auc_random_routine_{n}', np.nan) for s in splits]):.3f}" for n in extra), ""]
+    if ablation:
+        ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
+        lines += ["## Ablation (boosting, drop one group of feature set 2, retrain; p@%d over all addresses)" % capacity,
+                  "", "| dropped group | p@k mean | sd | evaluations |", "|---|---|---|---|"]
+        lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if out:
+        from geo_tool.fileio import write_text_atomic
+
+        write_text_atomic(Path(out), text)
 
 
 def _ablation(builder, as_of, truth, chosen: str, k: int, groups: dict, seed: int) -> list[dict]:

@@ -127,8 +127,9 @@ def propensity_weights(X: pd.DataFrame, selected_by, numeric: list[str] | None =
     """Inverse-propensity weights that make the visited rows look like the unbiased (random/routine) visits.
 
     A logistic regression estimates P(unbiased | x) among the visits; each row gets
-    P(unbiased) / P(unbiased | x) (clipped to IPW_CLIP, mean 1): rows of a kind that complaints
-    bring in often weigh less, rows like the random visits (the population) weigh more. With fewer
+    P(unbiased | x) / P(unbiased) (the inverse of its propensity to be visited, up to a constant;
+    clipped to IPW_CLIP, mean 1): rows of a kind that complaints bring in often weigh less, rows
+    like the random visits (the population) weigh more. With fewer
     than 20 unbiased visits (or no biased ones) every weight is 1.
     """
     sel = pd.Series(np.asarray(selected_by, dtype=object)).fillna("other").astype(str).str.lower()
@@ -139,7 +140,8 @@ def propensity_weights(X: pd.DataFrame, selected_by, numeric: list[str] | None =
     with threadpool_limits(N_THREADS):
         clf.fit(X, unbiased.astype(int))
         p = clf.predict_proba(X)[:, 1]
-    w = np.clip(unbiased.mean() / np.maximum(p, 1e-6), *IPW_CLIP)
+    # 1 / P(visited | x) is proportional to p_population(x) / p_visited(x) = P(unbiased | x) / P(unbiased)
+    w = np.clip(p / unbiased.mean(), *IPW_CLIP)
     return w / w.mean()
 
 

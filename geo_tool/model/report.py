@@ -58,9 +58,8 @@ def comparison_table(splits: list[dict], capacity: int, n_boot: int = 1000, rand
             if np.isnan(p).all():
                 continue
             p = np.nan_to_num(p)
-            hits = np.round(p * k).astype(int)
             pick = rng.integers(0, len(p), (n_boot, len(p)))
-            boot = rng.binomial(k, hits[pick] / k).sum(axis=1) / (k * len(p))
+            boot = rng.binomial(k, p[pick]).sum(axis=1) / (k * len(p))
             row[f"p@{k}"] = float(p.mean())
             row[f"p@{k}_low"], row[f"p@{k}_high"] = (float(v) for v in np.quantile(boot, [0.025, 0.975]))
         de = [s.get(f"days_earlier_{name}", {}).get("mean_days_earlier", np.nan) for s in usable]
