@@ -34,7 +34,7 @@ import pandas as pd
 from geo_tool.demo.population import NAT_MOE, NAT_NON_EU, NAT_UNKNOWN, NAT_ZUID, Beds, Spells, eum_birth_years
 from geo_tool.demo.timeline import CAL, END, INTERVENTION, MONTH_START, N_MONTHS, PERMIT_START, month_of
 from geo_tool.demo.truth import (SELECTED_BY, V_BRAND, V_BRP, V_KAMER, V_OVER, V_UITB, Context, TruthResult, _csr,
-                                 move_tenants)
+                                 bed_events, make_wijk_picker, move_tenants)
 
 # -- who is prone (assumptions) -------------------------------------------------------------------
 EXPLOITATIVE_RISK = (2.6, 0.5)        # log-mean, log-sd of an exploitative landlord's risk (x ~14)
@@ -178,7 +178,6 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
     `sweep_pool` marks the wijken that sweeps may visit (those with labour migrants or permits).
     """
     A, nb, M = len(ctx.wijk), len(beds.wijk), N_MONTHS
-    n_w = int(ctx.wijk.max()) + 1 if A else 0
     n_b = int(h.building.max()) + 1 if A else 0
     units_b = np.bincount(h.building, minlength=n_b).astype(float)
     base_p = PACKED_BASE * h.landlord_risk * h.building_risk * np.where(h.small, PACKED_SMALL_MULT, 1.0) \
@@ -202,17 +201,7 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
     d_start = np.maximum(d_start, 0)
     bed_addr = np.repeat(beds.addr[:, None].astype(np.int64), M, axis=1)
     bed_close = np.full(nb, END + 10**6, dtype=np.int64)
-    pool_members = np.flatnonzero(ctx.private)
-    if len(pool_members) == 0:
-        pool_members = np.arange(A)
-    pool, pool_first, pool_cnt = _csr(ctx.wijk[pool_members], pool_members, n_w)
-    all_pool, all_first, all_cnt = _csr(ctx.wijk, np.arange(A), n_w)
-
-    def pick_in_wijk(w: np.ndarray) -> np.ndarray:
-        has = pool_cnt[w] > 0
-        out = all_pool[np.minimum(all_first[w] + (rng.random(len(w)) * np.maximum(all_cnt[w], 1)).astype(np.int64), A - 1)]
-        k = pool_first[w] + (rng.random(len(w)) * np.maximum(pool_cnt[w], 1)).astype(np.int64)
-        return np.where(has, pool[np.minimum(k, len(pool) - 1)], out)
+    pick_in_wijk = make_wijk_picker(ctx, rng)
 
     rec_a, rec_m, rec_k, risk_parts, comp_parts, insp_parts, ev_parts, packed_parts = [], [], [], [], [], [], [], []
     sweep_cand = np.flatnonzero(sweep_pool)
@@ -307,8 +296,7 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
             if part is not None:
                 ev_parts.append(part)
     insp = pd.concat(insp_parts, ignore_index=True)
-    events = pd.concat(ev_parts, ignore_index=True) if ev_parts else pd.DataFrame(
-        {"bed": [], "day": [], "new_addr": [], "lag": [], "kind": [], "from_addr": []})
+    events = bed_events(ev_parts)
     tr = TruthResult(np.concatenate(rec_a), np.concatenate(rec_m), np.concatenate(rec_k), insp, events, bed_close,
                      dispute, d_start, d_end)
     ca = np.concatenate([c[0] for c in comp_parts])
