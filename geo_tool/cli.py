@@ -29,6 +29,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         displacement=args.displacement,
         displacement_mode=args.displacement_mode,
         as_exported=args.as_exported,
+        world=args.world,
     )
     return _report(run_demo(params, TerminalProgress()))
 
@@ -217,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-exported", action="store_true",
                    help="also write exports/: the register as a GBA extract, complaints as a Signalen export, "
                         "permits with text addresses (importable with the shipped profiles)")
+    p.add_argument("--world", choices=["realistic", "simple"], default="realistic",
+                   help="realistic: hidden states, undercounted register, noisy complaints, biased visits (default); "
+                        "simple: the earlier demo where the register shows every violation")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")

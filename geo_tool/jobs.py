@@ -51,6 +51,7 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         grid=params.grid,
         displacement=params.displacement,
         displacement_mode=params.displacement_mode,
+        world=params.world,
         progress=progress or NullProgress(),
     )
     text = summary.summary()

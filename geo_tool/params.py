@@ -18,6 +18,7 @@ from geo_tool.outputs import (
 
 DEMO_SIZES = ("small", "city")
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
+DEMO_WORLDS = ("realistic", "simple")
 
 
 def parse_date(value: str, name: str) -> dt.date:
@@ -56,8 +57,11 @@ class DemoParams:
     displacement: float = 0.3
     displacement_mode: str = "adjacent"
     as_exported: bool = False  # also write exports/ (GBA extract, Signalen meldingen, permit list)
+    world: str = "realistic"
 
     def __post_init__(self) -> None:
+        if self.world not in DEMO_WORLDS:
+            raise UsageError(f"--world: '{self.world}' is not one of {', '.join(DEMO_WORLDS)}")
         if self.size not in DEMO_SIZES:
             raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
         check_seed(self.seed)

@@ -20,6 +20,9 @@ PC_LETTERS = [a + b for a in "ABCDEFGHJKLMNPRTVWXZ" for b in "ABCDEFGHJKLMNPRSTV
               if a + b not in ("SA", "SD", "SS")]  # PostNL never issues SA, SD, SS
 STREET_BLOCK_M = 130.0      # one street (and one PC6) per ~130 m block of a wijk
 UNITS_PER_BUILDING = 3      # flats per house number in multi-family blocks (letters A, B, ...)
+#: house numbers per multi-family building (portiek / gallery block) by the wijk's CBS share of
+#: multi-family dwellings: below 50 %, 50-80 %, above 80 % -> 3, 6 or 9 flats per building (assumption)
+NUMBERS_PER_BLOCK = ((0.5, 1), (0.8, 2), (1.01, 3))
 FLOOR_AREA_SIGMA = 0.32     # lognormal spread of BAG gebruiksoppervlakte within a wijk
 MIN_AREA, MAX_AREA = 18.0, 400.0
 STEMS = ["Linden", "Eiken", "Beuken", "Rozen", "Tulpen", "Vlier", "Hazel", "Wilgen", "Esdoorn", "Olm",
@@ -103,12 +106,25 @@ def _place(wijken: gpd.GeoDataFrame, counts: np.ndarray, rng: np.random.Generato
     return np.concatenate(xs), np.concatenate(ws), np.concatenate(periods)
 
 
+def _building_ids(df: pd.DataFrame, widx: np.ndarray, flat: np.ndarray, meer: np.ndarray) -> np.ndarray:
+    """BAG-pand-like ids (16 digits, '0599100000' + 6): flats of consecutive house numbers on one street
+    share a building (more per building where the wijk has more multi-family dwellings); houses stand alone."""
+    per_block = np.select([meer < lim for lim, _ in NUMBERS_PER_BLOCK], [k for _, k in NUMBERS_PER_BLOCK], 1)
+    block = (df["house_number"].to_numpy() - 1) // (2 * per_block)
+    key = pd.DataFrame({"w": widx, "s": df["street"].to_numpy(), "b": np.where(flat, block, -1),
+                        "own": np.where(flat, -1, np.arange(len(df)))})
+    code = key.groupby(["w", "s", "b", "own"], sort=True).ngroup().to_numpy()
+    # a local generator: the ids must not shift the random stream of everything generated after them
+    number = np.random.default_rng(len(df)).permutation(10**6)[:code.max() + 1] if len(code) else np.zeros(0, np.int64)
+    return np.char.add("0599100000", np.char.zfill(number[code].astype(str), 6))
+
+
 def make_addresses(wijken: gpd.GeoDataFrame, rng: np.random.Generator,
                    grid: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """One address per dwelling of each wijk (`dwellings`), with BAG-like id, street, postcode, area, year.
 
     Returns columns address_id, wijk (row index into `wijken`), wijk_code, x, y, street, house_number,
-    house_letter, house_number_addition, postcode, floor_area_m2, building_year.
+    house_letter, house_number_addition, postcode, floor_area_m2, building_year, building_id.
     """
     counts = pd.to_numeric(wijken["dwellings"], errors="coerce").fillna(0).to_numpy().astype(np.int64)
     res = pd.to_numeric(wijken["residents"], errors="coerce").fillna(0).to_numpy()
@@ -154,6 +170,7 @@ def make_addresses(wijken: gpd.GeoDataFrame, rng: np.random.Generator,
     # single-family numbers may collide with block numbers on the same street: make them unique
     dup = df.duplicated(["wijk", "street", "house_number", "house_letter", "house_number_addition"])
     df.loc[dup, "house_number"] = 1001 + rank[dup.to_numpy()]
+    df["building_id"] = _building_ids(df, widx, flat, meer)
     gcode = wijken["gebied_code"].astype(str).to_numpy()
     wpos = wijken.groupby("gebied_code").cumcount().to_numpy()
     pc4_w = np.array([_pc4_range(g)[p % len(_pc4_range(g))] for g, p in zip(gcode, wpos)])

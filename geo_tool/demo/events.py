@@ -64,12 +64,15 @@ def make_complaints(n_addr: int, viol_addr: np.ndarray, viol_month: np.ndarray, 
 
 def complaints_table(c: pd.DataFrame, address_ids: np.ndarray, x: np.ndarray, y: np.ndarray,
                      rng: np.random.Generator) -> pd.DataFrame:
-    """complaints.csv rows: ids, ISO dates, address or location only, x/y jittered around the address."""
+    """complaints.csv rows: ids, ISO dates, address or location only, x/y jittered around the address.
+
+    A `point_only` column in `c` says which complaints have only a location; else a share is drawn.
+    """
     from geo_tool.demo.timeline import iso
 
     n = len(c)
     a = c["addr"].to_numpy()
-    no_addr = rng.random(n) < NO_ADDRESS_SHARE
+    no_addr = c["point_only"].to_numpy(bool) if "point_only" in c else rng.random(n) < NO_ADDRESS_SHARE
     return pd.DataFrame({
         "complaint_id": np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 7)),
         "received_on": iso(c["day"].to_numpy()),

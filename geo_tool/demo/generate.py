@@ -16,7 +16,7 @@ import pyogrio
 
 from geo_tool.boundaries import resolve_boundaries
 from geo_tool.demo import addresses as addr_mod
-from geo_tool.demo import events, landlords, population, truth
+from geo_tool.demo import events, landlords, population, truth, world as world_mod
 from geo_tool.demo.calibration import norm_name, wijk_targets
 from geo_tool.demo.timeline import END, INTERVENTION, PERMIT_START, iso, month_label
 from geo_tool.demo.writer import write_csv, write_gpkg, write_text
@@ -33,6 +33,7 @@ DEST_ADDRESSES_PER_LANDLORD = 4         # addresses each exploitative Carnisse l
 MIN_DEST_PRIVATE = 50
 HOUSE_W_EXPLOIT, HOUSE_W_SMALL, HOUSE_W_NO_PERMIT = 1.8, 1.0, 0.8   # log-weights for EUM-house choice
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
+WORLDS = ("realistic", "simple")
 
 
 @dataclass
@@ -49,10 +50,12 @@ class DemoSummary:
     displacement: float
     displacement_mode: str
     destinations: list[str] = field(default_factory=list)
+    world: str = "realistic"
 
     def summary(self) -> str:
         """A short human-readable report: files and row counts, time taken, boundaries used."""
-        lines = [f"demo dataset written to {self.out_dir} (seed {self.seed}, size {self.size}) in {self.seconds:.1f} s",
+        lines = [f"demo dataset written to {self.out_dir} (seed {self.seed}, size {self.size}, world {self.world}) "
+                 f"in {self.seconds:.1f} s",
                  f"boundaries: {self.boundaries} ({self.boundaries_source})"]
         if self.boundaries_source == "schematic":
             lines.append("NOTE: schematic boundaries - maps of this dataset are schematic, not real geography")
@@ -97,15 +100,20 @@ def _keep_complaints_inside(comp_t: pd.DataFrame, comp_addr: np.ndarray, addr: p
 def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "small",
                   boundaries: str | os.PathLike | None = None, grid: str | os.PathLike | None = None,
                   displacement: float = 0.3, displacement_mode: str = "adjacent",
-                  progress: Progress | None = None) -> DemoSummary:
+                  progress: Progress | None = None, world: str = "realistic") -> DemoSummary:
     """Generate the synthetic Rotterdam dataset folder in `out_dir` (see the module docstring).
 
+    `world`: "realistic" (hidden states, an undercounting register, noisy complaints, biased visits;
+    see geo_tool.demo.world) or "simple" (the register shows every violation; kept for tests).
     Deterministic per seed: the same arguments give byte-identical files.
     """
     t0 = time.perf_counter()
     progress = progress or NullProgress()
     if size not in SIZES:
         raise UsageError(f"--size must be one of {', '.join(SIZES)}, not {size!r}")
+    if world not in WORLDS:
+        raise UsageError(f"--world must be one of {', '.join(WORLDS)}, not {world!r}")
+    realistic = world == "realistic"
     if displacement_mode not in DISPLACEMENT_MODES:
         raise UsageError(f"displacement_mode must be one of {', '.join(DISPLACEMENT_MODES)}, not {displacement_mode!r}")
     if not 0 <= displacement <= 1:
@@ -155,6 +163,9 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     tenure = landlords.assign_tenure(addr, wijken, rng)
     landlord, ll_table = landlords.assign_landlords(addr, tenure, eum_share, rng)
     exploit_ll = ll_table["exploitative"].to_numpy(bool)
+    building = pd.factorize(addr["building_id"])[0].astype(np.int64)
+    if realistic:
+        landlord = world_mod.whole_buildings(landlord, building, tenure == landlords.TENURE_PRIVATE, exploit_ll, rng)
     # the intervention wijk and the displacement destinations
     target_w = _by_name(wijken, [TARGET_WIJK_NAME])
     target_mask_w = np.zeros(len(wijken), bool)
@@ -211,16 +222,30 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     ctx = truth.Context(wijk=w_of, area=area, private=private, landlord=landlord, exploit=a_exploit,
                         permit_from=vf, permit_until=vu, goed_huren=goed[w_of], target=target_mask_w[w_of],
                         dest_addr_of_landlord=dest_of_landlord)
-    tr = truth.simulate(ctx, beds, rng, displacement)
+    extra_sp = None
+    if realistic:
+        hidden = world_mod.traits(ctx, building, addr["building_year"].to_numpy(), private,
+                                  tenure == landlords.TENURE_CORPORATION, exploit_ll, addr_kind, rng)
+        sweep_w = (np.bincount(w_of, weights=addr_kind > 0, minlength=len(wijken)) > 0) | goed
+        wres = world_mod.simulate(ctx, hidden, beds, rng, displacement, sweep_w)
+        tr = wres.truth
+    else:
+        tr = truth.simulate(ctx, beds, rng, displacement)
 
     step("register")
-    eum_sp, fixed, displaced = population.place_bed_spells(beds, tr.bed_close, tr.events, rng)
+    stay = world_mod.BED_STAY_DAYS if realistic else population.EUM_MEAN_STAY_DAYS
+    eum_sp, fixed, displaced = population.place_bed_spells(beds, tr.bed_close, tr.events, rng, stay)
     eum_sp = population.match_movers(eum_sp, population.EUM_MOVER_SHARE, rng, fixed=fixed)
     hh_sp = population.match_movers(hh_sp, population.MOVER_SHARE, rng)
     offset = int(hh_sp.person.max()) + 1 if len(hh_sp) else 0
     eum_sp.person = eum_sp.person + offset
     displaced["person"] = displaced["person"] + offset
-    sp = population.Spells.concat([hh_sp, eum_sp])
+    parts = [hh_sp, eum_sp]
+    if realistic:
+        parts = [world_mod.overstay(p, rng) for p in parts]
+        first = int(eum_sp.person.max()) + 1 if len(eum_sp) else offset
+        parts.append(world_mod.occupant_spells(wres.packed, hidden.employer, rng, first))
+    sp = population.Spells.concat(parts)
     sp = sp.take(np.lexsort((sp.start, sp.person)))
     uniq, inv = np.unique(sp.person, return_inverse=True)
     perm = rng.permutation(len(uniq)) + 1
@@ -228,8 +253,11 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     person_id = pid[inv]
 
     step("complaints and inspections")
-    comp = events.make_complaints(A, tr.viol_addr, tr.viol_month, tr.viol_mask, tr.insp, rng,
-                                  (tr.dispute_addr, tr.dispute_start, tr.dispute_end))
+    if realistic:
+        comp = wres.complaints
+    else:
+        comp = events.make_complaints(A, tr.viol_addr, tr.viol_month, tr.viol_mask, tr.insp, rng,
+                                      (tr.dispute_addr, tr.dispute_start, tr.dispute_end))
     ids = addr["address_id"].to_numpy()
     south = np.isin(wijken["gebied_code"].to_numpy(), list(_south_codes()))[w_of]
     comp_t = events.complaints_table(comp, ids, addr["x"].to_numpy(), addr["y"].to_numpy(), rng)
@@ -247,7 +275,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     write_gpkg({"gebieden": gebieden, "wijken": wk}, out / "districts.gpkg")
     counts["districts.gpkg:gebieden"], counts["districts.gpkg:wijken"] = len(gebieden), len(wk)
     a_out = gpd.GeoDataFrame(addr[["address_id", "street", "house_number", "house_letter", "house_number_addition",
-                                   "postcode", "wijk_code", "floor_area_m2", "building_year"]].copy(),
+                                   "postcode", "wijk_code", "floor_area_m2", "building_year", "building_id"]].copy(),
                              geometry=gpd.points_from_xy(addr["x"], addr["y"]), crs=28992)
     write_gpkg({"addresses": a_out}, out / "addresses.gpkg")
     counts["addresses.gpkg"] = A
@@ -285,13 +313,17 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
                                person_id_of=dict(zip(uniq, pid)), targets=targets,
                                params={"seed": seed, "size": size, "displacement": displacement,
                                        "displacement_mode": displacement_mode, "boundaries": str(bpath),
+                                       "world": world,
                                        "boundaries_source": source,
                                        "target_wijk": [wijken["code"].iat[i] for i in target_w],
                                        "destination_wijken": [wijken["code"].iat[i] for i in dest_w]}))
+    if realistic:
+        counts.update(_write_realistic_truth(out / "truth", wres, ids, hidden, ll_table))
     progress.finish()
     return DemoSummary(out_dir=out, counts=counts, seconds=time.perf_counter() - t0, boundaries=str(bpath),
                        boundaries_source=source, seed=seed, size=size, displacement=displacement,
-                       displacement_mode=displacement_mode, destinations=[wijken["name"].iat[i] for i in dest_w])
+                       displacement_mode=displacement_mode, destinations=[wijken["name"].iat[i] for i in dest_w],
+                       world=world)
 
 
 def _south_codes() -> set[str]:
@@ -311,7 +343,8 @@ tool itself (training, ranking, maps) must never use them.
 | addresses.csv | `address_id, wijk_code, tenure (owner/corporation/private), landlord_id, eum_place (none/single/house)` |
 | displacement.csv | `person_id, from_address_id, from_wijk_code, to_address_id, to_wijk_code, landlord_id, left_on, registered_on, mode`: persons displaced from the intervention wijk by the Carnisse approach (empty when displacement = 0) |
 | targets.csv | calibration targets per wijk: residents and registered EUM on 2020-01-01 |
-| parameters.json | seed, size, displacement share and mode, boundaries used, target and destination wijken |
+| parameters.json | seed, size, world, displacement share and mode, boundaries used, target and destination wijken |
+| latent_risk_monthly.csv | (realistic world) `address_id, month, risk`: the probability of a violation that month given the hidden state up to the month before; rows with risk < 0.02 are left out (read as 0). Ranking by it gives the oracle ceiling |
 
 How the truth was made: EU labour migrants' beds (exactly the seed tables' registered EUM per wijk on
 2020-01-01, growing with the 2017-2020 nationality trend) sit in a minority of private-rental
@@ -355,3 +388,14 @@ def _write_truth(folder: Path, tr: truth.TruthResult, ids: np.ndarray, w_of: np.
     write_text(json.dumps(params, indent=2, sort_keys=True) + "\n", folder / "parameters.json")
     write_text(TRUTH_README, folder / "README.md")
     return {"truth/violations_monthly.csv": len(vm), "truth/displacement.csv": len(dt)}
+
+
+def _write_realistic_truth(folder: Path, wres: "world_mod.WorldResult", ids: np.ndarray, hidden,
+                           ll_table: pd.DataFrame) -> dict[str, int]:
+    """The realistic world's extra truth: the monthly latent risk per address (the oracle ceiling)."""
+    r = wres.risk
+    order = np.lexsort((ids[r["addr"].to_numpy()], r["month"].to_numpy()))
+    risk = pd.DataFrame({"address_id": ids[r["addr"].to_numpy()][order], "month": month_label(r["month"].to_numpy()[order]),
+                         "risk": np.round(r["risk"].to_numpy()[order].astype(float), 4)})
+    write_csv(risk, folder / "latent_risk_monthly.csv")
+    return {"truth/latent_risk_monthly.csv": len(risk)}

@@ -290,8 +290,8 @@ def match_movers(sp: Spells, share: float, rng: np.random.Generator, fixed: np.n
     return out
 
 
-def place_bed_spells(beds: Beds, bed_close: np.ndarray, events: pd.DataFrame, rng: np.random.Generator
-                     ) -> tuple[Spells, np.ndarray, pd.DataFrame]:
+def place_bed_spells(beds: Beds, bed_close: np.ndarray, events: pd.DataFrame, rng: np.random.Generator,
+                     mean_stay_days: float = EUM_MEAN_STAY_DAYS) -> tuple[Spells, np.ndarray, pd.DataFrame]:
     """Labour migrants' spells: a chain of occupants per bed, placed at the bed's address over time.
 
     A relocation event (a resolved violation) ends the spell of the person in the bed and starts a new
@@ -299,7 +299,7 @@ def place_bed_spells(beds: Beds, bed_close: np.ndarray, events: pd.DataFrame, rn
     spells that are part of a relocation (kept out of the random mover matching), and the displaced
     persons (person, from_addr, to_addr, left_on, registered_on).
     """
-    slot, s, e, _ = renewal_chains(beds.open, bed_close, beds.anchored, EUM_MEAN_STAY_DAYS, rng)
+    slot, s, e, _ = renewal_chains(beds.open, bed_close, beds.anchored, mean_stay_days, rng)
     n0 = len(slot)
     birth_all = eum_birth_years(n0, rng)
     rni_all = rng.random(n0) < EUM_RNI_P

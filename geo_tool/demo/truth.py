@@ -96,10 +96,28 @@ def _csr(groups: np.ndarray, members: np.ndarray, n_groups: int) -> tuple[np.nda
     return members[order], np.r_[0, np.cumsum(cnt)[:-1]], cnt
 
 
+def make_wijk_picker(ctx: Context, rng: np.random.Generator):
+    """A function giving, for wijk indices, a random private-rental address in each (any address when none)."""
+    A = len(ctx.wijk)
+    n_w = int(ctx.wijk.max()) + 1 if A else 0
+    pool_members = np.flatnonzero(ctx.private)
+    if len(pool_members) == 0:
+        pool_members = np.arange(A)
+    pool, pool_first, pool_cnt = _csr(ctx.wijk[pool_members], pool_members, n_w)
+    all_pool, all_first, all_cnt = _csr(ctx.wijk, np.arange(A), n_w)
+
+    def pick_in_wijk(w: np.ndarray) -> np.ndarray:
+        has = pool_cnt[w] > 0
+        out = all_pool[np.minimum(all_first[w] + (rng.random(len(w)) * np.maximum(all_cnt[w], 1)).astype(np.int64), A - 1)]
+        k = pool_first[w] + (rng.random(len(w)) * np.maximum(pool_cnt[w], 1)).astype(np.int64)
+        return np.where(has, pool[np.minimum(k, len(pool) - 1)], out)
+
+    return pick_in_wijk
+
+
 def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: float) -> TruthResult:
     """Run the month-by-month truth and enforcement simulation (vectorised over addresses and beds)."""
     A, nb, M = len(ctx.wijk), len(beds.wijk), N_MONTHS
-    n_w = int(ctx.wijk.max()) + 1 if A else 0
     lo, hi = np.where(ctx.exploit, HIDDEN_MULT_EXPLOITATIVE[0], HIDDEN_MULT_NORMAL[0]), \
         np.where(ctx.exploit, HIDDEN_MULT_EXPLOITATIVE[1], HIDDEN_MULT_NORMAL[1])
     hidden = lo + rng.random(A) * (hi - lo)
@@ -114,23 +132,12 @@ def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: f
     pending = np.full(A, -1, dtype=np.int64)  # day until which a found address awaits resolution
     bed_addr = np.repeat(beds.addr[:, None].astype(np.int64), M, axis=1)
     bed_close = np.full(nb, END + 10**6, dtype=np.int64)
-    pool_members = np.flatnonzero(ctx.private)
-    if len(pool_members) == 0:
-        pool_members = np.arange(A)
-    pool, pool_first, pool_cnt = _csr(ctx.wijk[pool_members], pool_members, n_w)
-    all_pool, all_first, all_cnt = _csr(ctx.wijk, np.arange(A), n_w)
-    cols = np.arange(M)
+    pick_in_wijk = make_wijk_picker(ctx, rng)
     dispute_addr = np.flatnonzero(rng.random(A) < DISPUTE_SHARE)
     dispute_start = rng.integers(0, M, len(dispute_addr))
     dispute_end = np.minimum(dispute_start + rng.integers(DISPUTE_MONTHS[0], DISPUTE_MONTHS[1] + 1, len(dispute_addr)), M)
     rec_a, rec_m, rec_k = [], [], []
     insp_parts, ev_parts = [], []
-
-    def pick_in_wijk(w: np.ndarray) -> np.ndarray:
-        has = pool_cnt[w] > 0
-        out = all_pool[np.minimum(all_first[w] + (rng.random(len(w)) * np.maximum(all_cnt[w], 1)).astype(np.int64), A - 1)]
-        k = pool_first[w] + (rng.random(len(w)) * np.maximum(pool_cnt[w], 1)).astype(np.int64)
-        return np.where(has, pool[np.minimum(k, len(pool) - 1)], out)
 
     for m in range(M):
         day0, day1 = MONTH_START[m], MONTH_START[m + 1]
@@ -190,43 +197,66 @@ def simulate(ctx: Context, beds: Beds, rng: np.random.Generator, displacement: f
         houses = eum_v[ra]
         if not houses.any():
             continue
-        ha, hday, hm = ra[houses], rday[houses], rm[houses]
-        # what happens to the house's tenants
-        in_target = ctx.target[ha] & (hday >= INTERVENTION)
-        has_dest = np.array([ctx.landlord[a] in ctx.dest_addr_of_landlord for a in ha], dtype=bool) if len(ha) else np.zeros(0, bool)
-        displace = in_target & ctx.exploit[ha] & has_dest & (rng.random(len(ha)) < displacement)
-        close = in_target & ~displace
-        together = ~in_target & (rng.random(len(ha)) < P_RELOCATE_TOGETHER)
-        new_house = np.where(together, pick_in_wijk(ctx.wijk[ha]), -1)
-        for i in np.flatnonzero(displace):  # one destination per displaced house (few per month)
-            cand = ctx.dest_addr_of_landlord[int(ctx.landlord[ha[i]])]
-            new_house[i] = cand[rng.integers(len(cand))]
-        # beds now at those houses
-        hpos = np.full(A, -1)
-        hpos[ha] = np.arange(len(ha))
-        b = np.flatnonzero(ex & (hpos[bed_addr[:, m]] >= 0))
-        if len(b) == 0:
-            continue
-        hi_ = hpos[bed_addr[b, m]]
-        kind = np.where(displace[hi_], "displaced", np.where(close[hi_], "left", np.where(together[hi_], "together", "scattered")))
-        new = np.where(kind == "scattered", pick_in_wijk(ctx.wijk[ha[hi_]]), new_house[hi_])
-        new = np.where(kind == "left", -1, new)
-        rday_b = hday[hi_]
-        lag = np.where(kind == "displaced", rng.integers(DISPLACE_LAG_DAYS[0], DISPLACE_LAG_DAYS[1] + 1, len(b)),
-                       rng.integers(RELOCATE_LAG_DAYS[0], RELOCATE_LAG_DAYS[1] + 1, len(b)))
-        lag = np.where((rday_b <= CAL) & (rday_b + lag > CAL), 0, lag)   # keep the 2020-01-01 count exact
-        lag = np.where(kind == "left", 0, lag)
-        after = cols[None, :] > hm[hi_][:, None]
-        moving = new >= 0
-        bed_addr[b[moving]] = np.where(after[moving], new[moving][:, None], bed_addr[b[moving]])
-        bed_close[b[~moving]] = np.minimum(bed_close[b[~moving]], rday_b[~moving])
-        ev_parts.append(pd.DataFrame({"bed": b, "day": rday_b, "new_addr": new, "lag": lag, "kind": kind,
-                                      "from_addr": bed_addr[b, m]}))
+        part = move_tenants(ctx, ra[houses], rday[houses], rm[houses], m, ex, bed_addr, bed_close, rng,
+                            displacement, pick_in_wijk)
+        if part is not None:
+            ev_parts.append(part)
     insp = pd.concat(insp_parts, ignore_index=True)
-    events = pd.concat(ev_parts, ignore_index=True) if ev_parts else pd.DataFrame(
-        {"bed": [], "day": [], "new_addr": [], "lag": [], "kind": [], "from_addr": []})
+    events = bed_events(ev_parts)
     return TruthResult(np.concatenate(rec_a), np.concatenate(rec_m), np.concatenate(rec_k), insp, events, bed_close,
                        dispute_addr, dispute_start, dispute_end)
+
+
+def bed_events(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """All bed events of a simulation in one frame (an empty one with the columns when there were none)."""
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({"bed": [], "day": [], "new_addr": [], "lag": [], "kind": [], "from_addr": []})
+
+
+def move_tenants(ctx: Context, ha: np.ndarray, hday: np.ndarray, hm: np.ndarray, m: int, ex: np.ndarray,
+                 bed_addr: np.ndarray, bed_close: np.ndarray, rng: np.random.Generator, displacement: float,
+                 pick_in_wijk) -> pd.DataFrame | None:
+    """What happens to the labour migrants' beds of resolved houses `ha` (resolved on `hday`, month `hm`).
+
+    Outside the intervention the group relocates together or scatters within the wijk; in Carnisse
+    under the intervention an exploitative landlord displaces them (with probability `displacement`)
+    to his address in a destination wijk, else they leave. Updates `bed_addr`/`bed_close` in place and
+    returns the bed events (None when no bed was there).
+    """
+    A, M = len(ctx.wijk), bed_addr.shape[1]
+    cols = np.arange(M)
+    # what happens to the house's tenants
+    in_target = ctx.target[ha] & (hday >= INTERVENTION)
+    has_dest = np.array([ctx.landlord[a] in ctx.dest_addr_of_landlord for a in ha], dtype=bool) if len(ha) else np.zeros(0, bool)
+    displace = in_target & ctx.exploit[ha] & has_dest & (rng.random(len(ha)) < displacement)
+    close = in_target & ~displace
+    together = ~in_target & (rng.random(len(ha)) < P_RELOCATE_TOGETHER)
+    new_house = np.where(together, pick_in_wijk(ctx.wijk[ha]), -1)
+    for i in np.flatnonzero(displace):  # one destination per displaced house (few per month)
+        cand = ctx.dest_addr_of_landlord[int(ctx.landlord[ha[i]])]
+        new_house[i] = cand[rng.integers(len(cand))]
+    # beds now at those houses
+    hpos = np.full(A, -1)
+    hpos[ha] = np.arange(len(ha))
+    b = np.flatnonzero(ex & (hpos[bed_addr[:, m]] >= 0))
+    if len(b) == 0:
+        return None
+    hi_ = hpos[bed_addr[b, m]]
+    kind = np.where(displace[hi_], "displaced", np.where(close[hi_], "left", np.where(together[hi_], "together", "scattered")))
+    new = np.where(kind == "scattered", pick_in_wijk(ctx.wijk[ha[hi_]]), new_house[hi_])
+    new = np.where(kind == "left", -1, new)
+    rday_b = hday[hi_]
+    lag = np.where(kind == "displaced", rng.integers(DISPLACE_LAG_DAYS[0], DISPLACE_LAG_DAYS[1] + 1, len(b)),
+                   rng.integers(RELOCATE_LAG_DAYS[0], RELOCATE_LAG_DAYS[1] + 1, len(b)))
+    lag = np.where((rday_b <= CAL) & (rday_b + lag > CAL), 0, lag)   # keep the 2020-01-01 count exact
+    lag = np.where(kind == "left", 0, lag)
+    after = cols[None, :] > hm[hi_][:, None]
+    moving = new >= 0
+    bed_addr[b[moving]] = np.where(after[moving], new[moving][:, None], bed_addr[b[moving]])
+    bed_close[b[~moving]] = np.minimum(bed_close[b[~moving]], rday_b[~moving])
+    return pd.DataFrame({"bed": b, "day": rday_b, "new_addr": new, "lag": lag, "kind": kind,
+                         "from_addr": bed_addr[b, m]})
 
 
 def mask_to_text(mask: np.ndarray) -> np.ndarray:

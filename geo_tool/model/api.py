@@ -71,13 +71,26 @@ def default_eval_dates(as_of: dt.date | str, n: int = 3, step_weeks: int = 26) -
     return [_as_date(last - pd.Timedelta(weeks=step_weeks * i)) for i in reversed(range(n))]
 
 
-def fit_final_model(builder: FeatureBuilder, as_of, random_state: int = 0) -> tuple[RiskModel, pd.DataFrame, int]:
-    """The production model: all usable visits of the 4 years before as_of; plus the reference address."""
+def fit_final_model(builder: FeatureBuilder, as_of, random_state: int = 0, select: bool = True,
+                    capacity: int = 40) -> tuple[RiskModel, pd.DataFrame, int]:
+    """The production model: all usable visits of the 4 years before as_of; plus the reference address.
+
+    With `select` the estimator (logistic regression or gradient boosting, and how it weighs the
+    visits against selection bias) is chosen by rolling temporal validation on precision at the
+    weekly `capacity` (geo_tool.model.selection); the choice and the fold figures are kept on the
+    model as `selection_`.
+    """
+    from geo_tool.model.selection import CANDIDATES, choose_candidate, rolling_validation
+
     rows = training_rows(builder.dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=4 * 365))
     if len(rows) < 50 or rows.label.nunique() < 2:
         raise UsageError(f"--as-of {_as_date(as_of)}: only {len(rows)} usable visits before it (need 50 with both outcomes)")
     X = builder.features(rows.address_id, rows.day)
-    model = RiskModel(random_state=random_state).fit(X, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
+    table = rolling_validation(builder, as_of, capacity=capacity, random_state=random_state) if select else pd.DataFrame()
+    chosen = choose_candidate(table)
+    model = RiskModel(random_state=random_state, **CANDIDATES[chosen]).fit(
+        X, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
+    model.selection_ = {"chosen": chosen, "folds": table.to_dict(orient="records")}
     ids = builder.address_ids
     X_all = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(as_of)))
     return model, reference_row(X_all), len(rows)
@@ -120,7 +133,7 @@ def train_model(dataset: Dataset, as_of: dt.date | str, out_dir: str | Path, *, 
         progress.advance()
     progress.step("eindmodel trainen")
     t = time.perf_counter()
-    model, reference, n_rows = fit_final_model(builder, as_of, random_state)
+    model, reference, n_rows = fit_final_model(builder, as_of, random_state, capacity=capacity)
     timings_s["final_model"] = round(time.perf_counter() - t, 1)
     progress.advance()
     bundle = ModelBundle(model=model, reference=reference, as_of=_as_date(as_of), file_hashes=dict(dataset.file_hashes))

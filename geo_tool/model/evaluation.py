@@ -80,6 +80,18 @@ class Truth:
     """The demo's hidden truth: per address and month whether a violation existed."""
 
     frame: pd.DataFrame  # address_id (string), month_day (int day of the month's first day)
+    risk: pd.DataFrame | None = None  # address_id, month_day, risk: the latent monthly risk (realistic demo)
+
+    def risk_at(self, address_ids: pd.Index | np.ndarray, as_of) -> np.ndarray | None:
+        """The latent risk of each address in the month of as_of (0 where not listed); None without risk file.
+
+        The risk of a month is what the generator knew at its start: ranking by it is the oracle ceiling.
+        """
+        if self.risk is None:
+            return None
+        month0 = to_day(pd.Timestamp(as_of).to_period("M").to_timestamp())
+        part = self.risk[self.risk.month_day == month0]
+        return part.set_index("address_id")["risk"].reindex(pd.Index(np.asarray(address_ids, dtype=object))).fillna(0.0).to_numpy()
 
     def labels_at(self, address_ids: pd.Index | np.ndarray, as_of) -> np.ndarray:
         """1 where the address has a violation in the month after as_of (months starting in [D-month, D+31d))."""
@@ -114,8 +126,19 @@ def read_truth(truth_dir: str | Path) -> Truth:
             flag = frame[flag_col].astype(str).str.lower().isin(["1", "true", "yes", "ja", "1.0"])
             out = out[flag.to_numpy()]
         out["month_day"] = ((out["month"] - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).astype(np.int64)
-        return Truth(out[["address_id", "month_day"]].reset_index(drop=True))
+        return Truth(out[["address_id", "month_day"]].reset_index(drop=True), _read_risk(truth_dir / "latent_risk_monthly.csv"))
     raise UsageError(f"truth folder '{truth_dir}': no CSV with address_id, month and violation columns")
+
+
+def _read_risk(path: Path) -> pd.DataFrame | None:
+    """truth/latent_risk_monthly.csv (address_id, month YYYY-MM, risk) when present."""
+    if not path.exists():
+        return None
+    frame = pd.read_csv(path, dtype={"address_id": str, "month": str})
+    month = pd.to_datetime(frame["month"].str.slice(0, 7) + "-01")
+    return pd.DataFrame({"address_id": frame["address_id"].str.strip(),
+                         "month_day": ((month - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).astype(np.int64),
+                         "risk": pd.to_numeric(frame["risk"], errors="coerce").fillna(0.0)})
 
 
 @dataclass
@@ -131,17 +154,24 @@ class SplitResult:
 
 def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth: Truth | None = None,
                    test_days: int = 28, fairness_weeks: int = 2, train_days: int = 4 * 365,
-                   random_state: int = 0) -> SplitResult:
+                   random_state: int = 0, select: bool = True) -> SplitResult:
     """Train every ranker on visits before as_of and measure it on what happened after as_of."""
     dataset = builder.dataset
     d = to_day(as_of)
     result = SplitResult(as_of=str(pd.Timestamp(as_of).date()))
     rows = training_rows(dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=train_days))
     X_train = builder.features(rows.address_id, rows.day)
+    from geo_tool.model.selection import CANDIDATES, choose_candidate, rolling_validation
+
+    table = rolling_validation(builder, as_of, capacity=capacity, random_state=random_state) if select else pd.DataFrame()
+    chosen = choose_candidate(table)
     fits = {
-        "model": RiskModel(random_state=random_state),
+        "model": RiskModel(random_state=random_state, **CANDIDATES[chosen]),
+        "model_balanced": RiskModel(random_state=random_state),
+        "model_ipw": RiskModel(random_weight="ipw", random_state=random_state),
         "model_unweighted": RiskModel(random_weight=1.0, random_state=random_state),
         "logistic": RiskModel(kind="logistic"),
+        "model_v1": RiskModel(feature_set="v1", random_state=random_state),
     }
     for fitted in fits.values():
         fitted.fit(X_train, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
@@ -153,11 +183,14 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
     rng = np.random.default_rng(random_state)
     scores["random"] = rng.random(len(ids))
     r = {"train_rows": int(len(rows)), "train_violation_rate": float(rows.label.mean()) if len(rows) else float("nan"),
-         "train_unbiased_rows": int(rows.selected_by.isin(UNBIASED_SOURCES).sum())}
-    ks = {"k": capacity, "2k": 2 * capacity}
+         "train_unbiased_rows": int(rows.selected_by.isin(UNBIASED_SOURCES).sum()), "chosen": chosen,
+         "selection_folds": table.to_dict(orient="records")}
+    ks = {"k": capacity, "2k": 2 * capacity, "5k": 5 * capacity}
     if truth is not None:
         y = truth.labels_at(ids, as_of)
-        scores["truth"] = y + rng.random(len(ids)) * 0.5
+        risk = truth.risk_at(ids, as_of)
+        # the ceiling: the latent risk (an oracle of the hidden state) when known, else the outcome itself
+        scores["truth"] = (risk if risk is not None else y) + rng.random(len(ids)) * 1e-6
         r["population_prevalence"] = float(y.mean())
         r["population_positives"] = int(y.sum())
         for name, s in scores.items():
@@ -165,7 +198,7 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
                 r[f"population_precision@{kname}_{name}"] = precision_at_k(y, s, k, random_state)
         for kname, k in ks.items():
             r[f"population_precision@{kname}_random_expected"] = float(y.mean())
-        for name in ("model", "logistic", "complaints_90d", "truth"):  # a month's capacity, for context
+        for name in ("model", "logistic", "model_v1", "complaints_90d", "truth"):  # a month's capacity, for context
             r[f"population_precision@10k_{name}"] = precision_at_k(y, scores[name], 10 * capacity, random_state)
     # among visits actually made in [D, D + test_days): features as of D (ranking) and as of the visit (calibration)
     test = training_rows(dataset, before=pd.Timestamp(as_of) + pd.Timedelta(days=test_days), start=as_of)

@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.dataset import Dataset
+from geo_tool.dataset.buildings import building_keys
+from geo_tool.model.neighbourhood import RADII_M, GridCounter, snapshot_days
 
 #: Bump when a feature is added, removed or changes meaning; a saved model with another value is refused.
-FEATURE_SET_VERSION = "1"
+FEATURE_SET_VERSION = "2"
 
 #: Columns of brp/addresses that must never become features (nor be used to build one).
 EXCLUDED_ATTRIBUTES = ("nationality_group", "nationality", "birth_year", "age", "sex", "gender", "eum", "eum_share")
@@ -37,7 +39,7 @@ WIJK_SMOOTHING_VISITS = 20.0
 _DAY0 = -30_000  # days since 1970 of the earliest representable day (before 1900-01-01)
 _SPAN = 120_000  # days per group in the sorted keys (beyond 2100-12-31)
 
-NUMERIC_FEATURES: tuple[str, ...] = (
+NUMERIC_FEATURES_V1: tuple[str, ...] = (
     "persons_now",
     "persons_per_10m2",
     "persons_vs_wijk_median",
@@ -65,6 +67,31 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "wijk_violation_rate",
     "wijk_permit_share",
 )
+#: Feature set 2 (issue 11): what a municipality can see around an address.
+BUILDING_FEATURES: tuple[str, ...] = (
+    "building_units", "building_complaints_90d_other", "building_complaints_365d_other",
+    "building_persons_per_10m2_other", "building_registrations_12m_other", "building_violations_other",
+    "building_no_access_other", "building_days_since_violation",
+)
+NEIGHBOURHOOD_FEATURES: tuple[str, ...] = tuple(
+    f"near_{kind}_{r}m" for kind in ("complaints_365d", "findings_730d", "registrations_365d") for r in RADII_M)
+LANDLORD_FEATURES: tuple[str, ...] = (
+    "landlord_wijken", "landlord_violations_other", "landlord_no_access_other", "landlord_refused_revoked",
+    "landlord_acquisitions_12m",
+)
+REGISTER_FEATURES: tuple[str, ...] = (
+    "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding",
+    "rni_registrations_12m",
+)
+HISTORY_FEATURES: tuple[str, ...] = ("no_access_365d", "days_since_violation")
+NUMERIC_FEATURES: tuple[str, ...] = (NUMERIC_FEATURES_V1 + BUILDING_FEATURES + NEIGHBOURHOOD_FEATURES
+                                     + LANDLORD_FEATURES + REGISTER_FEATURES + HISTORY_FEATURES)
+#: The new groups of feature set 2, by the name an ablation drops them with (`feature_set="-building"`).
+NEW_FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "building": BUILDING_FEATURES, "neighbourhood": NEIGHBOURHOOD_FEATURES, "landlord": LANDLORD_FEATURES,
+    "register": REGISTER_FEATURES, "history": HISTORY_FEATURES,
+}
+SHORT_SPELL_DAYS = 91
 CATEGORICAL_FEATURES: tuple[str, ...] = ("permit_status",)
 FEATURE_NAMES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
 
@@ -156,6 +183,11 @@ class FeatureBuilder:
         self.addresses_per_wijk = np.bincount(self.address_wijk[self.address_wijk >= 0], minlength=len(self.wijk_codes)).astype(float)
         self.floor_area_m2 = _float_column(addresses, "floor_area_m2", n)
         self.building_year = _float_column(addresses, "building_year", n)
+        self.building = pd.factorize(building_keys(addresses))[0].astype(np.int64)
+        self.building_units = np.bincount(self.building).astype(float)
+        self.building_area = np.bincount(self.building, weights=np.nan_to_num(self.floor_area_m2))
+        self.x, self.y = _points(addresses)
+        self.grid = GridCounter(self.x, self.y)
         self._build_brp(dataset.brp)
         self._build_complaints(dataset.complaints)
         self._build_permits(dataset.permits)
@@ -175,6 +207,16 @@ class FeatureBuilder:
         self.spell_end = _EventIndex(np.where(end_ok & start_ok, a, -1), end)
         self.rni_start = _EventIndex(np.where(start_ok & rni, a, -1), start)
         self.rni_end = _EventIndex(np.where(start_ok & end_ok & rni, a, -1), end)
+        ok = start_ok & (a >= 0)
+        b = np.where(ok, self.building[np.maximum(a, 0)], -1)
+        self.b_spell_start = _EventIndex(b, start)
+        self.b_spell_end = _EventIndex(np.where(end_ok, b, -1), end)
+        short = (end_ok & (end - start < SHORT_SPELL_DAYS)).astype(float)
+        self.short_end = _EventIndex(np.where(end_ok & ok, a, -1), end, {"short": short})
+        same_day = pd.DataFrame({"a": a, "d": start}).groupby(["a", "d"])["a"].transform("size").to_numpy() > 1
+        self.together_start = _EventIndex(np.where(ok & same_day, a, -1), start)
+        aa = np.maximum(a, 0)
+        self.grid.add_events("registrations", self.x[aa], self.y[aa], np.where(ok, start, _DAY0), ok.astype(float))
 
     def _build_complaints(self, complaints: pd.DataFrame) -> None:
         day, ok = _days(complaints["received_on"])
@@ -192,6 +234,12 @@ class FeatureBuilder:
             w = np.full(len(complaints), -1)
         w = np.where((w < 0) & (a >= 0), self.address_wijk[np.maximum(a, 0)], w)
         self.complaint_wijk = _EventIndex(np.where(ok, w, -1), day)
+        self.complaint_building = _EventIndex(np.where(a >= 0, self.building[np.maximum(a, 0)], -1), day)
+        cx, cy = _points(complaints) if len(complaints) else (np.zeros(0), np.zeros(0))
+        aa = np.maximum(a, 0)
+        cx = np.where(np.isfinite(cx), cx, np.where(a >= 0, self.x[aa], np.nan))
+        cy = np.where(np.isfinite(cy), cy, np.where(a >= 0, self.y[aa], np.nan))
+        self.grid.add_events("complaints", cx, cy, day, ok.astype(float))
 
     def _build_permits(self, permits: pd.DataFrame) -> None:
         a = self._addr(permits["address_id"])
@@ -215,6 +263,12 @@ class FeatureBuilder:
         # wijk permit share: each address counted from its first permit record
         fa = pd.DataFrame({"a": a, "d": start})[a >= 0].groupby("a")["d"].min()
         self.permit_wijk = _EventIndex(self.address_wijk[fa.index.to_numpy(dtype=np.int64)], fa.to_numpy())
+        # landlord spread over wijken: each (landlord, wijk) counted from its first permit record
+        frame["w"] = self.address_wijk[frame["a"].to_numpy()]
+        lw = frame[frame.w >= 0].groupby(["l", "w"], sort=False)["d"].min().reset_index()
+        self.landlord_wijk = _EventIndex(lw["l"].to_numpy(), lw["d"].to_numpy())
+        bad = np.isin(status, ["refused", "revoked"])
+        self.landlord_refusals = _EventIndex(np.where(bad & ok, lid, -1), start)
 
     def _landlord_at(self, addr: np.ndarray, day) -> np.ndarray:
         """Landlord index of each address's latest permit record strictly before `day` (-1 when none)."""
@@ -241,6 +295,15 @@ class FeatureBuilder:
         self.insp_wijk = _EventIndex(w, day, {"violation": violation})
         landlord = self._landlord_at(np.maximum(ad, 0), day)
         self.insp_landlord = _EventIndex(np.where(ad >= 0, landlord, -1), day, {"violation": violation})
+        landlord_all = self._landlord_at(np.maximum(a, 0), day)
+        self.insp_landlord_all = _EventIndex(np.where(a >= 0, landlord_all, -1), day,
+                                             {"violation": violation, "no_access": no_access})
+        b = np.where(a >= 0, self.building[np.maximum(a, 0)], -1)
+        self.insp_building = _EventIndex(b, day, {"violation": violation, "no_access": no_access})
+        self.viol_addr = _EventIndex(np.where(violation > 0, a, -1), day)
+        self.viol_building = _EventIndex(np.where(violation > 0, b, -1), day)
+        aa = np.maximum(a, 0)
+        self.grid.add_events("findings", self.x[aa], self.y[aa], np.where(a >= 0, day, _DAY0), violation * (a >= 0))
 
     # -- queries -------------------------------------------------------------------------------
     def persons_at(self, addr: np.ndarray, day) -> np.ndarray:
@@ -335,11 +398,61 @@ class FeatureBuilder:
         w_n = self.insp_wijk.before(wijk, d)
         out["wijk_violation_rate"] = np.where(wijk >= 0, _smoothed_rate(w_v, w_n, prior, WIJK_SMOOTHING_VISITS), np.nan)
 
+        self._context_features(addr, valid, d, area, out)
         out["permit_status"] = self._permit_status(addr, d)
         frame = pd.DataFrame({name: out[name] for name in NUMERIC_FEATURES})
         frame = frame.astype("float64")
         frame["permit_status"] = pd.Categorical(out["permit_status"], categories=PERMIT_STATUS_VALUES)
         return frame
+
+    def _context_features(self, addr: np.ndarray, valid: np.ndarray, d: np.ndarray, area: np.ndarray,
+                          out: dict[str, np.ndarray]) -> None:
+        """Feature set 2: the building, the neighbourhood, the landlord, register dynamics, visit history."""
+        a0 = np.maximum(addr, 0)
+        b = np.where(valid, self.building[a0], -1)
+        units = np.where(valid, self.building_units[np.maximum(b, 0)], np.nan)
+        out["building_units"] = units
+        out["building_complaints_90d_other"] = self.complaint_building.count(b, d - 90, d) - out["complaints_total_90d"]
+        out["building_complaints_365d_other"] = self.complaint_building.count(b, d - 365, d) - out["complaints_total_365d"]
+        b_persons = self.b_spell_start.before(b, d) - self.b_spell_end.before(b, d) - out["persons_now"]
+        other_area = np.where(valid, self.building_area[np.maximum(b, 0)], 0.0) - np.nan_to_num(area)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["building_persons_per_10m2_other"] = np.where(
+                other_area > 0, b_persons * 10.0 / other_area, np.where(units > 1, np.nan, 0.0))
+            out["persons_12m_per_10m2"] = np.where(area > 0, out["spells_12m"] * 10.0 / area, np.nan)
+        out["building_registrations_12m_other"] = self.b_spell_start.count(b, d - 365, d) - out["registrations_12m"]
+        out["building_violations_other"] = self.insp_building.before(b, d, "violation") - out["violations_before"]
+        out["building_no_access_other"] = self.insp_building.before(b, d, "no_access") - out["no_access_before"]
+        _, last_b = self.viol_building.last_before(b, d)
+        out["building_days_since_violation"] = d - last_b
+        snap = snapshot_days(d)
+        own = {"complaints_365d": out["complaints_total_365d"], "registrations_365d": out["registrations_12m"],
+               "findings_730d": self.viol_addr.count(addr, d - 730, d)}
+        for kind, event, window in (("complaints_365d", "complaints", 365), ("findings_730d", "findings", 730),
+                                    ("registrations_365d", "registrations", 365)):
+            # the window ends at the quarter's first day (the snapshot): never later than d
+            near = self.grid.counts(event, self.x[a0], self.y[a0], window, snap)
+            for r, values in near.items():
+                out[f"near_{kind}_{r}m"] = np.where(valid, np.maximum(values - own[kind], 0.0), np.nan)
+        landlord = self._landlord_at(addr, d)
+        has = landlord >= 0
+        out["landlord_wijken"] = np.where(has, self.landlord_wijk.before(landlord, d), 0.0)
+        out["landlord_violations_other"] = np.where(
+            has, self.insp_landlord_all.before(landlord, d, "violation") - out["violations_before"], 0.0).clip(0)
+        out["landlord_no_access_other"] = np.where(
+            has, self.insp_landlord_all.before(landlord, d, "no_access") - out["no_access_before"], 0.0).clip(0)
+        out["landlord_refused_revoked"] = np.where(has, self.landlord_refusals.before(landlord, d), 0.0)
+        out["landlord_acquisitions_12m"] = np.where(has, self.portfolio.count(landlord, d - 365, d), 0.0)
+        out["short_spells_12m"] = self.short_end.count(addr, d - 365, d, "short")
+        out["arrivals_together_12m"] = self.together_start.count(addr, d - 365, d)
+        _, last_v = self.viol_addr.last_before(addr, d)
+        out["days_since_violation"] = d - last_v
+        # persons still registered who were already registered when the last violation was found
+        since = np.where(np.isfinite(last_v), last_v, d).astype(np.int64)
+        stayed = self.spell_start.before(addr, since) - self.spell_end.before(addr, d)
+        out["registered_since_finding"] = np.where(np.isfinite(last_v), np.clip(stayed, 0, None), 0.0)
+        out["rni_registrations_12m"] = self.rni_start.count(addr, d - 365, d)
+        out["no_access_365d"] = self.insp_all.count(addr, d - 365, d, "no_access")
 
     def _permit_status(self, addr: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Status of each address's latest permit record before d; granted past valid_until is `expired`."""
@@ -352,6 +465,20 @@ class FeatureBuilder:
         status[expired] = "expired"
         status[~np.isin(status, PERMIT_STATUS_VALUES)] = "none"
         return status
+
+
+def _points(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """x, y (RD metres) of a frame's point geometry, else its x/y columns, else NaN."""
+    n = len(frame)
+    if "geometry" in frame and n:
+        geom = frame.geometry
+        empty = geom.isna() | geom.is_empty
+        x = np.where(empty, np.nan, geom.x.to_numpy(dtype=float, na_value=np.nan) if hasattr(geom, "x") else np.nan)
+        y = np.where(empty, np.nan, geom.y.to_numpy(dtype=float, na_value=np.nan) if hasattr(geom, "y") else np.nan)
+        return x.astype(float), y.astype(float)
+    if "x" in frame and "y" in frame:
+        return _float_column(frame, "x", n), _float_column(frame, "y", n)
+    return np.full(n, np.nan), np.full(n, np.nan)
 
 
 def _float_column(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:

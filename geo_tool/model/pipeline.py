@@ -9,7 +9,9 @@ is exactly the boosted model's order and no ties appear at the capacity cut.
 
 Selection bias: past visits mostly followed complaints. With `random_weight="balanced"` the
 random and routine visits together get as much total weight as all other visits, so the model
-is pulled towards the population that a ranking of *all* addresses scores.
+is pulled towards the population that a ranking of *all* addresses scores; with "ipw" every visit
+is weighted by the inverse of its estimated propensity to be a complaint-driven visit
+(`propensity_weights`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from geo_tool.model.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES, PERMIT_STATUS_VALUES
+from geo_tool.model.features import (CATEGORICAL_FEATURES, NEW_FEATURE_GROUPS, NUMERIC_FEATURES, NUMERIC_FEATURES_V1,
+                                     PERMIT_STATUS_VALUES)
 
 UNBIASED_SOURCES = ("random", "routine")
 
@@ -42,38 +45,58 @@ N_THREADS = 1
 #: trained on visited addresses only, extrapolated to odd corners of the population (e.g. an address
 #: emptied after a recent violation ranked top): precision@40 on the city demo went from 0.90 to 1.00.
 INCREASING_FEATURES = tuple(c for c in NUMERIC_FEATURES if c.startswith(
-    ("persons_", "registrations_", "spells_", "rni_", "complaints_", "landlord_violation_rate")))
+    ("persons_", "registrations_", "spells_", "rni_", "complaints_", "landlord_violation_rate",
+     "building_complaints_", "building_violations_", "building_no_access_", "landlord_violations_other",
+     "landlord_no_access_other", "landlord_refused_revoked", "short_spells_", "arrivals_together_")))
+
+#: The feature sets a model can use: "full" (set 2) and "v1" (the features of today's model, issue 4).
+FEATURE_SETS = {"full": NUMERIC_FEATURES, "v1": NUMERIC_FEATURES_V1}
 
 
-def make_boosting_pipeline(random_state: int = 0) -> Pipeline:
+def numeric_columns(feature_set: str = "full") -> list[str]:
+    """The numeric columns of a feature set: "full", "v1", or "-GROUP" (full without one new group, for ablations)."""
+    if feature_set.startswith("-") and feature_set[1:] in NEW_FEATURE_GROUPS:
+        drop = set(NEW_FEATURE_GROUPS[feature_set[1:]])
+        return [c for c in NUMERIC_FEATURES if c not in drop]
+    if feature_set not in FEATURE_SETS:
+        raise ValueError(f"feature_set '{feature_set}' is not one of {', '.join(FEATURE_SETS)}")
+    return list(FEATURE_SETS[feature_set])
+
+
+def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = None, max_iter: int = 60,
+                           max_leaf_nodes: int = 6, min_samples_leaf: int = 150) -> Pipeline:
     """ColumnTransformer (pandas out) + HistGradientBoostingClassifier: the production model.
 
+    `numeric`: the numeric columns (default: the full feature set).
     Deliberately small (60 trees of 6 leaves, 150 visits per leaf) and monotone in the occupancy,
     turnover, complaint and landlord signals: the training visits are a biased sample of the
     addresses it must rank, and a flexible model learned that sample's quirks (measured on the demo).
     """
+    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
     columns = ColumnTransformer(
         [
-            ("num", "passthrough", list(NUMERIC_FEATURES)),
+            ("num", "passthrough", numeric),
             ("cat", OrdinalEncoder(categories=[list(PERMIT_STATUS_VALUES)], handle_unknown="use_encoded_value",
                                    unknown_value=np.nan), list(CATEGORICAL_FEATURES)),
         ],
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")
     boosting = HistGradientBoostingClassifier(
-        learning_rate=0.1, max_iter=60, max_leaf_nodes=6, min_samples_leaf=150, l2_regularization=1.0,
-        categorical_features=list(CATEGORICAL_FEATURES), monotonic_cst=dict.fromkeys(INCREASING_FEATURES, 1),
+        learning_rate=0.1, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes, min_samples_leaf=min_samples_leaf,
+        l2_regularization=1.0, categorical_features=list(CATEGORICAL_FEATURES),
+        monotonic_cst=dict.fromkeys([c for c in INCREASING_FEATURES if c in numeric], 1),
         early_stopping=False, random_state=random_state,
     )
     return Pipeline([("columns", columns), ("boosting", boosting)])
 
 
-def make_logistic_pipeline() -> Pipeline:
+def make_logistic_pipeline(numeric: list[str] | None = None) -> Pipeline:
     """A plain, regularised LogisticRegression on the same features: the baseline the model must beat."""
-    numeric = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
+    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
+    scale = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
     columns = ColumnTransformer(
         [
-            ("num", numeric, list(NUMERIC_FEATURES)),
+            ("num", scale, numeric),
             ("cat", OneHotEncoder(categories=[list(PERMIT_STATUS_VALUES)], handle_unknown="ignore", sparse_output=False),
              list(CATEGORICAL_FEATURES)),
         ],
@@ -97,6 +120,31 @@ def selection_weights(selected_by: pd.Series | np.ndarray, random_weight: float 
     return np.where(unbiased, factor, 1.0)
 
 
+IPW_CLIP = (0.2, 20.0)
+
+
+def propensity_weights(X: pd.DataFrame, selected_by, numeric: list[str] | None = None) -> np.ndarray:
+    """Inverse-propensity weights that make the visited rows look like the unbiased (random/routine) visits.
+
+    A logistic regression estimates P(unbiased | x) among the visits; each row gets
+    P(unbiased | x) / P(unbiased) (the inverse of its propensity to be visited, up to a constant;
+    clipped to IPW_CLIP, mean 1): rows of a kind that complaints bring in often weigh less, rows
+    like the random visits (the population) weigh more. With fewer
+    than 20 unbiased visits (or no biased ones) every weight is 1.
+    """
+    sel = pd.Series(np.asarray(selected_by, dtype=object)).fillna("other").astype(str).str.lower()
+    unbiased = sel.isin(UNBIASED_SOURCES).to_numpy()
+    if unbiased.sum() < 20 or unbiased.all():
+        return np.ones(len(sel))
+    clf = make_logistic_pipeline(numeric)
+    with threadpool_limits(N_THREADS):
+        clf.fit(X, unbiased.astype(int))
+        p = clf.predict_proba(X)[:, 1]
+    # 1 / P(visited | x) is proportional to p_population(x) / p_visited(x) = P(unbiased | x) / P(unbiased)
+    w = np.clip(p / unbiased.mean(), *IPW_CLIP)
+    return w / w.mean()
+
+
 class RiskModel(ClassifierMixin, BaseEstimator):
     """Boosted (or logistic) pipeline trained on older visits, sigmoid-calibrated on the newest ones.
 
@@ -105,26 +153,34 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "boosting", calibration_days: int = 120, random_weight: float | str = "balanced",
-                 min_calibration_rows: int = 100, random_state: int = 0):
+                 min_calibration_rows: int = 100, random_state: int = 0, feature_set: str = "full"):
         self.kind = kind
+        self.feature_set = feature_set
         self.calibration_days = calibration_days
         self.random_weight = random_weight
         self.min_calibration_rows = min_calibration_rows
         self.random_state = random_state
 
     def _base(self) -> Pipeline:
+        numeric = numeric_columns(self.feature_set)
         if self.kind == "boosting":
-            return make_boosting_pipeline(self.random_state)
+            return make_boosting_pipeline(self.random_state, numeric)
+        if self.kind == "boosting_large":
+            return make_boosting_pipeline(self.random_state, numeric, max_iter=200, max_leaf_nodes=15, min_samples_leaf=40)
         if self.kind == "logistic":
-            return make_logistic_pipeline()
-        raise ValueError(f"kind '{self.kind}' is not one of boosting, logistic")
+            return make_logistic_pipeline(numeric)
+        raise ValueError(f"kind '{self.kind}' is not one of boosting, boosting_large, logistic")
 
     def fit(self, X: pd.DataFrame, y, visit_day=None, selected_by=None) -> "RiskModel":
         """Fit the pipeline on the older rows, then calibrate on the newest slice; returns self."""
         y = np.asarray(y, dtype=int)
         n = len(y)
         visit_day = np.zeros(n, dtype=np.int64) if visit_day is None else np.asarray(visit_day, dtype=np.int64)
-        weights = selection_weights(selected_by if selected_by is not None else np.full(n, "other"), self.random_weight)
+        sel = selected_by if selected_by is not None else np.full(n, "other")
+        if self.random_weight == "ipw":
+            weights = propensity_weights(X, sel, numeric_columns(self.feature_set))
+        else:
+            weights = selection_weights(sel, self.random_weight)
         cal = visit_day >= visit_day.max() - self.calibration_days if n else np.zeros(0, bool)
         use_cal = cal.sum() >= self.min_calibration_rows and len(np.unique(y[cal])) == 2 and len(np.unique(y[~cal])) == 2
         fit_rows = ~cal if use_cal else np.ones(n, bool)

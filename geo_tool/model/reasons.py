@@ -17,21 +17,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo_tool.model.features import CATEGORICAL_FEATURES, COMPLAINT_CATEGORIES, NUMERIC_FEATURES
+from geo_tool.model.features import (BUILDING_FEATURES, CATEGORICAL_FEATURES, COMPLAINT_CATEGORIES, NEIGHBOURHOOD_FEATURES,
+                                     NUMERIC_FEATURES)
 
 COMPLAINT_COLUMNS = tuple(c for c in NUMERIC_FEATURES if c.startswith("complaints_")) + ("days_since_complaint",)
 
 #: Feature groups that are replaced together; every feature belongs to exactly one group.
 REASON_GROUPS: dict[str, tuple[str, ...]] = {
     "bezetting": ("persons_now", "persons_per_10m2", "persons_vs_wijk_median"),
-    "verloop": ("registrations_3m", "registrations_12m", "deregistrations_3m", "deregistrations_12m", "spells_12m"),
-    "rni": ("rni_now",),
+    "verloop": ("registrations_3m", "registrations_12m", "deregistrations_3m", "deregistrations_12m", "spells_12m",
+                "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding"),
+    "rni": ("rni_now", "rni_registrations_12m"),
     "klachten": COMPLAINT_COLUMNS,
     "vergunning": ("permit_status",),
-    "verhuurder": ("landlord_portfolio_size", "landlord_violation_rate", "landlord_inspections"),
+    "verhuurder": ("landlord_portfolio_size", "landlord_violation_rate", "landlord_inspections", "landlord_wijken",
+                   "landlord_violations_other", "landlord_no_access_other", "landlord_refused_revoked",
+                   "landlord_acquisitions_12m"),
     "eerdere_bezoeken": ("inspections_before", "violations_before", "no_access_before", "days_since_inspection",
-                         "last_inspection_violation"),
+                         "last_inspection_violation", "no_access_365d", "days_since_violation"),
     "pand": ("building_year", "floor_area_m2"),
+    "pand_buren": BUILDING_FEATURES,
+    "buurt": NEIGHBOURHOOD_FEATURES,
     "wijk": ("wijk_complaints_per_100_addresses_365d", "wijk_violation_rate", "wijk_permit_share"),
 }
 
@@ -102,10 +108,27 @@ def reason_texts(group: str, X: pd.DataFrame) -> pd.Series:
         without = persons + " " + noun + " ingeschreven (" + _num(X["persons_vs_wijk_median"], 1) + "× de wijkmediaan)"
         return pd.Series(np.where(X["floor_area_m2"].notna(), with_area, without))
     if group == "verloop":
-        return (_num(X["registrations_12m"]) + " inschrijvingen en " + _num(X["deregistrations_12m"])
+        base = (_num(X["registrations_12m"]) + " inschrijvingen en " + _num(X["deregistrations_12m"])
                 + " uitschrijvingen in 12 maanden (" + _num(X["spells_12m"]) + " bewoners in die periode)")
+        short = pd.Series(np.where(X["short_spells_12m"] > 0, "; " + _num(X["short_spells_12m"]) + " korter dan 3 maanden", ""))
+        together = pd.Series(np.where(X["arrivals_together_12m"] > 0,
+                                      "; " + _num(X["arrivals_together_12m"]) + " samen op één dag ingeschreven", ""))
+        return base + short + together
     if group == "rni":
-        return _num(X["rni_now"]) + " RNI-ingeschrevenen op dit adres"
+        return (_num(X["rni_now"]) + " RNI-ingeschrevenen op dit adres, " + _num(X["rni_registrations_12m"])
+                + " RNI-inschrijvingen in 12 maanden")
+    if group == "pand_buren":
+        c = X["building_complaints_365d_other"]
+        v = X["building_violations_other"]
+        tc = _num(c) + " " + _plural(c, "klacht", "klachten") + " bij andere woningen in dit pand (365 dagen)"
+        tv = _num(v) + " " + _plural(v, "overtreding", "overtredingen") + " bij andere woningen in dit pand"
+        tp = ("andere woningen in dit pand: " + _num(X["building_persons_per_10m2_other"], 1) + " personen per 10 m², "
+              + _num(X["building_registrations_12m_other"]) + " inschrijvingen in 12 maanden")
+        return pd.Series(np.where((c > 0) & (v > 0), tc + "; " + tv, np.where(c > 0, tc, np.where(v > 0, tv, tp))))
+    if group == "buurt":
+        return ("binnen 50 m: " + _num(X["near_complaints_365d_50m"]) + " klachten (365 dagen); binnen 100 m: "
+                + _num(X["near_findings_730d_100m"]) + " overtredingen (2 jaar) en "
+                + _num(X["near_registrations_365d_100m"]) + " inschrijvingen (365 dagen)")
     if group == "klachten":
         cats = np.array(COMPLAINT_CATEGORIES, dtype=object)
         c90 = X[[f"complaints_{c}_90d" for c in COMPLAINT_CATEGORIES]].to_numpy()
@@ -121,9 +144,16 @@ def reason_texts(group: str, X: pd.DataFrame) -> pd.Series:
         status = X["permit_status"].astype(str)
         return status.map(_PERMIT_TEXT).fillna("vergunningstatus " + status)
     if group == "verhuurder":
-        text = ("verhuurder met " + _num(X["landlord_portfolio_size"]) + " adressen; "
-                + _num(100 * X["landlord_violation_rate"]) + "% overtredingen (gecorrigeerd) bij "
-                + _num(X["landlord_inspections"]) + " eerdere bezoeken")
+        v = X["landlord_violations_other"]
+        lead = pd.Series(np.where(v > 0, "verhuurder: " + _num(v) + " " + _plural(v, "overtreding", "overtredingen")
+                                  + " op andere adressen; ", "verhuurder: "))
+        na = pd.Series(np.where(X["landlord_no_access_other"] > 0,
+                                _num(X["landlord_no_access_other"]) + " keer geen toegang elders; ", ""))
+        bad = pd.Series(np.where(X["landlord_refused_revoked"] > 0,
+                                 _num(X["landlord_refused_revoked"]) + " vergunningen geweigerd/ingetrokken; ", ""))
+        text = (lead + na + bad + _num(X["landlord_portfolio_size"]) + " adressen in " + _num(X["landlord_wijken"])
+                + " " + _plural(X["landlord_wijken"], "wijk", "wijken") + ", "
+                + _num(100 * X["landlord_violation_rate"]) + "% overtredingen (gecorrigeerd)")
         return pd.Series(np.where(X["landlord_portfolio_size"] > 0, text, "geen verhuurder bekend"))
     if group == "eerdere_bezoeken":
         last = np.where(X["last_inspection_violation"] == 1, "overtreding",
@@ -147,7 +177,9 @@ def _eligible(X: pd.DataFrame) -> pd.DataFrame:
     cols = {
         "bezetting": (X["persons_now"] > 0).to_numpy(),
         "verloop": ((X["registrations_12m"] + X["deregistrations_12m"]) > 0).to_numpy(),
-        "rni": (X["rni_now"] > 0).to_numpy(),
+        "rni": ((X["rni_now"] + X["rni_registrations_12m"]) > 0).to_numpy(),
+        "pand_buren": (X["building_units"] > 1).to_numpy(),
+        "buurt": yes,
         "klachten": (X["complaints_total_365d"] > 0).to_numpy(),
         "vergunning": yes,
         "verhuurder": (X["landlord_portfolio_size"] > 0).to_numpy(),

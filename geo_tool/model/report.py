@@ -20,13 +20,74 @@ from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic
 from geo_tool.model.fairness import RATIO_BOUNDS, fairness_audit, visits_per_1000_residents
 from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE_SET_VERSION,
                                      LANDLORD_SMOOTHING_VISITS, WIJK_SMOOTHING_VISITS)
+from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
 from geo_tool.model.reasons import REASON_GROUPS
 
-RANKERS = ("model", "model_unweighted", "logistic", "complaints_90d", "random", "truth")
+RANKERS = ("model", "logistic", "model_v1", "model_balanced", "model_ipw", "model_unweighted", "complaints_90d",
+           "random", "truth")
 RANKER_LABELS = {
-    "model": "model (gewogen)", "model_unweighted": "model (ongewogen)", "logistic": "logistische regressie",
-    "complaints_90d": "meeste klachten 90 d", "random": "willekeurig", "truth": "waarheid (plafond)",
+    "model": "model (gekozen)", "logistic": "logistische regressie (zelfde kenmerken)",
+    "model_v1": "huidig model (kenmerkenset 1)", "model_balanced": "boosting, willekeurig+routine gebalanceerd",
+    "model_ipw": "boosting, inverse-propensity-gewichten", "model_unweighted": "boosting, ongewogen",
+    "complaints_90d": "meeste klachten 90 d", "random": "willekeurig", "truth": "plafond (verborgen risico)",
 }
+#: Rankers in the comparison table of the model card (issue 11).
+COMPARISON = ("model", "logistic", "model_v1", "complaints_90d", "random", "truth")
+
+
+def _precision_key(prefix: str, kk: str, name: str) -> str:
+    return f"{prefix}_precision@{kk}_{'random_expected' if name == 'random' else name}"
+
+
+def comparison_table(splits: list[dict], capacity: int, n_boot: int = 1000, random_state: int = 0) -> pd.DataFrame:
+    """Precision in the top k and 5k over all addresses, mean over the splits with a 95 % bootstrap interval.
+
+    The bootstrap resamples the splits (dates, seeds) and, within each, the top-k addresses (hit or
+    not), so it covers both the spread between dates and the luck of a 40-address list. Also the mean
+    "days earlier" (Chicago) among the visits after each date. Rows: rankers; empty without truth.
+    """
+    rng = np.random.default_rng(random_state)
+    rows = []
+    usable = [s for s in splits if "population_precision@k_model" in s]
+    if not usable:
+        return pd.DataFrame()
+    for name in COMPARISON:
+        row = {"ranker": name, "label": RANKER_LABELS[name]}
+        for kk, k in (("k", capacity), ("5k", 5 * capacity)):
+            p = np.array([s.get(_precision_key("population", kk, name), np.nan) for s in usable], dtype=float)
+            if np.isnan(p).all():
+                continue
+            p = np.nan_to_num(p)
+            pick = rng.integers(0, len(p), (n_boot, len(p)))
+            boot = rng.binomial(k, p[pick]).sum(axis=1) / (k * len(p))
+            row[f"p@{k}"] = float(p.mean())
+            row[f"p@{k}_low"], row[f"p@{k}_high"] = (float(v) for v in np.quantile(boot, [0.025, 0.975]))
+        de = [s.get(f"days_earlier_{name}", {}).get("mean_days_earlier", np.nan) for s in usable]
+        row["days_earlier"] = float(np.nanmean(de)) if not np.isnan(de).all() else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def comparison_markdown(table: pd.DataFrame, capacity: int, n_splits: int) -> list[str]:
+    """The comparison table as Markdown lines (Dutch), with intervals and the ratio to the complaints practice."""
+    if table.empty:
+        return []
+    k1, k2 = capacity, 5 * capacity
+    base = table.set_index("ranker")
+    lines = [f"| rangschikking | precisie@{k1} [95%] | precisie@{k2} [95%] | ÷ meeste klachten (@{k1}) | dagen eerder gevonden |",
+             "|---|---|---|---|---|"]
+    c = base.loc["complaints_90d", f"p@{k1}"] if "complaints_90d" in base.index else float("nan")
+    for _, r in table.iterrows():
+        cells = []
+        for k in (k1, k2):
+            cells.append(f"{_fmt(r.get(f'p@{k}'))} [{_fmt(r.get(f'p@{k}_low'))}–{_fmt(r.get(f'p@{k}_high'))}]"
+                         if not pd.isna(r.get(f"p@{k}")) else "–")
+        ratio = r.get(f"p@{k1}") / c if c else float("nan")
+        lines.append(f"| {r['label']} | {cells[0]} | {cells[1]} | {_fmt(ratio)} | {_fmt(r.get('days_earlier'))} |")
+    lines += ["", f"Gemiddelde over {n_splits} evaluaties (datum × demo); interval: bootstrap over de evaluaties en de "
+              f"adressen in de top. *Plafond*: rangschikken op het verborgen maandrisico van de demo (een orakel). "
+              "*Dagen eerder* (Chicago): dezelfde bezoeken na elke datum, in volgorde van de score.", ""]
+    return lines
 
 
 def _save_figure(fig: Figure, path: Path) -> Path:
@@ -114,6 +175,9 @@ def write_model_folder(out_dir: Path, bundle, splits: list, *, capacity: int, n_
                 # share of the room above current practice that the ranker takes (meaningful when practice is already good)
                 room = ceiling - cb
                 s[f"gap_closed_{who}"] = (s[f"population_precision@k_{who}"] - cb) / room if room > 0 else float("nan")
+    comparison = comparison_table(metrics["splits"], capacity, random_state=random_state)
+    metrics["comparison"] = comparison.to_dict(orient="records")
+    metrics["selection"] = getattr(model, "selection_", {"chosen": "boosting_balanced", "folds": []})
     fairness = pd.DataFrame()
     per_wijk = pd.DataFrame()
     weekly = [s.weekly for s in splits if s.weekly is not None]
@@ -164,6 +228,10 @@ def _json_default(value):
 def _report_md(metrics: dict, fairness: pd.DataFrame, per_wijk: pd.DataFrame, charts: list[Path], k: int) -> str:
     lines = [f"# Risicomodel huisbezoeken: evaluatie (data tot {metrics['as_of']})", ""]
     lines += ["## In het kort", ""]
+    table = pd.DataFrame(metrics.get("comparison", []))
+    if len(table):
+        lines += ["Alle rangschikkingen naast elkaar (alle adressen, verborgen waarheid van de demo):", ""]
+        lines += comparison_markdown(table, k, len(metrics["splits"]))
     if metrics["has_truth"]:
         lines += [f"Per evaluatiedatum D is het model getraind op bezoeken vóór D en zijn **alle adressen** gerangschikt. "
                   f"Gemeten: welk deel van de top {k} (de capaciteit van een week) en top {2 * k} in de maand na D echt een "
@@ -205,19 +273,28 @@ def _report_md(metrics: dict, fairness: pd.DataFrame, per_wijk: pd.DataFrame, ch
             lines.append(f"| {s['as_of']} | {_fmt(s['brier_model'])} | {_fmt(s['brier_logistic'])} | {_fmt(s['auc_model'])} | "
                          f"{_fmt(s.get('auc_random_routine_model'))} / {_fmt(s.get('auc_random_routine_model_unweighted'))} |")
     lines += ["", "## Selectie-effect van eerdere bezoeken", "",
-              "Eerdere bezoeken volgden vooral op klachten: adressen zonder klachten komen in de trainingsdata bijna alleen via "
-              "willekeurige en routinebezoeken voor. Het model weegt daarom willekeurige en routinebezoeken samen even zwaar als alle "
-              "andere bezoeken (`random_weight=\"balanced\"`). De kolommen *model (gewogen)* en *model (ongewogen)* hierboven en in de "
-              "grafieken laten het effect zien; de AUC op alleen willekeurige/routinebezoeken is de eerlijkste maat voor de hele populatie.", "",
-              "| datum | precisie top k gewogen / ongewogen (alle adressen) | top 2k gewogen / ongewogen | AUC willekeurig+routine gewogen / ongewogen |",
+              "Eerdere bezoeken volgden vooral op klachten en controles: adressen zonder klachten komen in de trainingsdata bijna "
+              "alleen via willekeurige en routinebezoeken voor. Drie manieren om daarmee om te gaan zijn naast elkaar gezet: "
+              "willekeurige en routinebezoeken samen even zwaar als alle andere (*gebalanceerd*), elk bezoek gewogen met de inverse "
+              "van zijn geschatte kans om een klacht-/controlebezoek te zijn (*inverse-propensity*, uit `selected_by`), en *ongewogen*. "
+              "De AUC op alleen willekeurige/routinebezoeken is de onbevooroordeelde controle. Welke variant het model werd, volgt uit "
+              "de rollende validatie (hieronder).", "",
+              "| datum | gekozen | precisie top k gebalanceerd / IPW / ongewogen | AUC willekeurig+routine gebalanceerd / IPW / ongewogen |",
               "|---|---|---|---|"]
     for s in metrics["splits"]:
-        lines.append(f"| {s['as_of']} | {_fmt(s.get('population_precision@k_model'), True)} / {_fmt(s.get('population_precision@k_model_unweighted'), True)} | "
-                     f"{_fmt(s.get('population_precision@2k_model'), True)} / {_fmt(s.get('population_precision@2k_model_unweighted'), True)} | "
-                     f"{_fmt(s.get('auc_random_routine_model'))} / {_fmt(s.get('auc_random_routine_model_unweighted'))} |")
-    lines += ["", "Het model is bovendien klein en monotoon in bezetting, verloop, klachten en verhuurdersgeschiedenis: een flexibeler "
-              "model leerde de eigenaardigheden van de bezochte adressen en zette bijvoorbeeld adressen die na een recente overtreding "
-              "leeg stonden bovenaan (op de demo: precisie@40 0,90 met weging en 0,73 zonder, tegen 1,00 nu).", ""]
+        lines.append(f"| {s['as_of']} | {s.get('chosen', '–')} | {_fmt(s.get('population_precision@k_model_balanced'), True)} / "
+                     f"{_fmt(s.get('population_precision@k_model_ipw'), True)} / {_fmt(s.get('population_precision@k_model_unweighted'), True)} | "
+                     f"{_fmt(s.get('auc_random_routine_model_balanced'))} / {_fmt(s.get('auc_random_routine_model_ipw'))} / "
+                     f"{_fmt(s.get('auc_random_routine_model_unweighted'))} |")
+    sel = metrics.get("selection", {})
+    if sel.get("folds"):
+        folds = pd.DataFrame(sel["folds"])
+        mean = folds.groupby("candidate", sort=False)["precision"].mean()
+        lines += ["", f"Rollende validatie van het eindmodel (precisie in de top van de bezoeken na elke vouwdatum, "
+                  f"{folds.fold_date.nunique()} vouwen): " + "; ".join(f"{c} {_fmt(v)}" for c, v in mean.items())
+                  + f". Gekozen: **{sel.get('chosen')}**."]
+    lines += ["", "Het boostingmodel is bovendien klein en monotoon in bezetting, verloop, klachten, pand- en "
+              "verhuurdersgeschiedenis: een flexibeler model leert de eigenaardigheden van de bezochte adressen.", ""]
     for c in charts:
         lines.append(f"![{c.stem}]({c.name})")
     lines += ["", "## Eerlijkheid (audit, geen modelkenmerk)", "",
@@ -262,20 +339,29 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
         "legal_basis": "IN TE VULLEN (bijv. Huisvestingswet 2014, Wet goed verhuurderschap, Wet BRP art. 2.xx; te bepalen door juristen)",
         "status": "in ontwikkeling",
         "human_oversight": "a planner decides every visit; the ranking only proposes and shows three reasons per address",
-        "model": {"type": "scikit-learn Pipeline: ColumnTransformer + HistGradientBoostingClassifier, sigmoid-gekalibreerd "
-                          "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum",
+        "model": {"type": (f"scikit-learn Pipeline: ColumnTransformer + {'LogisticRegression' if bundle.model.kind == 'logistic' else 'HistGradientBoostingClassifier'}"
+                           f" (gekozen variant: {metrics.get('selection', {}).get('chosen', '?')}), sigmoid-gekalibreerd "
+                           "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"),
+                  "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, inverse-propensity, "
+                                "ongewogen) op dezelfde kenmerken, met rollende validatie in de tijd op precisie bij de "
+                                "weekcapaciteit (bezoeken na elke vouwdatum)"),
                   "label": "bij een huisbezoek is een overtreding vastgesteld (bezoeken zonder toegang uitgesloten)",
                   "training_rows": "(adres, bezoekdatum), kenmerken per bezoekdatum uit gegevens strikt vóór die datum",
-                  "selection_bias": ("willekeurige en routinebezoeken krijgen samen hetzelfde gewicht als alle andere bezoeken; "
-                                     "effect gerapporteerd als gewogen vs ongewogen model en AUC op alleen willekeurige/routinebezoeken"),
+                  "selection_bias": ("expliciet: inverse-propensity-gewichten uit `selected_by` (kans dat een bezoek een "
+                                     "klacht-/controlebezoek is, geschat uit de kenmerken) of willekeurige+routinebezoeken "
+                                     "gebalanceerd; de keuze volgt uit de validatie; willekeurige bezoeken zijn de "
+                                     "onbevooroordeelde controle (AUC in het rapport)"),
                   "explanations": ("interventionele bijdrage per kenmerkgroep: log-odds van het adres minus log-odds met die groep "
                                    "vervangen door het typische adres (exact voor het model, niet additief); de drie grootste positieve "
                                    "bijdragen worden redenen"),
-                  "reason_groups": {k: list(v) for k, v in REASON_GROUPS.items()},
+                  "reason_groups": {GROUP_LABELS.get(k, k): list(v) for k, v in REASON_GROUPS.items()},
                   "smoothing": {"landlord_pseudo_visits": LANDLORD_SMOOTHING_VISITS, "wijk_pseudo_visits": WIJK_SMOOTHING_VISITS}},
         "data_sources": ["BAG adressen (oppervlakte, bouwjaar)", "BRP inschrijvingen (aantallen, in-/uitschrijvingen, RNI)",
                          "verhuurdersvergunningen", "klachten/meldingen", "eerdere huisbezoeken en uitkomsten", "wijkindeling"],
-        "features": list(FEATURE_NAMES),
+        "features": {f: FEATURE_LABELS.get(f, f) for f in FEATURE_NAMES},
+        "evaluation_table": metrics.get("comparison", []),
+        "capacity": metrics.get("capacity"),
+        "n_evaluations": len(metrics.get("splits", [])),
         "feature_set_version": FEATURE_SET_VERSION,
         "excluded_attributes": list(EXCLUDED_ATTRIBUTES) + ["elke afgeleide daarvan (zoals aandeel EU-arbeidsmigranten)"],
         "training_window": {"as_of": bundle.as_of, "visits_from": str((pd.Timestamp(bundle.as_of) - pd.Timedelta(days=4 * 365)).date()),
@@ -297,8 +383,12 @@ def _card_md(card: dict) -> str:
         lines.append(f"- **{key}**: {card[key]}")
     lines += ["", "## Model", ""] + [f"- **{k}**: {v}" for k, v in card["model"].items() if k != "reason_groups"]
     lines += ["", "## Gegevensbronnen", ""] + [f"- {s}" for s in card["data_sources"]]
-    lines += ["", "## Kenmerken", "", ", ".join(f"`{f}`" for f in card["features"]),
-              "", "## Uitgesloten attributen (nooit kenmerk)", "", ", ".join(card["excluded_attributes"]),
+    table = pd.DataFrame(card.get("evaluation_table", []))
+    if len(table):
+        lines += ["", "## Vergelijking (alle adressen, verborgen waarheid van de demo)", ""]
+        lines += comparison_markdown(table, int(card.get("capacity") or 40), int(card.get("n_evaluations") or 0))
+    lines += ["", "## Kenmerken", ""] + [f"- `{f}`: {label}" for f, label in card["features"].items()]
+    lines += ["", "## Uitgesloten attributen (nooit kenmerk)", "", ", ".join(card["excluded_attributes"]),
               "", "## Trainingsvenster", "", json.dumps(card["training_window"], ensure_ascii=False),
               "", "## Prestaties", "", "```json", json.dumps(card["metrics"], indent=1, default=_json_default), "```",
               "", "## Eerlijkheid", "", json.dumps(card["fairness"], ensure_ascii=False),

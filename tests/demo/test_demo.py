@@ -50,6 +50,18 @@ def small(tmp_path_factory, request) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def simple(tmp_path_factory) -> Path:
+    """A small demo of the simple world (the register shows every violation), seed 1."""
+    data = shared_data_dir()
+    if not (data / "rotterdam_districts.gpkg").exists():
+        pytest.skip(f"real Rotterdam data not found at {data} (set GEO_TOOL_SHARED_DATA)")
+    out = tmp_path_factory.mktemp("demo_simple")
+    generate_demo(out, seed=1, size="small", boundaries=data / "rotterdam_districts.gpkg",
+                  grid=data / "cbs_vk100_2024_rotterdam.gpkg", world="simple")
+    return out
+
+
 def _registered_on(d: Path, date: str) -> pd.DataFrame:
     b = _csv(d, "brp_registrations.csv")
     a = gpd.read_file(d / "addresses.gpkg")[["address_id", "wijk_code"]]
@@ -141,9 +153,10 @@ def test_truth_folder(small):
     assert v.month.str.fullmatch(r"20(19|2[0-5])-\d\d").all()
 
 
-def test_signal_is_learnable(small):
-    """Violations show in the register: persons per m2 separates violation addresses far better than
-    complaints of the last 90 days (a weak baseline), yet complaints carry some signal."""
+def test_signal_is_learnable(simple):
+    """Simple world: violations show in the register: persons per m2 separates violation addresses far
+    better than complaints of the last 90 days (a weak baseline), yet complaints carry some signal."""
+    small = simple
     from sklearn.metrics import roc_auc_score
     a = gpd.read_file(small / "addresses.gpkg")
     v = _csv(small / "truth", "violations_monthly.csv")
@@ -268,3 +281,39 @@ def test_feature_collection_conversion(tmp_path):
     assert np.isnan(w.residents.iloc[0]) and w.residents.iloc[1] == 11620
     p = boundaries.write_districts(layers, tmp_path / "d.gpkg")
     assert len(gpd.read_file(p, layer="gebieden")) == 1
+
+
+def test_realistic_world_buildings_and_landlords(small):
+    """Realistic world: every address has a 16-digit building id, flats share buildings (several units per
+    id), and most buildings' private units belong to one landlord."""
+    a = gpd.read_file(small / "addresses.gpkg")
+    assert a.building_id.str.fullmatch(r"\d{16}").all()
+    per_b = a.groupby("building_id").size()
+    assert per_b.max() >= 6 and (per_b > 1).sum() > 0.1 * len(per_b)
+    own = _csv(small / "truth", "addresses.csv")
+    own = own[own.landlord_id != ""].merge(a[["address_id", "building_id"]], on="address_id")
+    multi = own.groupby("building_id").filter(lambda g: len(g) > 1)
+    one_owner = multi.groupby("building_id").landlord_id.nunique().eq(1).mean()
+    assert one_owner > 0.5   # the Carnisse landlords buying into the destination wijken split some
+
+
+def test_realistic_world_hides_and_blurs(small):
+    """Realistic world: the latent risk is in the truth; violations are 1-8 % of addresses a month in
+    Charlois; some complaints have only a point; some are filed at another unit of the same building
+    as a violation; no_access is likelier at violating addresses than elsewhere."""
+    a = gpd.read_file(small / "addresses.gpkg")
+    r = _csv(small / "truth", "latent_risk_monthly.csv")
+    assert r.risk.astype(float).between(0.02, 1).all() and set(r.address_id) <= set(a.address_id)
+    v = _csv(small / "truth", "violations_monthly.csv")
+    prev = v.groupby("month").size() / len(a)
+    assert 0.01 < prev.mean() < 0.08
+    c = _csv(small, "complaints.csv")
+    assert 0.05 < (c.address_id == "").mean() < 0.25
+    i = _csv(small, "inspections.csv")
+    i["month"] = i.visited_on.str[:7]
+    bad = set(zip(v.address_id, v.month))
+    viol = np.array([(x, m) in bad for x, m in zip(i.address_id, i.month)])
+    na = (i.outcome == "no_access").to_numpy()
+    assert na[viol].mean() > 2 * na[~viol].mean()
+    missed = (i.outcome == "no_violation").to_numpy() & viol
+    assert missed.sum() > 0   # a visit does not always see what is there

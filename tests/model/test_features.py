@@ -140,3 +140,72 @@ def test_features_on_a_hand_case():
     assert row.complaints_woonoverlast_90d == 1
     assert row.days_since_complaint == 31
     assert row.inspections_before == 0
+
+
+def test_building_neighbourhood_and_landlord_features_on_a_hand_case():
+    """Feature set 2 on paper: three flats share a building (pand id); a complaint at flat B and a violation
+    at flat C count for flat A's building; a complaint with only a point 10 m from A counts within 25 m;
+    the landlord of A had a violation and a no-access visit at another address and one refused permit.
+    Only events before the as-of date's quarter start count for the neighbourhood (leak-free snapshot)."""
+    from shapely.geometry import Point
+
+    from toydata import make_toy_dataset
+
+    ds, _ = make_toy_dataset(20, seed=1)
+    ids = ds.addresses["address_id"].iloc[:4].tolist()
+    a, b, c, other = ids
+    ds.addresses["building_id"] = pd.array([f"{i:016d}" for i in range(len(ds.addresses))], dtype="string")
+    ds.addresses.loc[:2, "building_id"] = "0599100000000001"
+    far = [Point(50_000, 50_000), Point(50_000, 50_003), Point(50_000, 50_006), Point(60_000, 60_000)]
+    ds.addresses.loc[:3, "geometry"] = far
+    for name in ("complaints", "inspections", "permits"):
+        frame = getattr(ds, name)
+        setattr(ds, name, frame[~frame.address_id.isin(ids)].reset_index(drop=True))
+    d = pd.Timestamp("2022-06-01")
+    comp = ds.complaints.iloc[:3].copy()
+    comp["complaint_id"] = pd.array(["h1", "h2", "h3"], dtype="string")
+    comp["address_id"] = pd.array([b, None, None], dtype="string")
+    comp["received_on"] = pd.to_datetime(["2022-02-01", "2022-03-01", "2022-04-15"]).to_numpy()
+    comp["geometry"] = [far[1], Point(50_010, 50_000), Point(50_010, 50_000)]   # h3 is after the quarter start
+    ds.complaints = pd.concat([ds.complaints, comp], ignore_index=True)
+    insp = pd.DataFrame({
+        "inspection_id": pd.array(["v1", "v2", "v3"], dtype="string"),
+        "address_id": pd.array([c, other, other], dtype="string"),
+        "visited_on": pd.to_datetime(["2021-05-01", "2021-06-01", "2021-09-01"]),
+        "outcome": pd.array(["violation", "violation", "no_access"], dtype="string"),
+        "violations": pd.array(["overbewoning", "overbewoning", None], dtype="string"),
+        "selected_by": pd.array(["complaint"] * 3, dtype="string"),
+        "team": pd.array([None] * 3, dtype="string"),
+    })
+    ds.inspections = pd.concat([ds.inspections, insp], ignore_index=True)
+    perm = pd.DataFrame({
+        "address_id": pd.array([a, other, c], dtype="string"),
+        "landlord_id": pd.array(["Lx", "Lx", "Lx"], dtype="string"),
+        "status": pd.array(["granted", "granted", "refused"], dtype="string"),
+        "valid_from": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-02-01"]),
+        "valid_until": pd.Series(pd.NaT, index=range(3), dtype="datetime64[ns]"),
+    })
+    ds.permits = pd.concat([ds.permits, perm], ignore_index=True)
+    row = features_as_of(ds, d).loc[a]
+    assert row.building_units == 3
+    assert row.building_complaints_365d_other == 1
+    assert row.building_violations_other == 1
+    assert row.building_days_since_violation == (d - pd.Timestamp("2021-05-01")).days
+    assert row.near_complaints_365d_25m == 2      # h1 at flat B (3 m) and the point-only h2 (10 m); h3 too late
+    assert row.near_findings_730d_25m == 1        # the violation at flat C
+    assert row.near_complaints_365d_250m == 2
+    assert row.landlord_violations_other == 2     # at `other` (v2) and at flat C (v1), both Lx
+    assert row.landlord_no_access_other == 1
+    assert row.landlord_refused_revoked == 1
+    assert row.landlord_wijken >= 1
+
+
+def test_every_feature_has_a_dutch_label_and_one_reason_group():
+    """The Dutch label table covers every feature, and every feature belongs to exactly one reason group."""
+    from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
+    from geo_tool.model.reasons import REASON_GROUPS
+
+    assert set(FEATURE_NAMES) <= set(FEATURE_LABELS)
+    grouped = [f for cols in REASON_GROUPS.values() for f in cols]
+    assert sorted(grouped) == sorted(FEATURE_NAMES)
+    assert set(REASON_GROUPS) <= set(GROUP_LABELS)

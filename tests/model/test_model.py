@@ -156,3 +156,50 @@ def test_fairness_audit_flags_ratios_outside_bounds():
     assert sel.loc["A", "selection_rate"] == pytest.approx(0.3)
     assert sel.loc["A", "flag"] and not sel.loc["B", "selection_rate_ratio"] > 1.25
     assert (sel["selection_rate_ci_low"] <= sel["selection_rate"]).all()
+
+
+def test_model_card_compares_the_rankers_and_names_the_chosen_estimator(trained):
+    """With a truth the model card holds the comparison table (model, logistic regression on the same features,
+    today's model, complaints, random, ceiling) and says which estimator the rolling validation chose."""
+    out, _ = trained
+    card = json.loads((out / "model_card.json").read_text())
+    rankers = [r["ranker"] for r in card["evaluation_table"]]
+    assert rankers == ["model", "logistic", "model_v1", "complaints_90d", "random", "truth"]
+    for r in card["evaluation_table"]:
+        assert r["p@10_low"] <= r["p@10"] <= r["p@10_high"]
+    md = (out / "model_card.md").read_text()
+    assert "## Vergelijking" in md and "huidig model (kenmerkenset 1)" in md and "plafond" in md
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["selection"]["chosen"] in ("logistic", "boosting_balanced", "boosting_ipw", "boosting_unweighted")
+    assert metrics["selection"]["chosen"] in card["model"]["type"]
+
+
+def test_choose_candidate_takes_the_best_mean_and_the_simplest_on_a_tie():
+    """Rolling validation: the best mean precision over the folds wins; a tie goes to the candidate listed first."""
+    from geo_tool.model.selection import choose_candidate
+
+    t = pd.DataFrame({"fold_date": ["a", "a", "b", "b"], "candidate": ["logistic", "boosting_balanced"] * 2,
+                      "k": 10, "precision": [0.5, 0.6, 0.5, 0.6]})
+    assert choose_candidate(t) == "boosting_balanced"
+    t["precision"] = 0.5
+    assert choose_candidate(t) == "logistic"
+    assert choose_candidate(t.iloc[:0]) == "boosting_balanced"
+
+
+def test_propensity_weights_favour_rows_like_the_random_visits():
+    """Inverse-propensity weights: rows of a kind that complaints bring in often weigh less than rows that look
+    like the random visits; the weights average 1 and stay within the clip bounds."""
+    from geo_tool.model.features import NUMERIC_FEATURES
+    from geo_tool.model.pipeline import IPW_CLIP, propensity_weights
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    complaints = rng.poisson(0.3, n).astype(float)
+    random_visit = rng.random(n) < np.where(complaints > 0, 0.02, 0.4)
+    X = pd.DataFrame(0.0, index=range(n), columns=list(NUMERIC_FEATURES))
+    X["complaints_total_90d"] = complaints
+    X["permit_status"] = pd.Categorical(["none"] * n, categories=["none", "granted"])
+    w = propensity_weights(X, np.where(random_visit, "random", "complaint"))
+    assert abs(w.mean() - 1) < 1e-9
+    assert w[complaints > 0].mean() < 0.5 * w[complaints == 0].mean()
+    assert w.max() / w.min() <= IPW_CLIP[1] / IPW_CLIP[0] + 1e-9

@@ -1,0 +1,169 @@
+"""Issue 11 figures: the model against its baselines on several demo seeds x dates (printed, never asserted).
+
+Run (city size is expensive: generate once, then evaluate; best in the background with a log):
+
+    .venv/bin/python benchmarks/eval_model.py --size city --seeds 7,8,9 \\
+        --dates 2023-09-04,2024-03-04,2024-10-07 --work /tmp/eval --out eval.md [--ablation]
+
+For every seed a realistic demo is generated (or reused when WORK/sSEED exists), and for every date
+`evaluate_split` trains all rankers on the visits before it (the model chosen by rolling temporal
+validation, logistic regression on the same features, today's model on feature set 1, the weighting
+variants) and measures precision in the top 40 and 200 of all addresses against the hidden truth,
+with the ceiling from the latent risk and the Chicago "days earlier" figure. The pooled table has
+95 % bootstrap intervals (geo_tool.model.report.comparison_table). With --ablation every new feature
+group is dropped in turn (boosting, same weighting as the chosen model) and p@40 reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def main() -> None:
+    """Generate the demos, evaluate every (seed, date), print and write the pooled table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="city", choices=["small", "city"])
+    parser.add_argument("--seeds", default="7,8,9")
+    parser.add_argument("--dates", default="2023-09-04,2024-03-04,2024-10-07")
+    parser.add_argument("--work", default="/tmp/geo_tool_eval")
+    parser.add_argument("--out", default=None, help="Markdown file for the pooled table and the ablation")
+    parser.add_argument("--capacity", type=int, default=40)
+    parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--boundaries", default=None)
+    parser.add_argument("--grid", default=None)
+    parser.add_argument("--merge", nargs="+", default=None,
+                        help="pool the JSON files of earlier runs (one per seed, run in parallel) instead of evaluating")
+    args = parser.parse_args()
+    if args.merge:
+        _merge(args.merge, args.capacity, args.out)
+        return
+
+    import os
+
+    from geo_tool.dataset import load_dataset
+    from geo_tool.demo import generate_demo
+    from geo_tool.model.evaluation import evaluate_split, read_truth
+    from geo_tool.model.features import NEW_FEATURE_GROUPS, FeatureBuilder
+    from geo_tool.model.report import comparison_markdown, comparison_table
+
+    shared = Path(os.environ.get("GEO_TOOL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+    boundaries = args.boundaries or (shared / "rotterdam_districts.gpkg")
+    grid = args.grid or (shared / "cbs_vk100_2024_rotterdam.gpkg")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    dates = args.dates.split(",")
+    work = Path(args.work)
+    splits, ablation, prevalence = [], [], []
+    for seed in seeds:
+        folder = work / f"{args.size}_s{seed}"
+        if not (folder / "truth" / "parameters.json").exists():
+            t = time.perf_counter()
+            generate_demo(folder, seed=seed, size=args.size, boundaries=boundaries, grid=grid)
+            print(f"seed {seed}: demo generated in {time.perf_counter() - t:.0f} s", flush=True)
+        ds = load_dataset(folder)
+        truth = read_truth(folder / "truth")
+        t = time.perf_counter()
+        builder = FeatureBuilder(ds)
+        print(f"seed {seed}: {len(builder.address_ids):,} addresses, feature indexes {time.perf_counter() - t:.1f} s", flush=True)
+        for d in dates:
+            t = time.perf_counter()
+            r = evaluate_split(builder, d, capacity=args.capacity, truth=truth, fairness_weeks=1)
+            rows = {"seed": seed, "as_of": r.as_of, **r.rows}
+            splits.append(rows)
+            prevalence.append(rows["population_prevalence"])
+            k = args.capacity
+            print(f"seed {seed} {d} ({time.perf_counter() - t:.0f} s) prevalence {rows['population_prevalence']:.4f} chosen "
+                  f"{rows['chosen']}: p@{k} " + ", ".join(
+                      f"{n} {rows.get(f'population_precision@k_{n}', rows.get('population_precision@k_random_expected')):.3f}"
+                      for n in ("model", "logistic", "model_v1", "model_balanced", "model_ipw", "model_unweighted",
+                                "complaints_90d", "truth")) + "; p@" + str(5 * k) + " " + ", ".join(
+                      f"{n} {rows.get(f'population_precision@5k_{n}'):.3f}" for n in ("model", "logistic", "model_v1",
+                                                                                      "complaints_90d", "truth")),
+                  flush=True)
+            if args.ablation:
+                ablation += _ablation(builder, d, truth, rows["chosen"], k, NEW_FEATURE_GROUPS, seed)
+    table = comparison_table(splits, args.capacity)
+    lines = [f"# Evaluation on the realistic demo ({args.size}), seeds {args.seeds}, dates {args.dates}", "",
+             f"Violation prevalence per month (mean over evaluations): {np.mean(prevalence):.4f}", ""]
+    lines += comparison_markdown(table, args.capacity, len(splits))
+    if ablation:
+        ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
+        lines += ["## Ablation (boosting, drop one group of feature set 2, retrain; p@%d over all addresses)" % args.capacity,
+                  "", "| dropped group | p@k mean | sd | evaluations |", "|---|---|---|---|"]
+        lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        from geo_tool.fileio import write_text_atomic
+
+        write_text_atomic(Path(args.out), text)
+        write_text_atomic(Path(args.out).with_suffix(".json"),
+                          json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
+
+
+def _merge(paths: list[str], capacity: int, out: str | None) -> None:
+    """One pooled table (and ablation) from the JSON files that parallel runs wrote."""
+    from geo_tool.model.report import comparison_markdown, comparison_table
+
+    splits, ablation = [], []
+    for p in paths:
+        data = json.loads(Path(p).read_text())
+        splits += data["splits"]
+        ablation += data["ablation"]
+    table = comparison_table(splits, capacity)
+    lines = [f"# Evaluation on the realistic city demo: {len(splits)} evaluations "
+             f"(seeds {sorted({s['seed'] for s in splits})}, dates {sorted({s['as_of'] for s in splits})})", "",
+             f"Violation prevalence per month (mean over evaluations): "
+             f"{np.mean([s['population_prevalence'] for s in splits]):.4f}; estimator chosen by the rolling validation: "
+             + ", ".join(f"{c} {n}x" for c, n in pd.Series([s["chosen"] for s in splits]).value_counts().items()), ""]
+    lines += comparison_markdown(table, capacity, len(splits))
+    extra = ["model_balanced", "model_ipw", "model_unweighted"]
+    lines += ["Weighting against selection bias (boosting, full features), p@%d mean over the evaluations: " % capacity
+              + ", ".join(f"{n} {np.mean([s[f'population_precision@k_{n}'] for s in splits]):.3f}" for n in extra)
+              + "; AUC on random/routine visits only: "
+              + ", ".join(f"{n} {np.nanmean([s.get(f'auc_random_routine_{n}', np.nan) for s in splits]):.3f}" for n in extra), ""]
+    if ablation:
+        ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
+        lines += ["## Ablation (boosting, drop one group of feature set 2, retrain; p@%d over all addresses)" % capacity,
+                  "", "| dropped group | p@k mean | sd | evaluations |", "|---|---|---|---|"]
+        lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if out:
+        from geo_tool.fileio import write_text_atomic
+
+        write_text_atomic(Path(out), text)
+
+
+def _ablation(builder, as_of, truth, chosen: str, k: int, groups: dict, seed: int) -> list[dict]:
+    """p@k of the boosting model with all features and with each new group dropped (same weighting)."""
+    from geo_tool.model.evaluation import precision_at_k
+    from geo_tool.model.features import to_day, training_rows
+    from geo_tool.model.pipeline import RiskModel
+    from geo_tool.model.selection import CANDIDATES
+
+    params = dict(CANDIDATES[chosen])
+    if params["kind"] == "logistic":
+        params = dict(CANDIDATES["boosting_balanced"])
+    rows = training_rows(builder.dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=4 * 365))
+    X = builder.features(rows.address_id, rows.day)
+    ids = builder.address_ids
+    X_all = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(as_of)))
+    y = truth.labels_at(ids, as_of)
+    out = []
+    for name in ["none", *groups, "v1 (all new)"]:
+        fs = "full" if name == "none" else ("v1" if name.startswith("v1") else f"-{name}")
+        m = RiskModel(feature_set=fs, **params).fit(X, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
+        out.append({"seed": seed, "as_of": str(as_of), "dropped": name,
+                    "precision": precision_at_k(y, m.decision_function(X_all), k)})
+    print("  ablation " + ", ".join(f"{o['dropped']} {o['precision']:.3f}" for o in out), flush=True)
+    return out
+
+
+if __name__ == "__main__":
+    main()

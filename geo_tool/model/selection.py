@@ -1,0 +1,67 @@
+"""Choosing the estimator by rolling temporal validation on precision at the weekly capacity.
+
+For a few fold dates before as_of (each leaving its 4-week test window before as_of), every
+candidate is trained on the visits before the fold date and ranks the visits made in the four
+weeks after it (features as of the fold date, as a ranking would see them); the candidate with
+the best mean precision in the top k (the week's capacity, at most a quarter of the visits) wins.
+Visits are a biased sample, so this is a check among visited addresses; the unbiased check (the
+random visits) is in the evaluation report. Ties go to the earlier, simpler candidate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo_tool.model.features import FeatureBuilder, to_day, training_rows
+
+#: Candidates, simplest first: (name, RiskModel parameters).
+CANDIDATES: dict[str, dict] = {
+    "logistic": {"kind": "logistic", "random_weight": "balanced"},
+    "boosting_balanced": {"kind": "boosting", "random_weight": "balanced"},
+    "boosting_ipw": {"kind": "boosting", "random_weight": "ipw"},
+    "boosting_unweighted": {"kind": "boosting", "random_weight": 1.0},
+}
+TRAIN_DAYS = 4 * 365
+TEST_DAYS = 28
+
+
+def rolling_validation(builder: FeatureBuilder, as_of, *, capacity: int = 40, folds: int = 3, step_days: int = 56,
+                       candidates: dict[str, dict] | None = None, random_state: int = 0) -> pd.DataFrame:
+    """Precision@k among the visits after each fold date, per candidate: rows fold_date, candidate, k, precision."""
+    from geo_tool.model.evaluation import precision_at_k
+    from geo_tool.model.pipeline import RiskModel
+
+    candidates = candidates or CANDIDATES
+    d = to_day(as_of)
+    first_fold = d - TEST_DAYS - (folds - 1) * step_days
+    rows = training_rows(builder.dataset, before=as_of,
+                         start=pd.Timestamp("1970-01-01") + pd.Timedelta(days=first_fold - TRAIN_DAYS))
+    X = builder.features(rows.address_id, rows.day)
+    out = []
+    for f in range(folds):
+        fold = first_fold + f * step_days
+        train = np.flatnonzero((rows.day < fold) & (rows.day >= fold - TRAIN_DAYS))
+        test = np.flatnonzero((rows.day >= fold) & (rows.day < fold + TEST_DAYS))
+        y_train = rows.label.to_numpy()[train]
+        if len(test) < 8 or len(np.unique(y_train)) < 2 or len(train) < 50:
+            continue
+        X_test = builder.features(rows.address_id.iloc[test], np.full(len(test), fold))
+        k = max(1, min(capacity, len(test) // 4))
+        for name, params in candidates.items():
+            model = RiskModel(random_state=random_state, **params).fit(
+                X.iloc[train], y_train, visit_day=rows.day.to_numpy()[train],
+                selected_by=rows.selected_by.to_numpy()[train])
+            s = model.decision_function(X_test)
+            out.append({"fold_date": str((pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(fold))).date()),
+                        "candidate": name, "k": k,
+                        "precision": precision_at_k(rows.label.to_numpy()[test], s, k, random_state)})
+    return pd.DataFrame(out, columns=["fold_date", "candidate", "k", "precision"])
+
+
+def choose_candidate(table: pd.DataFrame, default: str = "boosting_balanced") -> str:
+    """The candidate with the best mean precision over the folds (the default when there were no folds)."""
+    if table.empty:
+        return default
+    mean = table.groupby("candidate", sort=False)["precision"].mean()
+    return str(mean.idxmax())
