@@ -33,6 +33,10 @@ DEST_ADDRESSES_PER_LANDLORD = 4         # addresses each exploitative Carnisse l
 MIN_DEST_PRIVATE = 50
 HOUSE_W_EXPLOIT, HOUSE_W_SMALL, HOUSE_W_NO_PERMIT = 1.8, 1.0, 0.8   # log-weights for EUM-house choice
 DISPLACEMENT_MODES = ("adjacent", "portfolio")
+#: the decoy (realistic world): a new landlord buys whole buildings in a wijk unrelated to the target
+DECOY_CITY, DECOY_SMALL = ["Oude Westen", "Crooswijk"], ["Heijplaat", "Charlois Zuidrand"]
+DECOY_MIN_PRIVATE = 20
+DECOY_UNITS_CITY, DECOY_UNITS_SMALL = 40, 12
 WORLDS = ("realistic", "simple")
 
 
@@ -200,6 +204,19 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
         for grp in np.split(order, splits):
             if len(grp):
                 dest_of_landlord[int(owners[grp[0]])] = np.sort(give[grp])
+    decoy_w, decoy_addr = [], np.zeros(0, np.int64)
+    if realistic and target_w:
+        excluded = touching | target_mask_w
+        excluded[dest_w] = True
+        decoy_w, decoy_addr = _decoy(wijken, w_of, building, private, excluded, priv_count,
+                                     DECOY_SMALL if size == "small" else DECOY_CITY,
+                                     DECOY_UNITS_SMALL if size == "small" else DECOY_UNITS_CITY, rng)
+        if len(decoy_addr):   # a new landlord, owning nothing in or near the target
+            landlord[decoy_addr] = len(ll_table)
+            ll_table = pd.concat([ll_table, pd.DataFrame({"landlord_id": [f"L{len(ll_table) + 1:07d}"],
+                                                          "n_addresses": [0], "exploitative": [False]})],
+                                 ignore_index=True)
+            exploit_ll = ll_table["exploitative"].to_numpy(bool)
     ll_n = np.bincount(landlord[landlord >= 0], minlength=len(ll_table))
     ll_table["n_addresses"] = ll_n
     goed = landlords.goed_huren_mask(wijken)
@@ -227,7 +244,8 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
         hidden = world_mod.traits(ctx, building, addr["building_year"].to_numpy(), private,
                                   tenure == landlords.TENURE_CORPORATION, exploit_ll, addr_kind, rng)
         sweep_w = (np.bincount(w_of, weights=addr_kind > 0, minlength=len(wijken)) > 0) | goed
-        wres = world_mod.simulate(ctx, hidden, beds, rng, displacement, sweep_w)
+        wres = world_mod.simulate(ctx, hidden, beds, rng, displacement, sweep_w,
+                                  portfolio=displacement_mode == "portfolio", decoy=decoy_addr)
         tr = wres.truth
     else:
         tr = truth.simulate(ctx, beds, rng, displacement)
@@ -244,7 +262,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     if realistic:
         parts = [world_mod.overstay(p, rng) for p in parts]
         first = int(eum_sp.person.max()) + 1 if len(eum_sp) else offset
-        parts.append(world_mod.occupant_spells(wres.packed, hidden.employer, rng, first))
+        parts.append(world_mod.occupant_spells(wres.packed, hidden.employer, rng, first, decoy=decoy_addr))
     sp = population.Spells.concat(parts)
     sp = sp.take(np.lexsort((sp.start, sp.person)))
     uniq, inv = np.unique(sp.person, return_inverse=True)
@@ -316,7 +334,10 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
                                        "world": world,
                                        "boundaries_source": source,
                                        "target_wijk": [wijken["code"].iat[i] for i in target_w],
-                                       "destination_wijken": [wijken["code"].iat[i] for i in dest_w]}))
+                                       "destination_wijken": [wijken["code"].iat[i] for i in dest_w],
+                                       "decoy": {"wijk_code": [wijken["code"].iat[i] for i in decoy_w],
+                                                 "landlord_id": [ll_table["landlord_id"].iat[-1]] if len(decoy_addr) else [],
+                                                 "addresses": int(len(decoy_addr))}}))
     if realistic:
         counts.update(_write_realistic_truth(out / "truth", wres, ids, hidden, ll_table))
     progress.finish()
@@ -324,6 +345,29 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
                        boundaries_source=source, seed=seed, size=size, displacement=displacement,
                        displacement_mode=displacement_mode, destinations=[wijken["name"].iat[i] for i in dest_w],
                        world=world)
+
+
+def _decoy(wijken, w_of: np.ndarray, building: np.ndarray, private: np.ndarray, excluded: np.ndarray,
+           priv_count: np.ndarray, prefs: list[str], units: int, rng: np.random.Generator) -> tuple[list[int], np.ndarray]:
+    """The decoy wijk (first of `prefs` not excluded, else the non-excluded wijk with most private rentals)
+    and the private units of whole multi-unit buildings there that a new landlord buys (about `units`)."""
+    cand = [i for i in _by_name(wijken, prefs) if not excluded[i] and priv_count[i] >= DECOY_MIN_PRIVATE]
+    if not cand:
+        free = np.flatnonzero(~excluded & (priv_count >= DECOY_MIN_PRIVATE))
+        if not len(free):
+            return [], np.zeros(0, np.int64)
+        cand = [int(free[np.argmax(priv_count[free])])]
+    w = cand[0]
+    here = np.flatnonzero(private & (w_of == w))
+    b, cnt = np.unique(building[here], return_counts=True)
+    multi = b[cnt >= 2] if (cnt >= 2).any() else b
+    chosen, total = [], 0
+    for bb in rng.permutation(multi):   # a few dozen buildings at most
+        chosen.append(bb)
+        total += int(cnt[np.searchsorted(b, bb)])
+        if total >= units:
+            break
+    return [w], np.sort(here[np.isin(building[here], chosen)])
 
 
 def _south_codes() -> set[str]:

@@ -91,6 +91,11 @@ P_DETECT_PACKED, P_DETECT_CONVERSION = 0.75, 0.6
 P_FALSE_POSITIVE = 0.03
 P_RESOLVE, RESOLVE_DAYS = 0.85, (30, 120)
 RISK_KEEP = 0.02                      # latent risks below this are not written (the rest is ~0)
+# -- the hard displacement of issue 12 (assumptions) ----------------------------------------------
+CAMPAIGN_REPORTING = 1.8              # the approach raises reporting in the target: complaints per cause x this
+DEST_REPORTING = 0.15                 # a displaced operation's tenants (housed by their employer) seldom complain
+DECOY_ONSET_MONTHS = (2, 12)          # the decoy landlord's buildings fill this many months after the start
+P_REGISTER_DECOY = 0.6                # the decoy's agency registers most of its tenants
 
 
 @dataclass
@@ -172,10 +177,15 @@ def _season(m: int) -> float:
 
 
 def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, displacement: float,
-             sweep_pool: np.ndarray) -> WorldResult:
+             sweep_pool: np.ndarray, portfolio: bool = False, decoy: np.ndarray | None = None) -> WorldResult:
     """Month by month: hidden states, complaints, visits, enforcement and the tenants' moves.
 
     `sweep_pool` marks the wijken that sweeps may visit (those with labour migrants or permits).
+    In the target the approach raises reporting (complaints per cause x CAMPAIGN_REPORTING) while
+    onsets fall. With `portfolio` a displaced operation lands at the landlord's destination address:
+    it is packed from the month after, and its tenants (housed by their employer) seldom complain.
+    `decoy` (addresses of a new landlord's whole buildings elsewhere, unrelated to the target) fill one
+    by one DECOY_ONSET_MONTHS after the intervention: a rise without links to the target.
     """
     A, nb, M = len(ctx.wijk), len(beds.wijk), N_MONTHS
     n_b = int(h.building.max()) + 1 if A else 0
@@ -202,6 +212,11 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
     bed_addr = np.repeat(beds.addr[:, None].astype(np.int64), M, axis=1)
     bed_close = np.full(nb, END + 10**6, dtype=np.int64)
     pick_in_wijk = make_wijk_picker(ctx, rng)
+    m0 = int(month_of(np.array([INTERVENTION]))[0])
+    decoy = np.zeros(0, np.int64) if decoy is None else np.asarray(decoy, np.int64)
+    decoy_on = m0 + rng.integers(DECOY_ONSET_MONTHS[0], DECOY_ONSET_MONTHS[1] + 1, len(decoy))
+    landed = np.full(A, M, dtype=np.int64)    # month from which a displaced operation is packed here
+    target_idx = np.flatnonzero(ctx.target)
 
     rec_a, rec_m, rec_k, risk_parts, comp_parts, insp_parts, ev_parts, packed_parts = [], [], [], [], [], [], [], []
     sweep_cand = np.flatnonzero(sweep_pool)
@@ -225,6 +240,8 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
         risk_parts.append((keep, np.full(len(keep), m, np.int16), risk[keep].astype(np.float32)))
         u = rng.random(A)
         packed = np.where(packed, u < p_stay_p, u < hp)
+        packed[decoy[decoy_on <= m]] = True                 # the decoy's buildings stay full
+        packed |= (landed <= m) & ~ending_p                 # a displaced operation keeps going
         u = rng.random(A)
         conv = np.where(conv, u < p_stay_c, u < hc)
         packed_parts.append(np.flatnonzero(packed))
@@ -235,7 +252,9 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
         rec_a.append(idx); rec_m.append(np.full(len(idx), m, dtype=np.int16)); rec_k.append(mask[idx].astype(np.int8))
         # complaints this month
         season = _season(m)
-        rate_v = (RATE_PACKED * packed + RATE_CONVERSION * conv) * report * season
+        campaign = CAMPAIGN_REPORTING if day0 >= INTERVENTION else 1.0
+        rate_v = (RATE_PACKED * packed + RATE_CONVERSION * conv) * report * season \
+            * np.where(ctx.target, campaign, 1.0)
         kv = rng.poisson(rate_v)
         va = np.repeat(np.arange(A), kv)
         other = rng.random(len(va)) < P_OTHER_UNIT
@@ -244,6 +263,9 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
         va = np.where(other & (b_cnt[bb] > 1), alt, va)
         n_noise = rng.poisson(NOISE_RATE * A * season)
         na = rng.integers(0, A, n_noise)
+        if campaign > 1 and len(target_idx):     # more neighbour trouble is reported in the target too
+            n_more = rng.poisson(NOISE_RATE * (campaign - 1) * len(target_idx) * season)
+            na = np.r_[na, target_idx[rng.integers(0, len(target_idx), n_more)]]
         active = dispute[(d_start <= m) & (m < d_end)]
         kd = rng.poisson(DISPUTE_RATE * season, len(active))
         da = np.repeat(active, kd)
@@ -288,6 +310,7 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
         rm = month_of(rday)
         inside = rm < M
         resolve_m[ra[inside]] = rm[inside]
+        landed[ra[inside]] = np.where(landed[ra[inside]] <= m, M, landed[ra[inside]])   # enforced there too
         quiet_until[ra] = rm + DETERRENCE_MONTHS
         has_beds = beds_now[ra]
         if has_beds.any():
@@ -295,6 +318,11 @@ def simulate(ctx: Context, h: Hidden, beds: Beds, rng: np.random.Generator, disp
                                 displacement, pick_in_wijk)
             if part is not None:
                 ev_parts.append(part)
+                if portfolio:
+                    d = part.loc[part["kind"] == "displaced", ["new_addr", "day"]].drop_duplicates("new_addr")
+                    na_ = d["new_addr"].to_numpy(np.int64)
+                    landed[na_] = np.minimum(landed[na_], np.maximum(month_of(d["day"].to_numpy(np.int64)) + 1, m + 1))
+                    report[na_] = np.minimum(report[na_], DEST_REPORTING)
     insp = pd.concat(insp_parts, ignore_index=True)
     events = bed_events(ev_parts)
     tr = TruthResult(np.concatenate(rec_a), np.concatenate(rec_m), np.concatenate(rec_k), insp, events, bed_close,
@@ -329,8 +357,9 @@ def _complaint_frame(addr: np.ndarray, day: np.ndarray, from_violation: np.ndarr
 
 
 def occupant_spells(packed: pd.DataFrame, employer: np.ndarray, rng: np.random.Generator,
-                    first_person: int) -> Spells:
-    """Registrations of a packed unit's rotating occupants: a group on arrival, more later, few register.
+                    first_person: int, decoy: np.ndarray | None = None) -> Spells:
+    """Registrations of a packed unit's rotating occupants: a group on arrival, more later, few register
+    (most at `decoy` addresses, whose agency registers its tenants).
 
     Spells never cover 2020-01-01 (the calibration date of the seed tables): such a spell starts the day after.
     """
@@ -359,6 +388,8 @@ def occupant_spells(packed: pd.DataFrame, employer: np.ndarray, rng: np.random.G
                        MONTH_START[ep_end[e_of]])
     addr = ep_addr[e_of]
     p_reg = np.where(employer[addr], P_REGISTER_EMPLOYER, P_REGISTER)
+    if decoy is not None and len(decoy):
+        p_reg = np.where(np.isin(addr, decoy), P_REGISTER_DECOY, p_reg)
     reg = (rng.random(len(arrive)) < p_reg) & (leave > arrive)
     start = arrive + np.where(np.r_[np.zeros(len(g_ep), bool), np.ones(len(l_ep), bool)], rng.integers(0, 20, len(arrive)), 3)
     over = rng.random(len(arrive)) < P_OVERSTAY
