@@ -210,7 +210,10 @@ def test_displacement_only_when_positive(tmp_path, small):
 
 
 def test_portfolio_mode_small(tmp_path):
-    """displacement_mode='portfolio' in Charlois sends displaced tenants to a non-adjacent wijk (Pendrecht)."""
+    """displacement_mode='portfolio' in Charlois sends displaced tenants to a non-adjacent wijk (Pendrecht), and is
+    as hard as the real thing: the approach raises the target's complaints, the destination's barely move, the
+    displaced re-register there under the same person id weeks after leaving, and a decoy landlord unrelated
+    to the target fills buildings in another wijk after the start (named in truth/parameters.json)."""
     data = shared_data_dir()
     if not (data / "rotterdam_districts.gpkg").exists():
         pytest.skip("real data absent")
@@ -218,6 +221,48 @@ def test_portfolio_mode_small(tmp_path):
                   displacement_mode="portfolio")
     d = _csv(tmp_path / "truth", "displacement.csv")
     assert len(d) > 0 and set(d.to_wijk_code) == {"BU05991577"}
+    _check_hard_portfolio(tmp_path, d, "BU05991577")
+
+
+def _check_hard_portfolio(out: Path, d: pd.DataFrame, dest: str) -> None:
+    """The hard case of issue 12 in a portfolio demo (see test_portfolio_mode_small)."""
+    import json
+
+    a = gpd.read_file(out / "addresses.gpkg")[["address_id", "wijk_code"]]
+    wijk = a.set_index("address_id").wijk_code
+    # the campaign raises reporting in the target; the destination's complaints barely move
+    c = _csv(out, "complaints.csv").merge(a, on="address_id")
+    year = c.received_on.str[:4]
+    per = lambda w, y: int(((c.wijk_code == w) & (year == y)).sum())   # noqa: E731
+    assert per(CARNISSE, "2022") > 1.3 * per(CARNISSE, "2021")
+    assert per(dest, "2022") < 1.25 * per(dest, "2021") + 5
+    # the displaced re-register at the destination under the same person id, weeks after leaving the target
+    b = _csv(out, "brp_registrations.csv")
+    d = d[d.registered_on < "2026-01-01"]          # the register was exported on 2026-01-01
+    at_to = d.merge(b, left_on=["person_id", "to_address_id"], right_on=["person_id", "address_id"])
+    assert len(at_to.drop_duplicates("person_id")) == d.person_id.nunique()
+    assert (at_to.registered_from >= at_to.registered_on).all()
+    at_from = d.merge(b, left_on=["person_id", "from_address_id"], right_on=["person_id", "address_id"])
+    assert len(at_from.drop_duplicates("person_id")) == d.person_id.nunique()
+    gap = (pd.to_datetime(d.registered_on) - pd.to_datetime(d.left_on)).dt.days
+    assert gap.between(5, 60).all() and gap.median() >= 14
+    # the destination is not adjacent and the landlords already owned property there
+    assert dest not in NEIGHBOURS
+    own = _csv(out / "truth", "addresses.csv").set_index("address_id").landlord_id
+    assert (own[d.to_address_id].to_numpy() == d.landlord_id.to_numpy()).all()
+    # the decoy: a landlord owning nothing in the target fills buildings elsewhere after the start, with
+    # tenants who never lived in the target
+    decoy = json.loads((out / "truth" / "parameters.json").read_text())["decoy"]
+    (dw,), (dl,) = decoy["wijk_code"], decoy["landlord_id"]
+    assert dw not in NEIGHBOURS | {CARNISSE, dest}
+    dl_addr = own.index[own == dl]
+    assert len(dl_addr) == decoy["addresses"] > 0 and set(wijk[dl_addr]) == {dw}
+    at_decoy = b[b.address_id.isin(dl_addr)]
+    assert (at_decoy.registered_from >= "2022-01-01").sum() > 3 * max((at_decoy.registered_from.between(
+        "2019-01-01", "2021-12-31")).sum(), 3)
+    in_target = set(b.person_id[b.address_id.map(wijk) == CARNISSE])
+    new = set(at_decoy.person_id[at_decoy.registered_from >= "2022-01-01"])
+    assert len(in_target & new) <= 0.05 * len(new), (len(in_target & new), len(new))   # ordinary movers only
 
 
 def test_deterministic_per_seed(tmp_path):
