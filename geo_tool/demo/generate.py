@@ -387,7 +387,7 @@ tool itself (training, ranking, maps) must never use them.
 | addresses.csv | `address_id, wijk_code, tenure (owner/corporation/private), landlord_id, eum_place (none/single/house)` |
 | displacement.csv | `person_id, from_address_id, from_wijk_code, to_address_id, to_wijk_code, landlord_id, left_on, registered_on, mode`: persons displaced from the intervention wijk by the Carnisse approach (empty when displacement = 0) |
 | targets.csv | calibration targets per wijk: residents and registered EUM on 2020-01-01 |
-| parameters.json | seed, size, world, displacement share and mode, boundaries used, target and destination wijken |
+| parameters.json | seed, size, world, displacement share and mode, boundaries used, target and destination wijken, and (realistic world) `decoy`: the wijk, landlord and number of addresses of the unrelated rise (a new landlord filling whole buildings after the start, no links to the target) |
 | latent_risk_monthly.csv | (realistic world) `address_id, month, risk`: the probability of a violation that month given the hidden state up to the month before; rows with risk < 0.02 are left out (read as 0). Ranking by it gives the oracle ceiling |
 
 How the truth was made: EU labour migrants' beds (exactly the seed tables' registered EUM per wijk on
@@ -401,6 +401,13 @@ tenants relocate within the wijk. From 2022-01-01 Carnisse is inspected intensiv
 house of an exploitative landlord is, with probability `displacement`, moved with its tenants to that
 landlord's address in the destination wijk(s) (they register there within 60 days); otherwise the
 tenants leave. EUM counts include RNI registrations (about 5 % of EUM spells).
+
+The realistic world makes the waterbed hard (issue 12): the approach raises reporting in Carnisse
+(complaints per cause x 1.8) while its violations fall; in `portfolio` mode the displaced operation keeps
+going at the destination address (packed from the month after) and its tenants, housed by their
+employer, seldom complain, so the destination's complaints barely move while the same persons
+re-register there 5-60 days after leaving; in every mode a new landlord fills whole buildings in the
+`decoy` wijk 2-12 months after the start with tenants from outside Carnisse (no link to the target).
 """
 
 
