@@ -293,14 +293,14 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
     """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
-    from geo_tool.fileio import atomic_path, write_csv_atomic
+    from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic
     from geo_tool.layers.buildings import building_figures
 
     table = building_figures(dataset, window)
     out = Path(params.out)
     if out.suffix.lower() == ".gpkg":
         with atomic_path(out) as tmp:
-            table.to_file(tmp, layer="gebouwen", driver="GPKG")
+            table.to_file(tmp, layer="gebouwen", driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
     else:
         frame = table.drop(columns="geometry")
         frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
