@@ -12,7 +12,7 @@ from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
-from geo_tool.planning.params import PlanParams
+from geo_tool.planning.params import TRAVEL_MODE_NL, PlanParams
 from geo_tool.planning.problem import PlanInstance, apply_cap_and_random, build_instance
 from geo_tool.planning.schedule import fixed_frame, schedule_frames
 from geo_tool.planning.solve import SolveInfo, solve_routes
@@ -158,7 +158,7 @@ def _limit_pool(inst: PlanInstance, n_greedy: int) -> None:
     rank = c["score"].where(optional).rank(ascending=False, method="first")
     keep = c["required"] | (rank <= k)
     inst.notes.append(f"kandidatenpool: de {k} best scorende van {int(optional.sum())} optionele kandidaten "
-                      f"({factor:g} x de {max(n_greedy, most_visits)} bezoeken die de week hoogstens biedt)")
+                      f"({f'{factor:g}'.replace('.', ',')} x de {max(n_greedy, most_visits)} bezoeken die de week hoogstens biedt)")
     inst.candidates = c[keep].reset_index(drop=True)
 
 
@@ -253,8 +253,9 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     plan = _plan_from_routes(inst, routes, "pyvrp", info)
     plan.baseline = baseline
     speed = params.network_speed_kmh if inst.travel.uses_network else params.speed_kmh
-    plan.notes.append(f"travel times: {inst.travel.source}, {params.travel_mode.value} {speed:g} km/h "
-                      f"({travel_s:.1f} s to compute)")
+    speed_txt, secs = f"{speed:g}".replace(".", ","), f"{travel_s:.1f}".replace(".", ",")
+    plan.notes.append(f"reistijden: {inst.travel.source}, {TRAVEL_MODE_NL.get(params.travel_mode.value)} "
+                      f"{speed_txt} km/u ({secs} s rekentijd)")
     problems = check_plan(plan)
     if problems:
         raise GeoToolError("the plan failed its own check (a bug, please report): " + "; ".join(problems[:5]))

@@ -33,19 +33,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from geo_tool.layers.permits import STATUS_LABELS as PERMIT_STATUS_NL
 from geo_tool.ui.i18n import tr
 from geo_tool.ui.tabs.common import fill_table
 
 RANKING_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
-PERMIT_LABELS = {
-    "none": "geen vergunning",
-    "applied": "aangevraagd",
-    "granted": "verleend",
-    "exempt": "vrijgesteld",
-    "refused": "geweigerd",
-    "revoked": "ingetrokken",
-    "unknown": "niet bekend (geen verhuur geregistreerd)",
-}
+PERMIT_LABELS = {**PERMIT_STATUS_NL,  # the one table of Dutch permit statuses (also on the visit sheets)
+                 "unknown": "niet bekend (geen verhuur geregistreerd)"}
 OUTCOME_LABELS = {"violation": "overtreding", "no_violation": "geen overtreding", "no_access": "geen toegang"}
 
 
