@@ -26,7 +26,7 @@ from shapely.geometry import LineString  # noqa: E402
 from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
 from geo_tool.layers.permits import STATUS_LABELS as PERMIT_STATUS_NL  # noqa: E402
-from geo_tool.planning.params import TRAVEL_MODE_NL  # noqa: E402
+from geo_tool.planning.params import STOP_NL, TRAVEL_MODE_NL  # noqa: E402
 from geo_tool.planning.plan import VisitPlan  # noqa: E402
 from geo_tool.planning.routes import route_geometries, straight_line_error, travel_credit  # noqa: E402
 from geo_tool.progress import NullProgress, Progress  # noqa: E402
@@ -37,7 +37,6 @@ DAY_NL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", 
 MONTH_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
             "november", "december"]
 OUTCOME_NL = {"violation": "overtreding", "no_violation": "geen overtreding", "no_access": "geen toegang"}
-STOP_NL = {"time limit": "tijdslimiet", "iterations": "maximum aantal iteraties"}
 SELECTED_NL = {"model": "model", "random": "steekproef", "must": "verplicht", "complaint": "melding", "routine": "routine",
                "other": "anders"}
 

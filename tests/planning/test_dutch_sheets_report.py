@@ -81,3 +81,14 @@ def test_plan_report_is_dutch(small_plan):
     low = report.lower()
     assert [w for w in ENGLISH_IN_REPORT if w in low] == []
     assert not re.search(r"\| \d+\.\d+ \|", report)  # table figures with a decimal comma
+
+
+def test_cli_plan_summary_counts_sample_and_required_like_the_window(small_plan):
+    """The CLI's plan summary says "N steekproef, M verplicht" with M the must-visits only (the window's
+    figures: required minus the random sample), in Dutch."""
+    s = small_plan.stats()
+    assert s["random_visits"] > 0
+    must = s["required_visits"] - s["random_visits"]
+    text = small_plan.summary()
+    assert f"({s['random_visits']:.0f} steekproef, {must:.0f} verplicht)" in text
+    assert not re.search(r"\b(random|required|expected finds|time limit|bike|note:)\b", text)
