@@ -480,7 +480,7 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     import folium
     from pyproj import Transformer
 
-    from geo_tool.export.html import CDN_PATTERNS, add_street_context
+    from geo_tool.export.html import CDN_PATTERNS, add_legend_and_scale, add_street_context
 
     tr = Transformer.from_crs(28992, 4326, always_xy=True)
     lines = route_geometries(plan)
@@ -492,7 +492,7 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     dlon, dlat = tr.transform(inst.depots["x"].to_numpy(float), inst.depots["y"].to_numpy(float))
     allx = np.concatenate([lon, dlon])
     ally = np.concatenate([lat, dlat])
-    fmap = folium.Map(location=[float(ally.mean()), float(allx.mean())], zoom_start=14, tiles=None, control_scale=True)
+    fmap = folium.Map(location=[float(ally.mean()), float(allx.mean())], zoom_start=14, tiles=None)
     fmap.default_js = [("leaflet", f"{assets}/leaflet.js"), ("jquery", f"{assets}/jquery.min.js")]
     fmap.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
     if len(dataset.wijken):
@@ -548,8 +548,8 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
         f"<div style='{box}top:10px;left:55px'><b style='font-size:15px'>Bezoekplanning {plan.params.week}</b><br>"
         f"{s['visits']:.0f} bezoeken, verwachte vondsten {_fmt(s['expected_finds'], 1)}. Open cirkel = steekproef."
         f"<div style='font-size:11px;color:#444'>{htmllib.escape(travel_credit(plan))}</div>"
-        f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"
-        f"<div style='{box}bottom:20px;left:10px'>{legend}</div>"))
+        f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"))
+    add_legend_and_scale(fmap, [(None, legend)])  # above the metric scale bar, never under it
     page = fmap.get_root().render()
     found = [p for p in CDN_PATTERNS if p in page]
     if found:
