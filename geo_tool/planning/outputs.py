@@ -252,7 +252,7 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
                  f"Grenzen: wijken uit de dataset. INTERN: bevat adressen, niet verspreiden.", 190)
     fig.text(0.03, 0.055, foot, fontsize=7, color="#444444", va="top")
     if dataset.schematic:
-        fig.text(0.77, 0.08, "SCHEMATISCH: grenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
+        fig.text(0.77, 0.08, "SCHEMATISCH:\ngrenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
     return fig
 
 

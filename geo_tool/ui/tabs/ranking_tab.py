@@ -510,14 +510,15 @@ class RankingTab(QWidget):
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Path:
-        """Write the filtered ranking (the columns `geo-tool plan` reads) atomically; say it is internal."""
-        from geo_tool.fileio import write_csv_atomic
+        """Write the filtered ranking (the columns `geo-tool plan` reads, then street, house number, postcode
+        and wijk name, as `geo-tool rank` writes them) atomically; say it is internal."""
+        from geo_tool.model.api import write_ranking
 
         frame = self.current_ranking()
         if frame is None:
             raise RuntimeError("no ranking to export")
         path = Path(path)
-        write_csv_atomic(frame, path)
+        write_ranking(frame, path, self.main.dataset)
         from geo_tool.security.audit import audit_command
 
         audit_command("gui: ranglijst exporteren", dataset=self.main.dataset, outputs=[path])
