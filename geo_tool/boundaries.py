@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from geo_tool.errors import OfflineError, UnusableInputError
-from geo_tool.fileio import atomic_path
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path
 
 #: The repository's shipped data folder (works from a checkout installed with `pip install -e`).
 SHAPEFILES_DIR = Path(__file__).resolve().parents[1] / "data" / "shapefiles"
@@ -159,7 +159,8 @@ def write_districts(layers: dict[str, gpd.GeoDataFrame], out: str | os.PathLike)
     out = Path(out)
     with atomic_path(out) as tmp:
         for name in ("gebieden", "wijken"):
-            layers[name].to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            layers[name].to_file(tmp, layer=name, driver="GPKG", engine="pyogrio",
+                                  dataset_options=GPKG_DATASET_OPTIONS)
     return out
 
 

@@ -52,3 +52,8 @@ def write_csv_atomic(frame, target: str | os.PathLike, **kwargs) -> None:
     kwargs.setdefault("index", False)
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, **kwargs)
+
+
+# GeoPackage version written everywhere the tool writes one: 1.2, so GDAL 3.6 / older QGIS installs
+# open the files without "GeoPackage 1.4.0 may only be partially supported" (GDAL's default is 1.4).
+GPKG_DATASET_OPTIONS = {"VERSION": "1.2"}

@@ -126,7 +126,7 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     adopt_plan_folder(out / "plan")  # an older quickstart's plan (no manifest yet): ours, checked by QuickstartParams
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
-    ranked_path = write_ranking(ranked, out / "ranked.csv")
+    ranked_path = write_ranking(ranked, out / "ranked.csv", dataset)
     plan = plan_week(dataset, ranked, PlanParams(week=week, teams=2, time_limit_s=QUICKSTART_SOLVE_S, seed=params.seed),
                      progress=progress)
     files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
@@ -293,14 +293,14 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
     """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
-    from geo_tool.fileio import atomic_path, write_csv_atomic
+    from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic
     from geo_tool.layers.buildings import building_figures
 
     table = building_figures(dataset, window)
     out = Path(params.out)
     if out.suffix.lower() == ".gpkg":
         with atomic_path(out) as tmp:
-            table.to_file(tmp, layer="gebouwen", driver="GPKG")
+            table.to_file(tmp, layer="gebouwen", driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
     else:
         frame = table.drop(columns="geometry")
         frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
@@ -422,7 +422,7 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
         from geo_tool.errors import GeoToolError
 
         raise GeoToolError(f"er zijn op {params.as_of} geen adressen om te rangschikken; {params.out} is niet geschreven")
-    path = write_ranking(ranked, params.out)
+    path = write_ranking(ranked, params.out, dataset)
     audit_command("rank", dataset=dataset, outputs=[path], as_of=str(params.as_of),
                   model=str(Path(params.model).resolve()) if params.model else None,
                   allow_other_dataset=True if params.allow_other_dataset else None,

@@ -23,7 +23,7 @@ from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa:
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label  # noqa: E402
 from geo_tool.analysis.waterbed import ROLE_NL, VERDICT_NL, WaterbedResult  # noqa: E402
-from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
 
 ROLE_COLOURS = {"target": "#d55e00", "buffer": "#e69f00", "destination": "#cc79a7", "control": "#d9d9d9",
                 "other": "#ffffff"}
@@ -353,7 +353,7 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
     g = g.to_crs("EPSG:28992")
     if not light:
         with atomic_path(out / "hotspots.gpkg") as tmp:
-            g.to_file(tmp, driver="GPKG", layer="hotspots")
+            g.to_file(tmp, driver="GPKG", layer="hotspots", dataset_options=GPKG_DATASET_OPTIONS)
         paths.append(out / "hotspots.gpkg")
     figs: dict[str, tuple[str, Figure]] = {
         "map_areas.png": ("Kaart: doelwijk, buurwijken, bestemmingswijken en verhuisstromen", areas_map(result)),

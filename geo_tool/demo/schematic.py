@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import LineString, MultiPoint, Point
 
 from geo_tool.demo._rotterdam_table import ROTTERDAM_WIJKEN
-from geo_tool.fileio import atomic_path
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path
 
 #: Gebieden south of the Nieuwe Maas / Nieuwe Waterweg (Rotterdam's own division, Noord/Zuid).
 SOUTH_GEBIEDEN = {"WK059910", "WK059912", "WK059913", "WK059915", "WK059916", "WK059921",
@@ -103,5 +103,5 @@ def build_schematic_city(path: str | os.PathLike) -> Path:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2024-01-01T00:00:00.000Z"})
     with atomic_path(path) as tmp:
         for name, frame in layers.items():
-            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", dataset_options=GPKG_DATASET_OPTIONS)
     return path

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic, write_text_atomic
 
 FIXED_GPKG_TIMESTAMP = "2026-01-01T00:00:00.000Z"
 
@@ -24,7 +24,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: str | os.PathLike) -
     try:
         with atomic_path(target) as tmp:
             for name, frame in layers.items():
-                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 

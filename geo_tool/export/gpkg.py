@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo_tool.fileio import atomic_path
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path
 
 INFO_TABLE = "geo_tool_export_info"
 
@@ -38,10 +38,12 @@ def write_gpkg(tables: dict[str, gpd.GeoDataFrame], meta: dict[str, Any], out_pa
         for name, gdf in tables.items():
             gdf = _clean_for_gdal(gdf.to_crs("EPSG:28992") if gdf.crs else gdf.set_crs("EPSG:28992"))
             pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=not first,
+                                    dataset_options=GPKG_DATASET_OPTIONS,
                                     dataset_metadata=meta_str if first else None,
                                     layer_metadata={"DESCRIPTION": " ".join(filter(None, [f"{meta['title']}.", note])),
                                                     "INTERNAL": str(meta["internal"]).lower(),
                                                     **({"DISCLOSURE": note} if note else {})})
             first = False
         info = pd.DataFrame({"key": list(meta_str), "value": list(meta_str.values())})
-        pyogrio.write_dataframe(info, tmp, layer=INFO_TABLE, driver="GPKG", append=not first)
+        pyogrio.write_dataframe(info, tmp, layer=INFO_TABLE, driver="GPKG", append=not first,
+                                dataset_options=GPKG_DATASET_OPTIONS)

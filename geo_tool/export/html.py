@@ -177,6 +177,63 @@ def add_street_context(fmap, area_rd, context=None, *, classes=("motorway", "tru
     return True
 
 
+LEGEND_BOX = ("background:rgba(255,255,255,0.93);padding:6px 9px;border:1px solid #999;border-radius:4px;"
+              "font:12px/1.35 Arial,sans-serif;max-width:330px;max-height:60vh;overflow:auto;")
+
+
+def add_legend_and_scale(fmap, legends: Sequence[tuple[Any, str]], footer: str = "", front: Sequence[Any] = ()) -> None:
+    """Put the legend in a Leaflet control at the bottom left, stacked above a metric-only scale bar.
+
+    Leaflet stacks controls of one corner, so the scale bar never covers the legend. Each legend belongs
+    to a layer (None: always shown) and is shown only while that layer is on the map, so with exclusive
+    thematic layers (radio buttons) only the visible layer's legend shows. After a switch the `front`
+    layers (outlines, points) are brought back on top of the new thematic layer.
+    """
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    box_id = f"{fmap.get_name()}_legend"
+    parts = "".join(f"<div data-layer='{layer.get_name()}'>{html}</div>" if layer is not None else html
+                    for layer, html in legends)
+    fmap.get_root().html.add_child(folium.Element(
+        f"<div id='{box_id}' class='geo-tool-legend' style='{LEGEND_BOX}display:none'>{parts}{footer}</div>"))
+    layers = ", ".join(f"'{layer.get_name()}': {layer.get_name()}" for layer, _ in legends if layer is not None)
+    js = f"""
+    (function () {{
+        var map = {fmap.get_name()};
+        L.control.scale({{metric: true, imperial: false, position: 'bottomleft'}}).addTo(map);
+        var box = document.getElementById('{box_id}');
+        var legend = L.control({{position: 'bottomleft'}});
+        legend.onAdd = function () {{
+            box.style.display = 'block';
+            L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.disableScrollPropagation(box);
+            return box;
+        }};
+        legend.addTo(map);
+        var layers = {{{layers}}};
+        var front = [{", ".join(f.get_name() for f in front)}];
+        function sync() {{
+            box.querySelectorAll('[data-layer]').forEach(function (d) {{
+                var l = layers[d.getAttribute('data-layer')];
+                d.style.display = (l && map.hasLayer(l)) ? '' : 'none';
+            }});
+        }}
+        map.on('baselayerchange', function () {{
+            front.forEach(function (l) {{ if (map.hasLayer(l)) {{ l.bringToFront(); }} }});
+            sync();
+        }});
+        map.on('overlayadd overlayremove', sync);
+        sync();
+    }})();
+    """
+
+    class _LegendScript(MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
+
+    fmap.add_child(_LegendScript())
+
+
 def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: gpd.GeoDataFrame, level: Level,
                 window: TimeWindow, meta: dict[str, Any], assets: str) -> str:
     """The page as text: folium map with local asset references, layer control, tooltips, legend."""
@@ -198,12 +255,14 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
 
     xmin, ymin, xmax, ymax = geo.total_bounds
     fmap = folium.Map(location=[(ymin + ymax) / 2, (xmin + xmax) / 2], zoom_start=12, tiles=None,
-                      control_scale=True, prefer_canvas=True)
+                      prefer_canvas=True)  # metric scale bar: add_legend_and_scale
     fmap.default_js = [("leaflet", f"{assets}/leaflet.js"), ("jquery", f"{assets}/jquery.min.js")]
     fmap.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
     folium.TileLayer(PDOK_URL, attr="Achtergrondkaart &copy; Kadaster / PDOK", name="Achtergrondkaart PDOK (alleen online)",
                      overlay=True, show=False, max_zoom=19).add_to(fmap)
-    legends = []
+    legends: list[tuple[Any, str]] = []
+    thematic: list[Any] = []
+    front: list[Any] = []
     if len(dataset.wijken):
         add_street_context(fmap, dataset.wijken.geometry.union_all())  # under the choropleths
     for sel in selections:
@@ -220,12 +279,18 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
             continue
         else:
             layer, leg = _area_layer(geo, m, tip_fields, tip_aliases, value_decimals(m, bool(meta.get("internal"))))
+        if m.kind not in ("points", "category"):  # area choropleths and density surfaces
+            # thematic fills are exclusive (radio buttons): on top of each other no colour matches a legend
+            layer.overlay, layer.show = False, not thematic
+            thematic.append(layer)
+        else:
+            front.append(layer)
         layer.add_to(fmap)
-        legends.append(leg)
+        legends.append((layer, leg))
     bounds_gdf = (dataset.gebieden if level is Level.GEBIED else dataset.wijken).copy()
     bounds_gdf["geometry"] = bounds_gdf.geometry.simplify(2.0, preserve_topology=True)
     outline = bounds_gdf[["code", "name", "geometry"]].to_crs(4326)
-    folium.GeoJson(outline.to_json(), name="Grenzen " + ("gebieden" if level is Level.GEBIED else "wijken"),
+    outline_layer = folium.GeoJson(outline.to_json(), name="Grenzen " + ("gebieden" if level is Level.GEBIED else "wijken"),
                    style_function=lambda f: {"fill": False, "color": "#222222", "weight": 1.2},
                    # the outline holds only code and name (an address table's figure fields are not in it)
                    tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Naam", "CBS-code"])
@@ -246,11 +311,11 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
     panel = (
         f"<div style='{box}top:10px;left:55px;max-width:55%'><div style='font-size:15px;font-weight:bold'>{title}</div>"
         f"<div>Periode {htmllib.escape(window.label())}, peildatum {window.end.day}-{window.end.month}-{window.end.year}</div>{warn}</div>"
-        f"<div style='{box}bottom:20px;left:10px;max-width:330px;max-height:60%;overflow:auto'>{''.join(legends)}"
-        f"<div style='margin-top:6px;color:#444;font-size:11px'>Bronnen: {htmllib.escape(meta['sources'])}.<br>"
-        f"Gemaakt op {made.day}-{made.month}-{made.year} met geo_tool.<br>{htmllib.escape(meta['disclosure'])}</div></div>"
     )
     fmap.get_root().html.add_child(folium.Element(panel))
+    footer = (f"<div style='margin-top:6px;color:#444;font-size:11px'>Bronnen: {htmllib.escape(meta['sources'])}.<br>"
+              f"Gemaakt op {made.day}-{made.month}-{made.year} met geo_tool.<br>{htmllib.escape(meta['disclosure'])}</div>")
+    add_legend_and_scale(fmap, legends, footer, front=[outline_layer, *front])
     page = fmap.get_root().render()
     comment = json.dumps(meta, ensure_ascii=False).replace("--", "- -")
     marker = "INTERN - niet verspreiden. " if meta.get("internal") else ""

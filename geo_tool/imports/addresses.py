@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.errors import UnusableInputError
-from geo_tool.fileio import atomic_path
+from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path
 from geo_tool.imports import normalise as nz
 
 BAG_FIELDS: dict[str, tuple[str, ...]] = {
@@ -57,7 +57,7 @@ class AddressSource:
         has_addresses = (into / "addresses.gpkg").exists() or (into / "addresses.csv").exists()
         if self.converted is not None and not has_addresses:
             with atomic_path(into / "addresses.gpkg") as tmp:
-                self.converted.to_file(tmp, layer="addresses", driver="GPKG")
+                self.converted.to_file(tmp, layer="addresses", driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
             written.append(into / "addresses.gpkg")
             has_addresses = True
         for name, src in self.files.items():

@@ -38,7 +38,7 @@ from geo_tool.layers.base import (
     safe_ratio,
 )
 
-STATUS_LABELS = {
+STATUS_LABELS = {  # the one table of Dutch permit statuses: map legends, visit sheets, the window
     "granted": "verleend",
     "exempt": "vrijgesteld",
     "applied": "aangevraagd",

@@ -28,6 +28,8 @@ from geo_tool.security.modelfolder import MANIFEST, write_folder
 from geo_tool.security.roles import require_role
 
 RANKING_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
+# after the contract's columns, for planners who open ranked.csv in a spreadsheet: where the address is
+ADDRESS_COLUMNS = ["street", "house_number", "house_letter", "house_number_addition", "postcode", "wijk_name"]
 TEST_DAYS = 28
 
 
@@ -210,10 +212,32 @@ def rank_addresses(dataset: Dataset, as_of: dt.date | str, *, model_dir: str | P
     return frame
 
 
-def write_ranking(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a ranking as UTF-8 CSV atomically (columns rank,address_id,score,wijk_code,reason_1..3)."""
+def with_address_columns(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """The ranking plus street, house number (letter, addition), postcode and wijk name per address_id.
+
+    Looked up in one vectorised join on the dataset's addresses and wijken; an unknown id gets empty cells.
+    """
+    out = frame.copy()
+    ids = out["address_id"].astype(str)
+    a = dataset.addresses.drop_duplicates("address_id")
+    a = a.set_index(a["address_id"].astype(str))
+    for col in ADDRESS_COLUMNS[:-1]:
+        out[col] = a[col].reindex(ids).to_numpy() if col in a.columns else pd.NA
+    w = dataset.wijken
+    names = w.set_index(w["code"].astype(str))["name"] if len(w) and "name" in w.columns else pd.Series(dtype=object)
+    out["wijk_name"] = out["wijk_code"].astype(str).map(names).to_numpy()
+    return out
+
+
+def write_ranking(frame: pd.DataFrame, path: str | Path, dataset: Dataset | None = None) -> Path:
+    """Write a ranking as UTF-8 CSV atomically: the contract's columns rank,address_id,score,wijk_code,
+    reason_1..3 first, then (with `dataset`) street, house_number, house_letter, house_number_addition,
+    postcode and wijk_name, so a planner sees where each address is."""
     missing = [c for c in RANKING_COLUMNS if c not in frame]
     if missing:
         raise UsageError(f"ranking lacks columns {', '.join(missing)}")
-    write_csv_atomic(frame[RANKING_COLUMNS], path)
+    out = frame[RANKING_COLUMNS]
+    if dataset is not None:
+        out = with_address_columns(out, dataset)[RANKING_COLUMNS + ADDRESS_COLUMNS]
+    write_csv_atomic(out, path)
     return Path(path)

@@ -82,7 +82,7 @@ def _download(place: str, out: Path) -> Path:  # pragma: no cover - needs the in
     import osmnx as ox
     import pandas as pd
 
-    from geo_tool.fileio import atomic_path
+    from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path
 
     layers: dict[str, gpd.GeoDataFrame] = {}
     for name, kind in (("car", "drive"), ("multimodal", "all")):
@@ -113,5 +113,6 @@ def _download(place: str, out: Path) -> Path:  # pragma: no cover - needs the in
                                                    crs=28992)
     with atomic_path(out) as tmp:
         for i, (layer, frame) in enumerate(layers.items()):
-            frame.to_file(tmp, layer=layer, driver="GPKG", mode="w" if i == 0 else "a")
+            frame.to_file(tmp, layer=layer, driver="GPKG", mode="w" if i == 0 else "a",
+                          dataset_options=GPKG_DATASET_OPTIONS)
     return out

@@ -25,6 +25,8 @@ from shapely.geometry import LineString  # noqa: E402
 
 from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
+from geo_tool.layers.permits import STATUS_LABELS as PERMIT_STATUS_NL  # noqa: E402
+from geo_tool.planning.params import STOP_NL, TRAVEL_MODE_NL  # noqa: E402
 from geo_tool.planning.plan import VisitPlan  # noqa: E402
 from geo_tool.planning.routes import route_geometries, straight_line_error, travel_credit  # noqa: E402
 from geo_tool.progress import NullProgress, Progress  # noqa: E402
@@ -51,7 +53,13 @@ def day_label(day: dt.date) -> str:
 
 
 def _fmt(v: float, digits: int = 2) -> str:
+    """A number with a fixed number of decimals and a decimal comma."""
     return f"{v:.{digits}f}".replace(".", ",")
+
+
+def _num(v: float) -> str:
+    """A number as short as it goes (``13``, ``4,5``), with a decimal comma."""
+    return f"{v:g}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------------------------- tables
@@ -114,9 +122,9 @@ def _addresses_info(plan: VisitPlan, dataset: Dataset) -> pd.DataFrame:
         p = perm[perm["address_id"].astype(str).isin(ids)].copy()
         p["vf"] = pd.to_datetime(p["valid_from"], errors="coerce")
         last = p.sort_values("vf").groupby(p["address_id"].astype(str))["status"].last()
-        out["permit"] = last.reindex(out.index).fillna("geen").astype(str)
+        out["permit"] = last.reindex(out.index).map(lambda v: PERMIT_STATUS_NL.get(str(v), str(v)) if pd.notna(v) else PERMIT_STATUS_NL["none"])
     else:
-        out["permit"] = "geen"
+        out["permit"] = PERMIT_STATUS_NL["none"]
     return out
 
 
@@ -236,7 +244,7 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
     _scale_bar(ax, x1 - x0)
     fig.text(0.03, 0.95, f"Bezoekplanning {plan.params.week}: {day_label(day)}", fontsize=16, fontweight="bold")
     sc = pl["score"].astype(float)
-    fig.text(0.03, 0.915, f"{len(pl)} bezoeken, verwachte vondsten {_fmt(float(np.nansum(sc)), 1)}; "
+    fig.text(0.03, 0.915, f"{count_nl(len(pl), 'bezoek', 'bezoeken')}, verwachte vondsten {_fmt(float(np.nansum(sc)), 1)}; "
                           f"nummers = volgorde van het bezoek", fontsize=10)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.765, 0.9), fontsize=8.5, frameon=False,
                title="Teams", title_fontproperties={"weight": "bold"})
@@ -244,7 +252,7 @@ def day_map_figure(plan: VisitPlan, dataset: Dataset, day: dt.date) -> Figure:
                  f"Grenzen: wijken uit de dataset. INTERN: bevat adressen, niet verspreiden.", 190)
     fig.text(0.03, 0.055, foot, fontsize=7, color="#444444", va="top")
     if dataset.schematic:
-        fig.text(0.77, 0.08, "SCHEMATISCH: grenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
+        fig.text(0.77, 0.08, "SCHEMATISCH:\ngrenzen zijn niet echt", color="#b2182b", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -259,59 +267,124 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or ""
 
 
-def visit_sheet_pages(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date, per_page: int = 4) -> list[Figure]:
+def count_nl(n: int, singular: str, plural: str) -> str:
+    """``1 melding``, ``2 meldingen``: a count with the Dutch singular or plural noun."""
+    return f"{n} {singular if int(n) == 1 else plural}"
+
+
+class _SheetWriter:
+    """Places text on an A4 figure top-down by measured height, so wrapped blocks never print over the next.
+
+    Positions are figure fractions; every text is drawn, measured with the Agg renderer (same font metrics
+    as the PDF) and the cursor moves below its bounding box.
+    """
+
+    def __init__(self, fig: Figure):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        self.fig = fig
+        self.renderer = FigureCanvasAgg(fig).get_renderer()
+
+    def height(self, artist) -> float:
+        """The artist's height as a fraction of the page height."""
+        return artist.get_window_extent(renderer=self.renderer).height / self.fig.bbox.height
+
+    def right(self, artist) -> float:
+        """The artist's right edge as a fraction of the page width."""
+        return artist.get_window_extent(renderer=self.renderer).x1 / self.fig.bbox.width
+
+    def wrapped(self, x: float, y: float, text: str, x_max: float, **kw):
+        """Draw `text` at (x, y) (top-aligned), wrapped so that it ends left of `x_max`."""
+        width = 95
+        t = self.fig.text(x, y, _wrap(text, width), va="top", **kw)
+        while width > 20 and self.right(t) > x_max:
+            width -= 5
+            t.set_text(_wrap(text, width))
+        return t
+
+
+SHEET_TOP, SHEET_BOTTOM = 0.915, 0.045  # the visit blocks live between the header and the footer
+LINE_GAP = 0.006
+
+
+def _visit_block(w: _SheetWriter, r, a: pd.Series, y: float) -> float:
+    """Draw one visit's block from `y` down; returns the y of its bottom edge (box included)."""
+    fig = w.fig
+    x0, x1, xt = 0.08, 0.92, 0.25
+    t = fig.text(x0, y - 0.012, f"{r.order}.  {r.arrival}-{r.departure}   {a['label']}, {a['postcode']}",
+                 fontsize=12, fontweight="bold", va="top")
+    y = y - 0.012 - w.height(t) - LINE_GAP
+    sel = SELECTED_NL.get(str(r.selected_by), str(r.selected_by))
+    score = "" if pd.isna(r.score) else f", score {_fmt(float(r.score), 2)}"
+    t = w.wrapped(x0, y, f"Wijk: {a['wijk']}; adres-id {r.address_id}; gekozen door: {sel}{score}"
+                  + (f"; tijdvak {r.window}" if r.window else ""), x1, fontsize=8, color="#333333")
+    y -= w.height(t) + LINE_GAP * 1.5
+    reasons = [str(x) for x in (r.reason_1, r.reason_2, r.reason_3) if isinstance(x, str) and x]
+    hist = (f"{count_nl(a['registered'], 'persoon', 'personen')} ingeschreven ({a['registered_new_12m']} nieuw in 12 mnd); "
+            f"{count_nl(a['complaints_12m'], 'melding', 'meldingen')} in 12 mnd"
+            + (f" ({a['complaint_categories']})" if a["complaint_categories"] else "")
+            + f"; laatste huisbezoek: {a['last_inspection'] or 'geen'}; verhuurdersvergunning: {a['permit']}")
+    for label, text in (("Waar op letten:", "; ".join(reasons) or "-"), ("Historie:", hist)):
+        lab = fig.text(x0, y, label, fontsize=9, fontweight="bold", va="top")
+        body = w.wrapped(xt, y, text, x1, fontsize=9)
+        y -= max(w.height(lab), w.height(body)) + LINE_GAP * 1.5
+    y -= LINE_GAP
+    lab = fig.text(x0, y, "Uitkomst:", fontsize=9, fontweight="bold", va="top")
+    h = w.height(lab)
+    for j, name in enumerate(["overtreding", "geen overtreding", "geen toegang"]):
+        bx = xt + j * 0.2
+        fig.add_artist(Rectangle((bx, y - h), 0.013, 0.009, transform=fig.transFigure, fill=False,
+                                 edgecolor="black", linewidth=0.8))
+        fig.text(bx + 0.02, y, name, fontsize=9, va="top")
+    y -= h + LINE_GAP * 3
+    t = fig.text(x0, y, "Opmerkingen: " + "_" * 70, fontsize=9, color="#555555", va="top")
+    return y - w.height(t) - LINE_GAP * 2
+
+
+def visit_sheet_pages(plan: VisitPlan, info: pd.DataFrame, team: str, day: dt.date) -> list[Figure]:
     """A4 portrait pages for one team-day: per visit the address, what to look for, a short history and
-    boxes for the outcome."""
+    boxes for the outcome. Blocks are laid out by their measured height: a block that does not fit on the
+    page starts the next page, and long texts wrap inside their box without printing over the next line."""
     pl = plan.visits[(plan.visits["team"] == team) & (plan.visits["day"] == day) & (plan.visits["status"] == "planned")]
     pl = pl.sort_values("order")
     brk = plan.breaks[(plan.breaks["team"] == team) & (plan.breaks["day"] == day)]
     inst = plan.instance
     td = inst.team_days[(inst.team_days["team"] == team) & (inst.team_days["day"] == day)].iloc[0]
     start_name = inst.depots.iloc[int(td.start_depot)]["name"]
-    pages = []
-    chunks = [pl.iloc[i:i + per_page] for i in range(0, max(len(pl), 1), per_page)]
-    for pno, chunk in enumerate(chunks, start=1):
+    pause = f", pauze {brk['start'].iloc[0]}-{brk['end'].iloc[0]}" if len(brk) else ""
+    pages: list[Figure] = []
+    page_labels = []
+
+    def new_page() -> _SheetWriter:
         fig = Figure(figsize=(8.27, 11.69))
         fig.text(0.07, 0.955, f"Bezoeklijst team {team}: {day_label(day)}", fontsize=15, fontweight="bold")
-        pause = f", pauze {brk['start'].iloc[0]}-{brk['end'].iloc[0]}" if len(brk) else ""
-        fig.text(0.07, 0.935, f"Start {plan.params.day_start} bij {start_name}{pause}; {len(pl)} bezoeken van "
-                              f"{plan.params.visit_min} min. Pagina {pno}/{len(chunks)}", fontsize=9)
+        page_labels.append(fig.text(0.07, 0.935, "", fontsize=9))
         fig.text(0.07, 0.02, "INTERN: bevat adressen en signalen, niet verspreiden. Vul de uitkomst in en lever het blad in.",
                  fontsize=7, color="#444444")
         fig.text(0.07, 0.008, travel_credit(plan), fontsize=6.5, color="#444444")
-        top = 0.91
-        block = 0.215
-        for k, r in enumerate(chunk.itertuples()):
-            y = top - k * block
-            fig.add_artist(Rectangle((0.06, y - block + 0.01), 0.88, block - 0.012, transform=fig.transFigure, fill=False,
-                                     edgecolor="#888888", linewidth=0.8))
-            a = info.loc[str(r.address_id)]
-            fig.text(0.08, y - 0.025, f"{r.order}.  {r.arrival}-{r.departure}   {a['label']}, {a['postcode']}",
-                     fontsize=12, fontweight="bold")
-            sel = SELECTED_NL.get(str(r.selected_by), str(r.selected_by))
-            score = "" if pd.isna(r.score) else f", score {_fmt(float(r.score), 2)}"
-            fig.text(0.08, y - 0.045, f"Wijk: {a['wijk']}; adres-id {r.address_id}; gekozen door: {sel}{score}"
-                     + (f"; tijdvak {r.window}" if r.window else ""), fontsize=8, color="#333333")
-            reasons = [str(x) for x in (r.reason_1, r.reason_2, r.reason_3) if isinstance(x, str) and x]
-            fig.text(0.08, y - 0.06, "Waar op letten:", fontsize=9, fontweight="bold", va="top")
-            fig.text(0.25, y - 0.06, _wrap("; ".join(reasons) or "-", 85), fontsize=9, va="top")
-            hist = (f"{a['registered']} personen ingeschreven ({a['registered_new_12m']} nieuw in 12 mnd); "
-                    f"{a['complaints_12m']} meldingen in 12 mnd"
-                    + (f" ({a['complaint_categories']})" if a["complaint_categories"] else "")
-                    + f"; laatste huisbezoek: {a['last_inspection'] or 'geen'}; verhuurdersvergunning: {a['permit']}")
-            fig.text(0.08, y - 0.09, "Historie:", fontsize=9, fontweight="bold", va="top")
-            fig.text(0.25, y - 0.09, _wrap(hist, 85), fontsize=9, va="top")
-            yb = y - 0.15
-            fig.text(0.08, yb, "Uitkomst:", fontsize=9, fontweight="bold")
-            for j, lab in enumerate(["overtreding", "geen overtreding", "geen toegang"]):
-                bx = 0.25 + j * 0.2
-                fig.add_artist(Rectangle((bx, yb - 0.003), 0.013, 0.009, transform=fig.transFigure, fill=False,
-                                         edgecolor="black", linewidth=0.8))
-                fig.text(bx + 0.02, yb, lab, fontsize=9)
-            fig.text(0.08, yb - 0.03, "Opmerkingen: " + "_" * 78, fontsize=9, color="#555555")
-        if chunk.empty:
-            fig.text(0.07, 0.85, "Geen bezoeken gepland.", fontsize=12)
         pages.append(fig)
+        return _SheetWriter(fig)
+
+    w = new_page()
+    y = SHEET_TOP
+    for r in pl.itertuples():
+        a = info.loc[str(r.address_id)]
+        n_before = (len(w.fig.texts), len(w.fig.artists))
+        bottom = _visit_block(w, r, a, y)
+        if bottom < SHEET_BOTTOM and y < SHEET_TOP:  # does not fit below the previous block: move it over
+            for art in list(w.fig.texts[n_before[0]:]) + list(w.fig.artists[n_before[1]:]):
+                art.remove()
+            w = new_page()
+            y = SHEET_TOP
+            bottom = _visit_block(w, r, a, y)
+        w.fig.add_artist(Rectangle((0.06, bottom), 0.88, y - bottom, transform=w.fig.transFigure, fill=False,
+                                   edgecolor="#888888", linewidth=0.8))
+        y = bottom - 0.008
+    if pl.empty:
+        w.fig.text(0.07, 0.85, "Geen bezoeken gepland.", fontsize=12)
+    for pno, t in enumerate(page_labels, start=1):
+        t.set_text(f"Start {plan.params.day_start} bij {start_name}{pause}; "
+                   f"{count_nl(len(pl), 'bezoek', 'bezoeken')} van {plan.params.visit_min} min. "
+                   f"Pagina {pno}/{len(pages)}")
     return pages
 
 
@@ -407,7 +480,7 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     import folium
     from pyproj import Transformer
 
-    from geo_tool.export.html import CDN_PATTERNS, add_street_context
+    from geo_tool.export.html import CDN_PATTERNS, add_legend_and_scale, add_street_context
 
     tr = Transformer.from_crs(28992, 4326, always_xy=True)
     lines = route_geometries(plan)
@@ -419,7 +492,7 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
     dlon, dlat = tr.transform(inst.depots["x"].to_numpy(float), inst.depots["y"].to_numpy(float))
     allx = np.concatenate([lon, dlon])
     ally = np.concatenate([lat, dlat])
-    fmap = folium.Map(location=[float(ally.mean()), float(allx.mean())], zoom_start=14, tiles=None, control_scale=True)
+    fmap = folium.Map(location=[float(ally.mean()), float(allx.mean())], zoom_start=14, tiles=None)
     fmap.default_js = [("leaflet", f"{assets}/leaflet.js"), ("jquery", f"{assets}/jquery.min.js")]
     fmap.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
     if len(dataset.wijken):
@@ -475,8 +548,8 @@ def week_html(plan: VisitPlan, dataset: Dataset, info: pd.DataFrame, assets: str
         f"<div style='{box}top:10px;left:55px'><b style='font-size:15px'>Bezoekplanning {plan.params.week}</b><br>"
         f"{s['visits']:.0f} bezoeken, verwachte vondsten {_fmt(s['expected_finds'], 1)}. Open cirkel = steekproef."
         f"<div style='font-size:11px;color:#444'>{htmllib.escape(travel_credit(plan))}</div>"
-        f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"
-        f"<div style='{box}bottom:20px;left:10px'>{legend}</div>"))
+        f"<div style='color:#b2182b;font-weight:bold'>INTERN - niet verspreiden</div></div>"))
+    add_legend_and_scale(fmap, [(None, legend)])  # above the metric scale bar, never under it
     page = fmap.get_root().render()
     found = [p for p in CDN_PATTERNS if p in page]
     if found:
@@ -492,34 +565,33 @@ def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
     s = plan.stats()
     lines = [f"# Bezoekplanning {p.week}", "",
              f"Teams: {p.teams}; dagen: {', '.join(day_label(d) for d in p.day_dates)}; werktijd {p.day_start}-{p.day_end} "
-             f"met {p.break_min} min pauze; bezoek {p.visit_min} min; vervoer {p.travel_mode.value} "
-             f"{p.network_speed_kmh if plan.instance.travel.uses_network else p.speed_kmh:g} km/u; "
+             f"met {p.break_min} min pauze; bezoek {p.visit_min} min; vervoer {TRAVEL_MODE_NL.get(p.travel_mode.value, p.travel_mode.value)} "
+             f"{_num(p.network_speed_kmh if plan.instance.travel.uses_network else p.speed_kmh)} km/u; "
              f"reistijden: {plan.instance.travel.source}.", "", travel_credit(plan) + ".", "",
              "Verwachte vondsten = som van de scores van de geplande bezoeken (de kans op een overtreding volgens de "
              "ranking); een steekproefadres zonder score telt als 0.", "",
              "| | pyvrp (deze planning) | gretig (praktijk) |" + (" langste run (best bekend) |" if best_known else ""),
              "|---|---|---|" + ("---|" if best_known else "")]
     b = plan.baseline.stats() if plan.baseline is not None else None
-    rows = [("bezoeken", "visits", "{:.0f}"), ("verwachte vondsten", "expected_finds", "{:.2f}"),
-            ("reistijd per team-dag (min)", "travel_min_per_team_day", "{:.0f}"), ("reistijd totaal (u)", "travel_h", "{:.1f}"),
-            ("vondsten per werkuur", "finds_per_work_h", "{:.3f}"), ("steekproefbezoeken", "random_visits", "{:.0f}")]
-    for label, key, fmt in rows:
-        line = f"| {label} | {fmt.format(s[key])} | {fmt.format(b[key]) if b else '-'} |"
+    rows = [("bezoeken", "visits", 0), ("verwachte vondsten", "expected_finds", 2),
+            ("reistijd per team-dag (min)", "travel_min_per_team_day", 0), ("reistijd totaal (u)", "travel_h", 1),
+            ("vondsten per werkuur", "finds_per_work_h", 3), ("steekproefbezoeken", "random_visits", 0)]
+    for label, key, digits in rows:
+        line = f"| {label} | {_fmt(s[key], digits)} | {_fmt(b[key], digits) if b else '-'} |"
         if best_known:
-            line += f" {fmt.format(best_known[key]) if key in best_known else '-'} |"
+            line += f" {_fmt(best_known[key], digits) if key in best_known else '-'} |"
         lines.append(line)
     lines.append("")
     if b and b["expected_finds"]:
-        lines.append(f"Ten opzichte van gretig: {(s['expected_finds'] / b['expected_finds'] - 1) * 100:+.1f} % verwachte "
-                     f"vondsten bij gelijke uren ({s['work_h']:.1f} werkuren).")
+        lines.append(f"Ten opzichte van gretig: {(s['expected_finds'] / b['expected_finds'] - 1) * 100:+.1f} % verwachte ".replace(".", ",")
+                     + f"vondsten bij gelijke uren ({_fmt(s['work_h'], 1)} werkuren).")
     if best_known and best_known.get("expected_finds"):
         gap = (1 - s["expected_finds"] / best_known["expected_finds"]) * 100
-        lines.append(f"Verschil met de best bekende oplossing ({best_known.get('runtime_s', 0):.0f} s): {gap:.2f} %.")
-    else:
-        lines.append("Best bekende oplossing: niet berekend (zie benchmarks/bench_planning.py).")
+        lines.append(f"Verschil met de best bekende oplossing ({_fmt(best_known.get('runtime_s', 0), 0)} s): {_fmt(gap, 2)} %.")
     if plan.solve_info:
         i = plan.solve_info
-        lines.append(f"Oplosser: PyVRP, {i.runtime_s:.1f} s, {i.iterations} iteraties, seed {i.seed}, gestopt op {i.stop}.")
+        lines.append(f"Oplosser: PyVRP, {_fmt(i.runtime_s, 1)} s, {i.iterations} iteraties, seed {i.seed}, "
+                     f"gestopt op: {STOP_NL.get(i.stop, i.stop)}.")
     err = straight_line_error(plan)
     if err:
         lines += ["", "## Stratennet tegenover hemelsbreed", "",
@@ -536,7 +608,7 @@ def plan_report_text(plan: VisitPlan, best_known: dict | None = None) -> str:
               "|---|---|---|---|---|---|"]
     from geo_tool.planning.schedule import hhmm
     for r in plan.team_days.itertuples():
-        lines.append(f"| {r.team} | {r.day} | {r.visits} | {r.expected_finds:.2f} | {r.travel_s / 60:.0f} | "
+        lines.append(f"| {r.team} | {r.day} | {r.visits} | {_fmt(r.expected_finds, 2)} | {_fmt(r.travel_s / 60, 0)} | "
                      f"{hhmm(r.end_s) if r.visits else '-'} |")
     excl = plan.instance.excluded
     if len(excl):

@@ -32,6 +32,8 @@ class TravelMode(str, Enum):
     CAR = "car"
 
 
+TRAVEL_MODE_NL = {"walk": "te voet", "bike": "fiets", "car": "auto"}  # what users read
+STOP_NL = {"time limit": "tijdslimiet", "iterations": "maximum aantal iteraties"}  # why the solver stopped, in Dutch
 DEFAULT_SPEED_KMH = {TravelMode.WALK: 4.5, TravelMode.BIKE: 13.0, TravelMode.CAR: 20.0}
 #: speed along the streets when a street network is used (the car takes each street's own speed)
 NETWORK_SPEED_KMH = {TravelMode.WALK: 4.5, TravelMode.BIKE: 15.0, TravelMode.CAR: 20.0}

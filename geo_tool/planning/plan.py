@@ -12,7 +12,7 @@ from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
-from geo_tool.planning.params import PlanParams
+from geo_tool.planning.params import STOP_NL, TRAVEL_MODE_NL, PlanParams
 from geo_tool.planning.problem import PlanInstance, apply_cap_and_random, build_instance
 from geo_tool.planning.schedule import fixed_frame, schedule_frames
 from geo_tool.planning.solve import SolveInfo, solve_routes
@@ -65,25 +65,33 @@ class VisitPlan:
         """The text the CLI prints: the week, the figures, the comparison with greedy, notes."""
         p = self.params
         s = self.stats()
-        lines = [f"Visit plan {p.week}: {p.teams} team(s) x {len(p.day_dates)} day(s), {p.day_start}-{p.day_end}, "
-                 f"break {p.break_min} min, visit {p.visit_min} min, {p.travel_mode.value} "
-                 f"{p.network_speed_kmh if self.instance.travel is not None and self.instance.travel.uses_network else p.speed_kmh:g} km/h",
-                 f"  visits planned      {s['visits']:.0f} (random {s['random_visits']:.0f}, required {s['required_visits']:.0f})",
-                 f"  expected finds      {s['expected_finds']:.2f}",
-                 f"  travel per team-day {s['travel_min_per_team_day']:.0f} min",
-                 f"  finds per work hour {s['finds_per_work_h']:.3f}"]
+        def nl(v: float, digits: int) -> str:
+            return f"{v:.{digits}f}".replace(".", ",")
+
+        speed = p.network_speed_kmh if self.instance.travel is not None and self.instance.travel.uses_network else p.speed_kmh
+        must = s["required_visits"] - s["random_visits"]  # the random sample is planned as required too
+        lines = [f"Bezoekplanning {p.week}: {p.teams} team(s) x {len(p.day_dates)} dag(en), {p.day_start}-{p.day_end}, "
+                 f"pauze {p.break_min} min, bezoek {p.visit_min} min, {TRAVEL_MODE_NL.get(p.travel_mode.value)} "
+                 f"{f'{speed:g}'.replace('.', ',')} km/u",
+                 f"  bezoeken gepland    {s['visits']:.0f} ({s['random_visits']:.0f} steekproef, {must:.0f} verplicht)",
+                 f"  verwachte vondsten  {nl(s['expected_finds'], 2)}",
+                 f"  reistijd            {s['travel_min_per_team_day']:.0f} min per team-dag",
+                 f"  vondsten per werkuur {nl(s['finds_per_work_h'], 3)}"]
         if self.baseline is not None:
             b = self.baseline.stats()
             gain = (s["expected_finds"] / b["expected_finds"] - 1) * 100 if b["expected_finds"] else float("nan")
-            lines.append(f"  greedy practice     {b['visits']:.0f} visits, {b['expected_finds']:.2f} expected finds, "
-                         f"{b['travel_min_per_team_day']:.0f} min travel per team-day ({gain:+.1f} % finds for the plan)")
+            lines.append(f"  gretig (praktijk)   {b['visits']:.0f} bezoeken, {nl(b['expected_finds'], 2)} verwachte vondsten, "
+                         f"{b['travel_min_per_team_day']:.0f} min reistijd per team-dag "
+                         f"({f'{gain:+.1f}'.replace('.', ',')} % vondsten voor de planning)")
         done = self.visits[self.visits["status"] != "planned"] if len(self.visits) else self.visits
         if len(done):
-            lines.append(f"  kept fixed          {len(done)} visit(s) already made")
+            lines.append(f"  vast gehouden       {len(done)} al afgelegde bezoek(en)")
         if self.solve_info:
             i = self.solve_info
-            lines.append(f"  solver              {i.runtime_s:.1f} s, {i.iterations} iterations, seed {i.seed}, stopped by {i.stop}")
-        lines += [f"  note: {n}" for n in self.notes]
+            stop = STOP_NL.get(i.stop, i.stop)
+            lines.append(f"  oplosser            {nl(i.runtime_s, 1)} s, {i.iterations} iteraties, seed {i.seed}, "
+                         f"gestopt op: {stop}")
+        lines += [f"  opmerking: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -158,7 +166,7 @@ def _limit_pool(inst: PlanInstance, n_greedy: int) -> None:
     rank = c["score"].where(optional).rank(ascending=False, method="first")
     keep = c["required"] | (rank <= k)
     inst.notes.append(f"kandidatenpool: de {k} best scorende van {int(optional.sum())} optionele kandidaten "
-                      f"({factor:g} x de {max(n_greedy, most_visits)} bezoeken die de week hoogstens biedt)")
+                      f"({f'{factor:g}'.replace('.', ',')} x de {max(n_greedy, most_visits)} bezoeken die de week hoogstens biedt)")
     inst.candidates = c[keep].reset_index(drop=True)
 
 
@@ -253,8 +261,9 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     plan = _plan_from_routes(inst, routes, "pyvrp", info)
     plan.baseline = baseline
     speed = params.network_speed_kmh if inst.travel.uses_network else params.speed_kmh
-    plan.notes.append(f"travel times: {inst.travel.source}, {params.travel_mode.value} {speed:g} km/h "
-                      f"({travel_s:.1f} s to compute)")
+    speed_txt, secs = f"{speed:g}".replace(".", ","), f"{travel_s:.1f}".replace(".", ",")
+    plan.notes.append(f"reistijden: {inst.travel.source}, {TRAVEL_MODE_NL.get(params.travel_mode.value)} "
+                      f"{speed_txt} km/u ({secs} s rekentijd)")
     problems = check_plan(plan)
     if problems:
         raise GeoToolError("the plan failed its own check (a bug, please report): " + "; ".join(problems[:5]))

@@ -231,7 +231,7 @@ def build_instance(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams) -
     model["address_id"] = model["address_id"].astype(str)
     n_excl = int(model["address_id"].isin(excl).sum())
     if n_excl:
-        notes.append(f"{n_excl} kandidaten uitgesloten (recent bezocht, lopende procedure of al bezocht)")
+        notes.append(f"{n_excl} {'kandidaat' if n_excl == 1 else 'kandidaten'} uitgesloten (recent bezocht, lopende procedure of al bezocht)")
     model = model[~model["address_id"].isin(excl) & ~model["address_id"].isin(must_ids)]
 
     rk = ranked.assign(address_id=ranked["address_id"].astype(str)).set_index("address_id")
@@ -345,7 +345,7 @@ def apply_cap_and_random(inst: PlanInstance, dataset: Dataset, n_random: int, rn
             "selected_by": "random", "required": True, "tw_early_s": 0, "tw_late_s": 7 * DAY_S, "window": "",
         })
         cands = pd.concat([cands[~cands["address_id"].isin(ids)], rnd], ignore_index=True)
-        inst.notes.append(f"{len(rnd)} adressen willekeurig getrokken voor de steekproef")
+        inst.notes.append(f"{len(rnd)} {'adres' if len(rnd) == 1 else 'adressen'} willekeurig getrokken voor de steekproef")
     if cap is not None:
         model = cands[cands["selected_by"] == "model"].sort_values("score", ascending=False, kind="stable")
         used = cands[cands["selected_by"] == "random"].groupby("wijk_code").size()

@@ -154,6 +154,8 @@ def test_export_csv_is_a_plain_ranking_file(window, tmp_path):
     assert len(back) == len(tab.filtered) and (back["score"] >= 0.3).all()
     assert out.read_text(encoding="utf-8").startswith("rank,address_id,score")
     assert "intern" in tab.notice.text().lower()
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"street", "house_number", "postcode", "wijk_name"} <= set(header)  # a planner sees where it is
 
 
 def test_rank_button_ranks_with_the_model(window, qtbot):

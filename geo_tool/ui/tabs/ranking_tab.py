@@ -33,19 +33,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from geo_tool.layers.permits import STATUS_LABELS as PERMIT_STATUS_NL
 from geo_tool.ui.i18n import tr
 from geo_tool.ui.tabs.common import fill_table
 
 RANKING_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
-PERMIT_LABELS = {
-    "none": "geen vergunning",
-    "applied": "aangevraagd",
-    "granted": "verleend",
-    "exempt": "vrijgesteld",
-    "refused": "geweigerd",
-    "revoked": "ingetrokken",
-    "unknown": "niet bekend (geen verhuur geregistreerd)",
-}
+PERMIT_LABELS = {**PERMIT_STATUS_NL,  # the one table of Dutch permit statuses (also on the visit sheets)
+                 "unknown": "niet bekend (geen verhuur geregistreerd)"}
 OUTCOME_LABELS = {"violation": "overtreding", "no_violation": "geen overtreding", "no_access": "geen toegang"}
 
 
@@ -516,14 +510,15 @@ class RankingTab(QWidget):
             self.export_csv(Path(path))
 
     def export_csv(self, path: Path) -> Path:
-        """Write the filtered ranking (the columns `geo-tool plan` reads) atomically; say it is internal."""
-        from geo_tool.fileio import write_csv_atomic
+        """Write the filtered ranking (the columns `geo-tool plan` reads, then street, house number, postcode
+        and wijk name, as `geo-tool rank` writes them) atomically; say it is internal."""
+        from geo_tool.model.api import write_ranking
 
         frame = self.current_ranking()
         if frame is None:
             raise RuntimeError("no ranking to export")
         path = Path(path)
-        write_csv_atomic(frame, path)
+        write_ranking(frame, path, self.main.dataset)
         from geo_tool.security.audit import audit_command
 
         audit_command("gui: ranglijst exporteren", dataset=self.main.dataset, outputs=[path])
