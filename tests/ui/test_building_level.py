@@ -10,20 +10,6 @@ import pytest
 pytest.importorskip("PyQt6")
 
 
-@pytest.fixture
-def window(qtbot, small_demo):
-    """A main window with the small demo loaded and the first map drawn (the installation role: planner)."""
-    from geo_tool.ui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.map_drawn, timeout=60000):
-        win.open_dataset(small_demo)
-    yield win
-    win.close()
-
-
 def _show_building_level(window, qtbot) -> None:
     window.layer_panel.set_visible("complaints", True)
     with qtbot.waitSignal(window.map_drawn, timeout=120000):
