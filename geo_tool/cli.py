@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset")
     p.add_argument("--layers", required=True, help="comma-separated layer[:measure] list, e.g. brp:eum_share")
     p.add_argument("--level", choices=["wijk", "gebied", "address", "building"], default="wijk",
-                   help="building: figures per building (BAG pand, else street number); needs --internal, .csv/.gpkg")
+                   help="building: figures per building (BAG pand, else street number); needs --internal")
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--out", required=True, help="output file; the format follows the suffix")

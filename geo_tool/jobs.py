@@ -194,6 +194,8 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
         drawn = [d for d in drawn if d.measure.kind != "points"]
         if level_.value == "address":
             require_role("planner", "the address level")
+        if level_.value == "building":
+            require_role("planner", "the building level")
     internal = has_role("planner")
     table = figures_table(dataset, [], level_, window, disclose=not internal, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, internal, current_user(user), "png")
@@ -278,7 +280,7 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     if window is not None:
         require_overlap(dataset, window.start, window.end, "periode")
         _require_layer_data(dataset, params.layers, window)
-    if params.level == "building":
+    if params.level == "building" and Path(params.out).suffix.lower() in (".csv", ".gpkg"):
         result = _building_map(dataset, params, window)
         audit_command("map", dataset=dataset, outputs=result.outputs, internal=True, level=params.level,
                       layers=params.layers)

@@ -138,9 +138,10 @@ class MapParams:
         require_dataset_folder(self.dataset)
         if self.level not in ("wijk", "gebied", "address", "building"):
             raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address, building")
-        if self.level == "building" and (not self.internal or Path(self.out).suffix.lower() not in (".csv", ".gpkg")):
+        building_formats = (".csv", ".gpkg", ".png", ".pdf", ".svg", ".html")
+        if self.level == "building" and (not self.internal or Path(self.out).suffix.lower() not in building_formats):
             raise UsageError("--level building: figures per building are address-level detail: give --internal "
-                             "and a .csv or .gpkg --out")
+                             "and a .csv, .gpkg, .png, .pdf, .svg or .html --out")
         if (self.date_from is None) != (self.date_to is None):
             raise UsageError("give both --from and --to, or neither (default: the last year in the data)")
         if self.date_from is not None:

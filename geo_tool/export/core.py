@@ -64,7 +64,7 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
     progress.start(4, f"Exporteren naar {out_path.name}")
     selections = resolve_specs(dataset, layer_specs, params)
     check_release(level, [s.measure for s in selections], internal)
-    if internal or level.value == "address" or any(s.measure.kind == "points" for s in selections):
+    if internal or level.is_detail or any(s.measure.kind == "points" for s in selections):
         from geo_tool.security.roles import require_role
 
         require_role("planner", "an internal or address-level export")

@@ -367,6 +367,9 @@ def check_release(level: "Level | str", measures: Iterable[Measure], internal: b
     if level is Level.ADDRESS:
         raise UsageError("figures per address may not leave the tool: export per wijk or gebied, "
                          "or mark the export internal (internal=True)")
+    if level is Level.BUILDING:
+        raise UsageError("figures per building may not leave the tool: export per wijk or gebied, "
+                         "or mark the export internal (internal=True)")
     points = [m.key for m in measures if m.kind in {"points", "category"}]
     if points:
         raise UsageError(f"address-level layer(s) {points} may not leave the tool: use a per-wijk figure "

@@ -243,6 +243,8 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
         geo["geometry"] = geo.geometry.simplify(2.0, preserve_topology=True)
     geo = geo.to_crs(4326)
     tip_fields, tip_aliases = ["name", "code"] if "name" in geo.columns else ["code"], (["Naam", "CBS-code"] if "name" in geo.columns else ["Adres-id"])
+    if level is Level.BUILDING:  # a building: its key (BAG pand id, else street|number|postcode) and its addresses
+        tip_fields, tip_aliases = ["code"], ["Gebouw"]
     for key, m in measures.items():
         flag = geo.get(f"{key}_flag")
         d = value_decimals(m, bool(meta.get("internal")))
@@ -294,7 +296,7 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
                    style_function=lambda f: {"fill": False, "color": "#222222", "weight": 1.2},
                    # the outline holds only code and name (an address table's figure fields are not in it)
                    tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Naam", "CBS-code"])
-                   if level is Level.ADDRESS else None,
+                   if level.is_detail else None,
                    ).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[ymin, xmin], [ymax, xmax]])

@@ -174,8 +174,11 @@ class _Composer:
             cls = m.classification.classify(values, bins)
             colours = class_colours(m.cmap, len(bins))
             face = [colours[c] if c >= 0 else NODATA_FACE for c in cls]
-            sub = gdf[ok]
-            sub.plot(ax=self.ax, color=[face[i] for i in np.flatnonzero(ok)], alpha=alpha, zorder=z, **kw)
+            rows = np.flatnonzero(ok)
+            if is_point and self.level is Level.BUILDING:  # buildings: sized by class too, the biggest on top
+                rows = rows[np.argsort(cls[rows], kind="stable")]
+                kw = {"markersize": self.fs(1.5) * (1.0 + 1.5 * cls[rows] / max(len(bins) - 1, 1)) ** 2}
+            gdf.iloc[rows].plot(ax=self.ax, color=[face[i] for i in rows], alpha=alpha, zorder=z, **kw)
             used = set(cls[ok].tolist())
             labels = class_labels(bins, float(values[ok].min()), m, value_decimals(m, self.internal))
             for i, (col, lab) in enumerate(zip(colours, labels)):

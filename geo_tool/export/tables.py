@@ -139,7 +139,7 @@ def map_title(selections: Sequence[LayerSelection], level: Level) -> str:
     labels = [s.measure.label for s in selections if s.measure.kind != "outline"]
     if not labels:
         labels = ["Gebieden en wijken"]
-    per = {"address": "per adres", "wijk": "per wijk", "gebied": "per gebied"}[level.value]
+    per = {"address": "per adres", "wijk": "per wijk", "gebied": "per gebied", "building": "per gebouw"}[level.value]
     return f"{' / '.join(labels)} {per}" if any(s.measure.is_area_figure for s in selections) else " / ".join(labels)
 
 

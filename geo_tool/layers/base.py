@@ -32,11 +32,13 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 
 
 class Level(str, Enum):
-    """The unit a figure is computed for: one address, a Rotterdam wijk (CBS buurt) or a gebied (CBS wijk)."""
+    """The unit a figure is computed for: one address, a building (BAG pand, else one street number),
+    a Rotterdam wijk (CBS buurt) or a gebied (CBS wijk). Address and building are internal-only detail."""
 
     ADDRESS = "address"
     WIJK = "wijk"
     GEBIED = "gebied"
+    BUILDING = "building"
 
     @classmethod
     def parse(cls, value: "Level | str") -> "Level":
@@ -46,12 +48,17 @@ class Level(str, Enum):
         try:
             return cls(str(value).strip().lower())
         except ValueError:
-            raise UsageError(f"level {value!r} is not allowed; use one of: address, wijk, gebied") from None
+            raise UsageError(f"level {value!r} is not allowed; use one of: address, building, wijk, gebied") from None
 
     @property
     def label(self) -> str:
         """Dutch name of the level for map titles."""
-        return {"address": "adres", "wijk": "wijk", "gebied": "gebied"}[self.value]
+        return {"address": "adres", "wijk": "wijk", "gebied": "gebied", "building": "gebouw"}[self.value]
+
+    @property
+    def is_detail(self) -> bool:
+        """True for the address and building levels: address-like detail, for internal use by planners only."""
+        return self in (Level.ADDRESS, Level.BUILDING)
 
 
 @dataclass(frozen=True)
@@ -250,15 +257,28 @@ class DatasetIndex:
             wijk_pos = self._wijk_by_location(dataset)
         wijk_to_geb = geb_codes.get_indexer(self.wijk_gebied)
         geb_pos = np.where(wijk_pos >= 0, wijk_to_geb[np.maximum(wijk_pos, 0)], -1) if len(wijk_to_geb) else np.full(self.n_addr, -1)
-        self.addr_area = {
+        self.addr_area = _BuildingLazy(self, {
             Level.ADDRESS: np.arange(self.n_addr),
             Level.WIJK: np.asarray(wijk_pos, dtype=np.int64),
             Level.GEBIED: np.asarray(geb_pos, dtype=np.int64),
-        }
-        self.n_area = {Level.ADDRESS: self.n_addr, Level.WIJK: len(wijk_codes), Level.GEBIED: len(geb_codes)}
-        self.area_codes = {Level.WIJK: wijk_codes, Level.GEBIED: geb_codes}
+        })
+        self.n_area = _BuildingLazy(self, {Level.ADDRESS: self.n_addr, Level.WIJK: len(wijk_codes),
+                                           Level.GEBIED: len(geb_codes)})
+        self.area_codes = _BuildingLazy(self, {Level.WIJK: wijk_codes, Level.GEBIED: geb_codes})
+        self._dataset_ref = weakref.ref(dataset)
         self.wijk_to_gebied_pos = wijk_to_geb
         self._memo: dict[Any, Any] = {}
+
+    def _add_building_level(self) -> None:
+        """Per address the row position of its building (`building_keys`), computed on first use only."""
+        from geo_tool.dataset.buildings import building_keys
+
+        dataset = self._dataset_ref()
+        keys = building_keys(dataset.addresses.reset_index(drop=True))
+        codes, uniques = pd.factorize(keys, sort=True)
+        dict.__setitem__(self.addr_area, Level.BUILDING, np.asarray(codes, dtype=np.int64))
+        dict.__setitem__(self.n_area, Level.BUILDING, len(uniques))
+        dict.__setitem__(self.area_codes, Level.BUILDING, pd.Index(uniques).astype("string"))
 
     @staticmethod
     def _wijk_by_location(dataset: Dataset) -> np.ndarray:
@@ -279,6 +299,40 @@ class DatasetIndex:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+
+class _BuildingLazy(dict):
+    """A per-level dict of `DatasetIndex` whose building entry is computed on first access (a city has
+    ~100,000 building keys to build; wijk and gebied maps never need them)."""
+
+    def __init__(self, owner: "DatasetIndex", items: dict):
+        super().__init__(items)
+        self._owner = weakref.ref(owner)
+
+    def __missing__(self, key):
+        if key is Level.BUILDING and self._owner() is not None:
+            self._owner()._add_building_level()
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+
+def building_frame(dataset: Dataset) -> gpd.GeoDataFrame:
+    """One point per building (the centroid of its addresses) with ``code`` (building key),
+    ``building_id`` (BAG pand id, else empty) and ``wijk_code``, in `DatasetIndex` building order."""
+    idx = dataset_index(dataset)
+    pos, n = idx.addr_area[Level.BUILDING], idx.n_area[Level.BUILDING]
+    a = dataset.addresses.reset_index(drop=True)
+    count = np.maximum(np.bincount(pos, minlength=n)[:n], 1)
+    x = np.bincount(pos, weights=a.geometry.x.to_numpy(), minlength=n)[:n] / count
+    y = np.bincount(pos, weights=a.geometry.y.to_numpy(), minlength=n)[:n] / count
+    first = np.full(n, len(a), dtype=np.int64)
+    np.minimum.at(first, pos, np.arange(len(a)))  # the first address of each building
+    cols: dict[str, Any] = {"code": idx.area_codes[Level.BUILDING].to_numpy()}
+    bid = a["building_id"].astype("string").fillna("") if "building_id" in a.columns else pd.Series("", index=a.index)
+    cols["building_id"] = bid.to_numpy()[first]
+    if "wijk_code" in a.columns:
+        cols["wijk_code"] = a["wijk_code"].astype("string").to_numpy()[first]
+    return gpd.GeoDataFrame(cols, geometry=gpd.points_from_xy(x, y), crs=a.crs or CRS_RD)
 
 
 def positions_in(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -370,6 +424,8 @@ def area_frame(dataset: Dataset, level: Level) -> gpd.GeoDataFrame:
             {"code": g["code"].astype("string").values, "name": g["name"].astype("string").values},
             geometry=g.geometry.values, crs=g.crs or CRS_RD,
         )
+    elif level is Level.BUILDING:
+        out = building_frame(dataset)
     else:
         a = dataset.addresses
         cols = {"code": a["address_id"].astype("string").values}

@@ -13,8 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_tool.dataset.buildings import building_keys
-from geo_tool.layers.base import CRS_RD, Level, TimeWindow, layer_from_spec
+from geo_tool.layers.base import Level, TimeWindow, building_frame, dataset_index, layer_from_spec
 
 BUILDING_MEASURES = {
     "addresses": "Woonadressen",
@@ -27,42 +26,29 @@ BUILDING_MEASURES = {
 
 def building_positions(dataset) -> tuple[np.ndarray, pd.Index]:
     """Per address the row position of its building, and the building keys in row order."""
-    keys = building_keys(dataset.addresses.reset_index(drop=True))
-    codes, uniques = pd.factorize(keys, sort=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+    idx = dataset_index(dataset)
+    return idx.addr_area[Level.BUILDING], idx.area_codes[Level.BUILDING]
 
 
 def building_figures(dataset, window: TimeWindow | None = None) -> gpd.GeoDataFrame:
     """One row per building: ``code`` (building key), ``building_id`` (pand id or empty), ``wijk_code``,
     ``addresses``, ``residents`` (on the window's end), ``complaints`` and ``findings``/``visits`` (in the
-    window), with the centroid of its addresses as the point."""
+    window), with the centroid of its addresses as the point.
+
+    The same figures the layers give at `Level.BUILDING` (so the map and this table agree)."""
     window = window or TimeWindow.default_for(dataset)
     pos, keys = building_positions(dataset)
-    n = len(keys)
-
-    def per_building(values: np.ndarray) -> np.ndarray:
-        return np.bincount(pos, weights=np.asarray(values, dtype=float), minlength=n)[:n]
-
-    ads = dataset.addresses.reset_index(drop=True)
-    residents = layer_from_spec("brp:residents", dataset).aggregate(window, Level.ADDRESS)["residents"].to_numpy()
-    complaints = layer_from_spec("complaints:complaint_count", dataset).aggregate(window, Level.ADDRESS)
-    inspections = layer_from_spec("inspections:visits", dataset).aggregate(window, Level.ADDRESS)
-    xs, ys = ads.geometry.x.to_numpy(), ads.geometry.y.to_numpy()
-    count = np.bincount(pos, minlength=n)[:n]
-    first = pd.Series(np.arange(len(ads))).groupby(pos).first().reindex(range(n)).to_numpy()
-    wijk = ads["wijk_code"].astype("string").to_numpy()[first] if "wijk_code" in ads.columns else pd.NA
-    bid = ads["building_id"].astype("string").fillna("").to_numpy()[first] if "building_id" in ads.columns else ""
-    out = gpd.GeoDataFrame({
-        "code": keys.astype("string"),
-        "building_id": bid,
-        "wijk_code": wijk,
-        "addresses": count.astype(np.int64),
-        "residents": per_building(residents).astype(np.int64),
-        "complaints": per_building(complaints["complaint_count"].to_numpy()).astype(np.int64),
-        "findings": per_building(inspections["violations_found"].to_numpy()).astype(np.int64),
-        "visits": per_building(inspections["visits"].to_numpy()).astype(np.int64),
-    }, geometry=gpd.points_from_xy(per_building(xs) / np.maximum(count, 1), per_building(ys) / np.maximum(count, 1)),
-        crs=CRS_RD)
+    out = building_frame(dataset)
+    residents = layer_from_spec("brp:residents", dataset).aggregate(window, Level.BUILDING)
+    complaints = layer_from_spec("complaints:complaint_count", dataset).aggregate(window, Level.BUILDING)
+    inspections = layer_from_spec("inspections:visits", dataset).aggregate(window, Level.BUILDING)
+    out["addresses"] = np.bincount(pos, minlength=len(keys))[:len(keys)].astype(np.int64)
+    out["residents"] = residents["residents"].to_numpy().astype(np.int64)
+    out["complaints"] = complaints["complaint_count"].to_numpy().astype(np.int64)
+    out["findings"] = inspections["violations_found"].to_numpy().astype(np.int64)
+    out["visits"] = inspections["visits"].to_numpy().astype(np.int64)
+    out = out[["code", "building_id", "wijk_code", *BUILDING_MEASURES, "geometry"]
+              if "wijk_code" in out.columns else ["code", "building_id", *BUILDING_MEASURES, "geometry"]]
     out.attrs["level"] = "building"
     out.attrs["window"] = (str(window.start.date()), str(window.end.date()))
     return out

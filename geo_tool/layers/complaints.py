@@ -147,6 +147,8 @@ class ComplaintsLayer(Layer):
             pos = a["addr"]
         elif level is Level.WIJK:
             pos = a["wijk"]
+        elif level is Level.BUILDING:  # address-placed complaints only, like the address level
+            pos = np.where(a["addr"] >= 0, idx.addr_area[level][np.maximum(a["addr"], 0)], -1) if len(a["addr"]) else a["addr"]
         else:
             pos = np.where(a["wijk"] >= 0, idx.wijk_to_gebied_pos[np.maximum(a["wijk"], 0)], -1) if len(a["wijk"]) else a["wijk"]
         count = count_by_area(pos, n, sel)

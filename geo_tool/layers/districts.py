@@ -22,7 +22,7 @@ class DistrictsLayer(Layer):
     }
 
     def _aggregate(self, window: TimeWindow, level: Level, idx: DatasetIndex) -> dict[str, np.ndarray]:
-        if level is Level.ADDRESS:
+        if level.is_detail:
             return {}
         geom = area_frame(self.dataset, level).geometry
         return {"area_ha": geom.area.to_numpy() / 10_000.0}

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 from PyQt6.QtCore import QDate, QSettings, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -46,6 +47,8 @@ ROLES = {
 
 
 IDENTIFY_RADIUS_M = 12.0
+BUILDING_IDENTIFY_RADIUS_M = 40.0  # a building is drawn at the centroid of its addresses
+MAX_BUILDING_ADDRESSES = 12
 ZOOM_HALF_WIDTH_M = 350.0
 MAX_TIMELINE_ROWS = 25
 MAX_REJECTS_SHOWN = 500
@@ -193,7 +196,18 @@ class MainWindow(QMainWindow):
         for key, act in getattr(self, "_go_actions", {}).items():
             act.setEnabled(key in allowed)
         self.setWindowTitle(self.windowTitle().split(" [")[0] + f" [{ROLES[self.role][0]}]")
+        self._sync_levels()
         return switched
+
+    def _sync_levels(self) -> None:
+        """The building level is address-like detail: offered to planners only (the core checks it too)."""
+        at = self.level.findData("building")
+        if self.role == "planner" and at < 0:
+            self.level.addItem(tr("gebouw"), "building")
+        elif self.role != "planner" and at >= 0:
+            if self.level.currentIndex() == at:
+                self.level.setCurrentIndex(self.level.findData("wijk"))
+            self.level.removeItem(at)
 
     def allows(self, key: str) -> bool:
         """True when the current role may see the tab `key`."""
@@ -506,13 +520,19 @@ class MainWindow(QMainWindow):
 
             progress.step(tr("Kaart tekenen…"))
             fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context)
-            return fig, table, render_figure(fig, *size)
+            buildings = None
+            if level == "building":  # what a click on a building shows, whatever layers are drawn
+                from geo_tool.layers.buildings import building_figures
+
+                buildings = building_figures(dataset, window)
+            return fig, table, render_figure(fig, *size), buildings
 
         self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
 
     def _figure_ready(self, result) -> None:
-        fig, table, image = result
+        fig, table, image = result[:3]
         self.table = table
+        self.buildings = result[3] if len(result) > 3 else None
         self.map_view.show_rendered(fig, image)
         self._drawing = False
         if self._pending_redraw:
@@ -528,6 +548,12 @@ class MainWindow(QMainWindow):
             return
         from shapely.geometry import Point
 
+        buildings = getattr(self, "buildings", None)
+        if self.role == "planner" and buildings is not None and self.level.currentData() == "building":
+            near = buildings.sindex.nearest(Point(x, y), max_distance=BUILDING_IDENTIFY_RADIUS_M, return_all=False)
+            if near.shape[1]:
+                self.show_building_figures(buildings.iloc[int(near[1][0])])
+                return
         if self.role == "planner" and self.dataset is not None:  # address-level data: planners only
             near = self.dataset.addresses.sindex.nearest(Point(x, y), max_distance=IDENTIFY_RADIUS_M,
                                                          return_all=False)
@@ -548,6 +574,31 @@ class MainWindow(QMainWindow):
             rows.append(f"<tr><td>{m.label}</td><td align='right'><b>{text}</b></td><td>{m.unit}</td></tr>")
         self.details.setHtml(
             f"<h3>{row.get('name', '')}</h3><p>{row.get('code', '')}</p><table cellspacing=4>{''.join(rows)}</table>")
+
+    def show_building_figures(self, row: pd.Series) -> None:
+        """A building's figures (addresses, residents, complaints, findings, visits) and its addresses."""
+        from geo_tool.layers.base import Level, dataset_index
+        from geo_tool.layers.buildings import BUILDING_MEASURES
+
+        idx = dataset_index(self.dataset)
+        at = int(idx.area_codes[Level.BUILDING].get_loc(row["code"]))
+        ads = self.dataset.addresses.iloc[np.flatnonzero(idx.addr_area[Level.BUILDING] == at)]
+
+        def label(a) -> str:
+            parts = [a.get(k) for k in ("street", "house_number", "house_letter", "house_number_addition", "postcode")]
+            return " ".join(str(v) for v in parts if v is not None and not pd.isna(v) and str(v)) or str(a["address_id"])
+
+        labels = [label(a) for _, a in ads.head(MAX_BUILDING_ADDRESSES).iterrows()]
+        more = len(ads) - len(labels)
+        figures = "".join(f"<tr><td>{tr(text)}</td><td align='right'><b>{int(row[key]):,}</b></td></tr>"
+                          .replace(",", ".") for key, text in BUILDING_MEASURES.items() if key in row)
+        pand = str(row.get("building_id") or "")
+        title = f"{tr('Gebouw')} {pand}" if pand else f"{tr('Gebouw')}: {labels[0] if labels else row['code']}"
+        window = self.window_selected()
+        self.details.setHtml(
+            f"<h3>{title}</h3><p>{tr('wijk')} {row.get('wijk_code', '')}; {tr('periode')} {window.label()}</p>"
+            f"<table cellspacing=4>{figures}</table><p>{'<br>'.join(labels)}"
+            + (f"<br>… {tr('en')} {more} {tr('adressen meer')}" if more > 0 else "") + "</p>")
 
     def show_address_history(self, address_id: str) -> None:
         """The address with its register, permit, complaint and inspection history as a short timeline."""

@@ -68,3 +68,15 @@ def test_day_month_year_format():
     """`%d-%m-%Y` reads `31-12-2021`; a date in another form is not guessed."""
     iso, _, _ = parse_dates(pd.Series(["31-12-2021", "2021-12-31"]), "%d-%m-%Y", partial=False)
     assert iso.tolist() == ["2021-12-31", ""]
+
+
+def test_brp_gba_maps_confirmed_tabel_32_codes():
+    """The brp-gba profile reads the Tabel 32 codes confirmed in the Haal Centraal BRP specification
+    (0001/0002 Dutch, 0052 Belgische) into the contract's nationality groups; unknown codes default to non-EU."""
+    from geo_tool.imports.profile import load_profile
+
+    values = load_profile("brp-gba").values["nationality_group"]
+    assert values["0001"] == values["0002"] == "NL"
+    assert values["0052"] == "EU-overig"
+    assert values["0000"] == "unknown"
+    assert values["*"] == "non-EU"

@@ -11,20 +11,6 @@ import pytest
 pytest.importorskip("PyQt6")
 
 
-@pytest.fixture
-def window(qtbot, small_demo):
-    """A main window with the small demo loaded and the first map drawn."""
-    from geo_tool.ui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.map_drawn, timeout=60000):
-        win.open_dataset(small_demo)
-    yield win
-    win.close()
-
-
 def test_open_draws_the_default_layers(window):
     """Opening a dataset draws EU labour migrant share per wijk on the wijk polygons."""
     assert window.dataset is not None
