@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from test_network_plan import _river_side as _bank  # the bank: bike network parts without the crossings
 
-from geo_tool.network import CROSSINGS, load_network, snap_points
+from geo_tool.network import CROSSINGS, load_network
 from geo_tool.planning import PlanParams, check_plan, plan_week
 from geo_tool.planning.routes import route_geometries
 
@@ -44,14 +43,6 @@ def city_plan(tmp_path_factory, real_districts, shared_data, street_network):
     params = PlanParams(week=WEEK, teams=2, days=("mon", "tue", "wed", "thu", "fri"), time_limit_s=5.0, seed=1,
                         network=street_network)
     return plan_week(ds, ranked, params), net
-
-
-def _bank(net, xy):
-    """Which bank each point is on: the connected part of the bike network once its Maas crossings are removed."""
-    keep = net.edge_crossing == 0
-    adj = csr_matrix((np.ones(keep.sum()), (net.edge_u[keep], net.edge_v[keep])), shape=(net.n_nodes, net.n_nodes))
-    _, label = connected_components(adj, directed=False)
-    return label[snap_points(net, xy).node]
 
 
 def test_city_plan_crosses_the_maas_only_at_a_named_crossing(city_plan):
