@@ -93,6 +93,8 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--long-s", type=float, default=600.0, help="best-known run length in seconds (0 = skip)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--best-known", type=float, help="expected finds of an earlier long run: print the gap to it "
+                                                     "(use with --long-s 0 when the instance is unchanged)")
     ap.add_argument("--exploration", type=float, default=0.10)
     ap.add_argument("--pool-factor", type=float, default=1.3, help="candidate pool x greedy visits (0 = all)")
     ap.add_argument("--out", help="also write the plan outputs (with the best-known figures) here")
@@ -143,6 +145,9 @@ def main() -> None:
               ("" if not problems else f"  INVALID: {problems[:2]}"))
         gap = (1 - plan.stats()["expected_finds"] / best["expected_finds"]) * 100
         print(f"gap of the {a.time_limit:g}-s plan to the best known: {gap:.2f} % expected finds")
+    elif a.best_known:
+        gap = (1 - plan.stats()["expected_finds"] / a.best_known) * 100
+        print(f"gap of the {a.time_limit:g}-s plan to the given best known {a.best_known:g}: {gap:.2f} % expected finds")
     g = plan.baseline.stats()["expected_finds"]
     print(f"pyvrp vs greedy: {(plan.stats()['expected_finds'] / g - 1) * 100:+.1f} % expected finds at equal hours")
     if a.network:

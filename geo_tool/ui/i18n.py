@@ -64,6 +64,13 @@ _EN = {
     "Hoofdstraten en water uit het stratennet (© OpenStreetMap-bijdragers)":
         "Main streets and water from the street network (© OpenStreetMap contributors)",
     "Zoek adres (3082 AB 12) of wijk": "Find address (3082 AB 12) or wijk",
+    "Geplande routes": "Planned routes",
+    "De routes van elk team op de gekozen dag, langs de straten (Weekplanning)":
+        "Each team's route on the chosen day, along the streets (Week plan)",
+    "Maak eerst een weekplanning": "Make a week plan first",
+    "start/eindpunt": "start/end point",
+    "Routes": "Routes",
+    "rechte lijnen: geen stratennet": "straight lines: no street network",
     "Niets gevonden voor": "Nothing found for",
     "Waterbed": "Waterbed",
     "Ranglijst": "Ranking",

@@ -35,6 +35,7 @@ from PyQt6.QtWidgets import (
 from geo_tool.ui.i18n import set_language, tr
 from geo_tool.ui.layer_panel import LayerPanel
 from geo_tool.ui.map_view import MapView
+from geo_tool.ui.route_layer import RouteLayerControl, draw_routes
 from geo_tool.ui.workers import Worker
 
 log = logging.getLogger("geo_tool.ui")
@@ -122,6 +123,9 @@ class MainWindow(QMainWindow):
         self.street_context.toggled.connect(lambda on: (QSettings().setValue("street_context", "true" if on else "false"),
                                                         self.schedule_redraw()))
         left_lay.addWidget(self.street_context)
+        self.route_layer = RouteLayerControl()  # the planned routes of one day (Weekplanning) along the streets
+        self.route_layer.changed.connect(self.schedule_redraw)
+        left_lay.addWidget(self.route_layer)
         self.period_slider = QSlider(Qt.Orientation.Horizontal)
         self.period_slider.setToolTip(tr("Schuif de periode door de tijd (de lengte blijft gelijk)"))
         self.period_slider.setEnabled(False)
@@ -234,6 +238,7 @@ class MainWindow(QMainWindow):
         self._tab_holders: dict[str, QWidget] = {"kaart": self.map_view}
         self.ranking_tab = RankingTab(self)
         self.planning_tab = PlanningTab(self)
+        self.planning_tab.finished.connect(self._plan_changed)
         self.waterbed_tab = WaterbedTab(self)
         self.model_tab = ModelTab(self)
         self.model_tab.model_changed.connect(self._model_in_use)
@@ -514,12 +519,16 @@ class MainWindow(QMainWindow):
         level, window, basemap = self.level.currentData(), self.window_selected(), self.basemap.isChecked()
         context = self.street_context.isChecked()
         size = self.map_view.render_size()
+        self.route_layer.sync(getattr(getattr(self, "planning_tab", None), "plan", None))
+        routes = self.route_layer.selection()
 
         def work(progress):
             from geo_tool.ui.map_view import render_figure
 
             progress.step(tr("Kaart tekenen…"))
             fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context)
+            if routes is not None:
+                draw_routes(fig, *routes)
             buildings = None
             if level == "building":  # what a click on a building shows, whatever layers are drawn
                 from geo_tool.layers.buildings import building_figures
@@ -528,6 +537,11 @@ class MainWindow(QMainWindow):
             return fig, table, render_figure(fig, *size), buildings
 
         self.run_in_background(tr("Kaart tekenen…"), work, self._figure_ready)
+
+    def _plan_changed(self) -> None:
+        """A new or changed plan: offer its days in the route layer and redraw when the routes are shown."""
+        if self.route_layer.sync(self.planning_tab.plan) and self.route_layer.selection() is not None:
+            self.schedule_redraw()
 
     def _figure_ready(self, result) -> None:
         fig, table, image = result[:3]
