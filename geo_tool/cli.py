@@ -98,7 +98,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from geo_tool.planning import PlanParams
 
     check_output_folder(args.out, "--out", dataset=args.dataset, may_contain_inputs=True,  # before reading any input
-                        inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.road_graph))
+                        inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.network))
     day_start, _, day_end = args.hours.partition("-")
     if not day_end:
         raise UsageError(f"--hours: '{args.hours}' is not HH:MM-HH:MM")
