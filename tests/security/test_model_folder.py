@@ -97,18 +97,32 @@ def test_every_malicious_folder_is_refused_in_process_without_running_code(signe
         assert not marker.exists(), f"{name}: code ran"
 
 
-def test_every_malicious_folder_is_refused_by_the_cli(signed_model, small_demo, tmp_path):
-    """`geo-tool rank --model DIR` exits 2 with one line for each planted folder; the marker never appears."""
+def test_every_malicious_folder_is_refused_by_the_cli(signed_model, small_demo, tmp_path, capsys, monkeypatch):
+    """`geo-tool rank --model DIR` exits 2 with one line for each planted folder; the marker never appears.
+
+    Every folder goes through the CLI's `main` in this process (the payload's module importable); the
+    one only a type check stops (a skops file with an untrusted type, signed with the right key) also
+    runs in a fresh child interpreter, as a planner would start it (one child process instead of seven).
+    """
+    from geo_tool.cli import main
+
     marker = tmp_path / "MARKER"
     folders = _attacks(signed_model, tmp_path, marker)
     env = {"PYTHONPATH": f"{tmp_path / 'evil_module'}:{__import__('os').environ.get('PYTHONPATH', '')}"}
-    for name, folder in folders.items():
+    monkeypatch.syspath_prepend(str(tmp_path / "evil_module"))
+    runs = [(name, folder, False) for name, folder in folders.items()] + \
+           [("untrusted_type_signed", folders["untrusted_type_signed"], True)]
+    for name, folder, child in runs:
         out = tmp_path / f"ranked_{name}.csv"
-        r = geo_tool("rank", str(small_demo), "--as-of", AS_OF, "--model", str(folder), "--top", "10",
-                     "--out", str(out), env=env)
-        assert r.returncode == 2, (name, r.stderr)
-        errors = [line for line in r.stderr.splitlines() if "error" in line]
-        assert len(errors) == 1 and "Traceback" not in r.stderr, (name, r.stderr)
+        args = ["rank", str(small_demo), "--as-of", AS_OF, "--model", str(folder), "--top", "10", "--out", str(out)]
+        if child:
+            r = geo_tool(*args, env=env)
+            code, stderr = r.returncode, r.stderr
+        else:
+            code, stderr = main(args), capsys.readouterr().err
+        assert code == 2, (name, stderr)
+        errors = [line for line in stderr.splitlines() if "error" in line]
+        assert len(errors) == 1 and "Traceback" not in stderr, (name, stderr)
         assert "refused" in errors[0] or "no signed manifest" in errors[0], (name, errors[0])
         assert not marker.exists(), f"{name}: code ran"
         assert not out.exists()
