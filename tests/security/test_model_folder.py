@@ -274,17 +274,35 @@ with mf.write_folder(target, "fp") as tmp:
 '''
 
 
+@pytest.fixture(scope="module")
+def model_2023_06(demo, tmp_path_factory) -> Path:
+    """A signed model folder of 2023-06-01, trained once for the kill tests (each works on a copy)."""
+    return build_model(demo, tmp_path_factory.mktemp("old") / "model", as_of="2023-06-01")
+
+
+def _resave(target: Path, as_of: str) -> None:
+    """Save the folder's own model again under another as_of through `write_folder` (no training)."""
+    from geo_tool.model.registry import ModelBundle, save_model
+    from geo_tool.security.modelfolder import write_folder
+
+    bundle = load_model(target)
+    newer = ModelBundle(model=bundle.model, reference=bundle.reference, as_of=as_of, file_hashes=bundle.file_hashes)
+    with write_folder(target, "fp") as tmp:
+        save_model(newer, tmp)
+        (tmp / "model_card.md").write_text(f"# model {as_of}\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize("point", ["while_writing", "before_swap", "between_renames", "after_swap"])
-def test_a_kill_mid_save_leaves_the_old_or_the_new_folder(demo, tmp_path, point):
+def test_a_kill_mid_save_leaves_the_old_or_the_new_folder(model_2023_06, tmp_path, point):
     """SIGKILL at any step of writing a model over an old one: the folder then verifies, with card and model of one run."""
-    target = build_model(demo, tmp_path / "model", as_of="2023-06-01")
+    target = copy_model(model_2023_06, tmp_path / "model")
     r = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(target), point], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == -9, r.stderr
     as_of = _consistent(target)
     assert as_of == ("2023-09-01" if point == "after_swap" else "2023-06-01")
     # the next save cleans what the killed one left and succeeds
-    build_model(demo, target, as_of="2023-12-01")
+    _resave(target, "2023-12-01")
     assert _consistent(target) == "2023-12-01"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
 
