@@ -439,14 +439,17 @@ def _write_disclosure_metadata(out: Path) -> list[Path]:
 
 
 def early_warning_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """early_warning.csv: counts disclosure-controlled, expectations rounded to 5."""
+    """early_warning.csv: counts disclosure-controlled, expectations rounded to 5, q-values two decimals."""
     t = table.copy()
     for c in ("relocations", "signal_count"):
         t[c] = disclose_counts(t[c]).to_numpy()
     for c in ("relocations_expected", "signal_expected"):
         t[c] = np.floor(pd.to_numeric(t[c], errors="coerce") / BASE + 0.5) * BASE
     t["signal_nl"] = t["signal"].map(signal_label)
-    return t.round({"q_link": 4, "q_signal": 4})
+    for c in ("q_link", "q_signal"):  # p-values of exact counts: two decimals, as in flows.csv
+        if c in t.columns:
+            t[c] = round_decimals(pd.to_numeric(t[c], errors="coerce").to_numpy(float), ESTIMATE_DECIMALS)
+    return t
 
 
 def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
@@ -459,4 +462,5 @@ def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
     write_csv_atomic(mon.overview(), out / "overview.csv")
     write_csv_atomic(early_warning_frame(mon.early_warning), out / "early_warning.csv")
     write_text_atomic(out / "summary.txt", mon.summary() + "\n\n" + disclosure_note() + "\n")
-    return paths + [out / "overview.csv", out / "early_warning.csv", out / "summary.txt"]
+    return paths + [out / "overview.csv", out / "early_warning.csv", out / "summary.txt"] + \
+        _write_disclosure_metadata(out)
