@@ -193,8 +193,17 @@ def test_fuzz_map(world, checked):
     run()
 
 
-def test_fuzz_rank_and_train(world, checked):
-    """rank (and a few train runs) with generated dates, numbers, model folders and outputs."""
+def test_fuzz_rank_and_train(world, checked, monkeypatch):
+    """rank (and a few train runs) with generated dates, numbers, model folders and outputs.
+
+    The model's estimator selection (rolling validation) is skipped: it is the slow part of every rank
+    without --model and takes no argument or path of its own."""
+    import pandas as pd
+
+    import geo_tool.model.selection as selection
+
+    monkeypatch.setattr(selection, "rolling_validation", lambda *a, **k: pd.DataFrame())
+
     @settings(FUZZ, max_examples=60)
     @given(st.data())
     def run(d):
