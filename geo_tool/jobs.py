@@ -406,6 +406,31 @@ def _require_dates_in_data(dataset, params: TrainParams) -> None:
                              f"train op een datum binnen de gegevens")
 
 
+RANK_HISTORY_DAYS = 4 * 365  # the production model learns from the visits of the 4 years before --as-of
+
+
+def _require_rank_date_in_data(dataset, params: RankParams) -> None:
+    """`rank --as-of` far before or after the data is one Dutch line naming the data's period (exit 2),
+    not the model's "only 0 usable visits": without --model it needs visits of the 4 years before it,
+    with --model at least a date inside the data's reach."""
+    import pandas as pd
+
+    from geo_tool.errors import UsageError
+
+    when = pd.Timestamp(params.as_of)
+    span = data_period(dataset)
+    visits = data_period(dataset, ("inspections",)) if params.model is None else span
+    if span is None or visits is None:
+        raise UsageError("--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren")
+    first, last = visits[0], visits[1] + pd.Timedelta(days=RANK_HISTORY_DAYS)
+    if when <= first or when > last:
+        what = "huisbezoeken" if params.model is None else "gegevens"
+        why = f"ligt vóór de {what}" if when <= first else f"ligt meer dan 4 jaar na de {what}"
+        raise UsageError(f"--as-of {when.date()} {why} (gegevens {span[0].date()} t/m {span[1].date()}, "
+                         f"huisbezoeken {visits[0].date()} t/m {visits[1].date()}); kies een datum van "
+                         f"{(first + pd.Timedelta(days=1)).date()} t/m {last.date()}")
+
+
 def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     """Rank addresses for visits on as_of, with three reasons each, and write ranked.csv (`geo-tool rank`)."""
     from geo_tool.dataset import load_dataset
@@ -418,6 +443,7 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
 
         verify_folder(params.model)
     dataset = load_dataset(params.dataset, progress=progress)
+    _require_rank_date_in_data(dataset, params)
     ranked = rank_addresses(dataset, params.as_of, model_dir=params.model, top=params.top, progress=progress,
                             allow_other_dataset=params.allow_other_dataset)
     if ranked.empty:

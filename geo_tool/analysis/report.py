@@ -1,8 +1,12 @@
 """Writing the waterbed report: CSV tables, hot-spot GeoPackage, maps, charts, report.md and report.pdf.
 
 Every file goes through `geo_tool.fileio` (temporary name, then rename). Counts leave the tool only
-disclosure-controlled (1-9 suppressed, others rounded to 5); ratios and differences are computed from
-the unrounded counts.
+disclosure-controlled (1-9 suppressed, others rounded to 5), as researcher exports do
+(`geo_tool.export.disclosure`); shares, rates and ratios of a published count are derived from the
+**rounded** counts and published with one decimal, so share x denominator gives back the rounded count,
+never the exact one. Model estimates (WDQ, WDD, DiD and their intervals, p-values) are rounded coarser.
+Tables that cannot be protected this way (per-wijk model details, synthetic-control weights,
+landlord figures) are listed as internal in the folder's `disclosure.json` and `LEESMIJ_onthulling.txt`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
+from geo_tool.export.disclosure import round_decimals  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label  # noqa: E402
 from geo_tool.analysis.waterbed import ROLE_NL, VERDICT_NL, WaterbedResult  # noqa: E402
@@ -33,9 +38,40 @@ HOTSPOT_COLOURS = {"new": "#fdae61", "intensifying": "#b2182b", "persistent": "#
 
 def disclosure_note() -> str:
     """The Dutch sentence about disclosure control that every table and the report carry."""
-    from geo_tool.export.disclosure import disclosure_note as note
+    return (f"Onthullingscontrole: aantallen 1-{THRESHOLD - 1} onderdrukt (<{THRESHOLD}), overige afgerond op "
+            f"{BASE}; aandelen, cijfers per 1000 en verhoudingen berekend op de afgeronde aantallen, met één "
+            f"decimaal. Interne tabellen (niet delen): {', '.join(INTERNAL_FILES)}.")
 
-    return note(False, THRESHOLD)
+
+PUBLIC_DECIMALS = 1  # shares, rates and ratios derived from published counts
+ESTIMATE_DECIMALS = 2  # model ratios (WDQ, DiD) and p-values
+INTERNAL_FILES = ("waterbed_details.csv", "synthetic_control.csv", "landlords.csv")
+
+
+def rate_from_rounded(rate, exact, published) -> np.ndarray:
+    """A rate or share as published: the exact rate scaled by published/exact count, one decimal.
+
+    The same exposure (residents x years) divides the rounded count instead of the exact one, so a
+    reader who multiplies it back gets the rounded count; a suppressed count empties its rate, 0 stays 0.
+    """
+    r = pd.to_numeric(pd.Series(rate), errors="coerce").to_numpy(float)
+    e = pd.to_numeric(pd.Series(exact), errors="coerce").to_numpy(float)
+    p = pd.to_numeric(pd.Series(published), errors="coerce").to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(e > 0, r * p / e, np.where(e == 0, r, np.nan))
+    return round_decimals(scaled, PUBLIC_DECIMALS)
+
+
+def disclosure_rules() -> dict:
+    """The rules the waterbed folder's tables follow, written beside them (`disclosure.json`)."""
+    return {"threshold": THRESHOLD, "rounding_base": BASE,
+            "counts": f"1-{THRESHOLD - 1} onderdrukt (leeg, vlag <{THRESHOLD}), overige afgerond op {BASE}",
+            "shares_rates_ratios": f"berekend op de afgeronde aantallen, {PUBLIC_DECIMALS} decimaal; leeg als een "
+                                   "aantal ervan onderdrukt is",
+            "model_estimates": f"WDQ, DiD en p-waarden {ESTIMATE_DECIMALS} decimalen, WDD {PUBLIC_DECIMALS} decimaal",
+            "internal_files": list(INTERNAL_FILES),
+            "internal_note": "INTERN: deze bestanden zijn niet onthullingsgecontroleerd; niet buiten de "
+                             "organisatie delen"}
 
 
 def _fmt(x: float, nd: int = 1) -> str:
@@ -45,18 +81,19 @@ def _fmt(x: float, nd: int = 1) -> str:
 def waterbed_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     """waterbed.csv: the contract's columns, ratios rounded to 4 and differences to 2 decimals."""
     t = result.waterbed_frame()
-    t["wdq"] = t["wdq"].astype(float).round(4)
+    t["wdq"] = round_decimals(t["wdq"].astype(float), ESTIMATE_DECIMALS)
     for c in ["wdd", "wdd_ci_low", "wdd_ci_high"]:
-        t[c] = t[c].astype(float).round(2)
+        t[c] = round_decimals(t[c].astype(float), PUBLIC_DECIMALS)
     for c in ["did", "did_ci_low", "did_ci_high"]:
-        t[c] = t[c].astype(float).round(4)
+        t[c] = round_decimals(t[c].astype(float), ESTIMATE_DECIMALS)
     return t
 
 
 def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     """flows.csv: relocations out of the target per destination wijk, counts disclosure-controlled.
 
-    Tests and ratios use the unrounded counts; suppressed cells are empty with flag ``<10``.
+    Tests use the unrounded counts; suppressed cells are empty with flag ``<10``; the after/before ratio is
+    computed from the published (rounded) counts with one decimal, p- and q-values have two decimals.
     """
     f = result.flows.copy()
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
@@ -69,13 +106,14 @@ def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     for c in ["before", "after", "eum_before", "eum_after"]:
         out[c] = disclose_counts(f[c]).to_numpy()
         out[f"{c}_flag"] = np.where(((f[c] >= 1) & (f[c] < THRESHOLD)).to_numpy(), f"<{THRESHOLD}", "")
+    pub_before = pd.to_numeric(out["before"], errors="coerce").astype(float).to_numpy()
+    pub_after = pd.to_numeric(out["after"], errors="coerce").astype(float).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(f["before"] > 0, f["after"] / f["before"], np.nan)
-    hidden = ((f["before"] >= 1) & (f["before"] < THRESHOLD)) | ((f["after"] >= 1) & (f["after"] < THRESHOLD))
-    out["ratio_after_before"] = np.where(hidden.to_numpy(), np.nan, ratio).round(3)
-    out["expected_ratio"] = f["expected_ratio"].round(3).to_numpy()
-    out["p_value"] = f["p_value"].to_numpy()
-    out["q_value"] = f["q_value"].to_numpy()
+        ratio = np.where(pub_before > 0, pub_after / pub_before, np.nan)
+    out["ratio_after_before"] = round_decimals(ratio, PUBLIC_DECIMALS)
+    out["expected_ratio"] = round_decimals(f["expected_ratio"].astype(float).to_numpy(), PUBLIC_DECIMALS)
+    out["p_value"] = round_decimals(f["p_value"].astype(float).to_numpy(), ESTIMATE_DECIMALS)
+    out["q_value"] = round_decimals(f["q_value"].astype(float).to_numpy(), ESTIMATE_DECIMALS)
     out["significant_rise"] = (f["q_value"] < 0.05).to_numpy()
     role = result.table.set_index("wijk_code")["role"]
     out["destination_role"] = out["destination_code"].map(role).fillna("")
@@ -87,13 +125,19 @@ def signals_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     s = result.signals_table.copy()
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     s["area_name"] = s["area"].map(names).fillna(s["area"])
+    exact = {c: s[c].copy() for c in ["before", "after"]}
     for c in ["before", "after", "control_before", "control_after"]:
         s[c] = disclose_counts(s[c]).to_numpy()
+    for c in ["before", "after"]:  # per 1000 per year from the rounded count, one decimal
+        s[f"rate_{c}"] = rate_from_rounded(s[f"rate_{c}"], exact[c], s[c])
     cols = ["signal", "signal_nl", "area", "area_name", "role", "before", "after", "rate_before", "rate_after",
             "wdq", "wdd", "wdd_se", "wdd_ci_low", "wdd_ci_high", "did", "did_ci_low", "did_ci_high", "level"]
     s = s[cols].rename(columns={"rate_before": "per_1000_per_year_before", "rate_after": "per_1000_per_year_after"})
-    return s.round({"per_1000_per_year_before": 2, "per_1000_per_year_after": 2, "wdq": 4, "wdd": 2, "wdd_se": 2,
-                    "wdd_ci_low": 2, "wdd_ci_high": 2, "did": 4, "did_ci_low": 4, "did_ci_high": 4, "level": 4})
+    for c in ["wdq", "did", "did_ci_low", "did_ci_high"]:
+        s[c] = round_decimals(s[c].astype(float), ESTIMATE_DECIMALS)
+    for c in ["wdd", "wdd_se", "wdd_ci_low", "wdd_ci_high"]:
+        s[c] = round_decimals(s[c].astype(float), PUBLIC_DECIMALS)
+    return s.round({"level": 4})
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -323,6 +367,7 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
     write_csv_atomic(signals_csv_frame(result), out / "signals.csv")
     write_csv_atomic(flows_csv_frame(result), out / "flows.csv")
     paths += [out / "waterbed.csv", out / "waterbed_details.csv", out / "signals.csv", out / "flows.csv"]
+    paths += _write_disclosure_metadata(out)
     if result.evidence is not None:
         ev = result.evidence.table.copy()
         names = result.table.set_index("wijk_code")["wijk_name"]
@@ -379,15 +424,32 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
     return paths
 
 
+def _write_disclosure_metadata(out: Path) -> list[Path]:
+    """disclosure.json (the rules, machine-readable) and LEESMIJ_onthulling.txt (Dutch) naming the internal files."""
+    import json
+
+    rules = disclosure_rules()
+    write_text_atomic(out / "disclosure.json", json.dumps(rules, ensure_ascii=False, indent=2) + "\n")
+    text = ("Onthullingscontrole van deze map\n\n"
+            f"Aantallen: {rules['counts']}.\nAandelen, cijfers per 1000 en verhoudingen: "
+            f"{rules['shares_rates_ratios']}.\nModelschattingen: {rules['model_estimates']}.\n\n"
+            f"{rules['internal_note']}: {', '.join(INTERNAL_FILES)}.\n")
+    write_text_atomic(out / "LEESMIJ_onthulling.txt", text)
+    return [out / "disclosure.json", out / "LEESMIJ_onthulling.txt"]
+
+
 def early_warning_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """early_warning.csv: counts disclosure-controlled, expectations rounded to 5."""
+    """early_warning.csv: counts disclosure-controlled, expectations rounded to 5, q-values two decimals."""
     t = table.copy()
     for c in ("relocations", "signal_count"):
         t[c] = disclose_counts(t[c]).to_numpy()
     for c in ("relocations_expected", "signal_expected"):
         t[c] = np.floor(pd.to_numeric(t[c], errors="coerce") / BASE + 0.5) * BASE
     t["signal_nl"] = t["signal"].map(signal_label)
-    return t.round({"q_link": 4, "q_signal": 4})
+    for c in ("q_link", "q_signal"):  # p-values of exact counts: two decimals, as in flows.csv
+        if c in t.columns:
+            t[c] = round_decimals(pd.to_numeric(t[c], errors="coerce").to_numpy(float), ESTIMATE_DECIMALS)
+    return t
 
 
 def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
@@ -400,4 +462,5 @@ def write_monitoring_report(mon, out_dir: "str | Path") -> list[Path]:
     write_csv_atomic(mon.overview(), out / "overview.csv")
     write_csv_atomic(early_warning_frame(mon.early_warning), out / "early_warning.csv")
     write_text_atomic(out / "summary.txt", mon.summary() + "\n\n" + disclosure_note() + "\n")
-    return paths + [out / "overview.csv", out / "early_warning.csv", out / "summary.txt"]
+    return paths + [out / "overview.csv", out / "early_warning.csv", out / "summary.txt"] + \
+        _write_disclosure_metadata(out)

@@ -388,7 +388,7 @@ INTERNAL_NOTE = ("INTERN - niet verspreiden: bevat gegevens op adresniveau of on
 def disclosure_note(internal: bool, threshold: int = DEFAULT_THRESHOLD) -> str:
     """The basic rule in Dutch (primary suppression, rounding), for tables that apply only that.
 
-    The waterbed report uses it for its flow tables; map and table exports carry `export_note`.
+    Map and table exports carry `export_note`; the waterbed report has its own (`analysis.report`).
     """
     if internal:
         return INTERNAL_NOTE

@@ -55,12 +55,25 @@ def resolve_network(explicit: str | os.PathLike | None = None) -> tuple[Path | N
     return None, "none"
 
 
+def check_network_out(out: str | os.PathLike) -> None:
+    """Refuse (UsageError, exit 2) an --out for the fetched network that is not a writable new .gpkg
+    outside any dataset folder: checked before the download, so a bad path never costs one."""
+    from geo_tool.outputs import check_output_file
+
+    if Path(out).suffix.lower() != ".gpkg":
+        raise UsageError(f"--out: '{out}' is geen .gpkg; het stratennet wordt als GeoPackage geschreven")
+    check_output_file(out, "--out", dataset=Path(out).parent)
+
+
 def fetch_network(place: str = DEFAULT_PLACE, out: Path | None = None) -> Path:
     """Download the gemeente's OSM network with OSMnx and cache it as a GeoPackage like the shared one.
 
     Needs the optional `osmnx` package and the internet; without either it raises a one-line error
     (the planner then uses `--network FILE`, `GEO_TOOL_NETWORK` or the straight line).
+    A bad `out` (not .gpkg, a folder, read-only, a file of a dataset) is refused first (exit 2).
     """
+    if out is not None:
+        check_network_out(out)
     try:
         import osmnx as ox  # noqa: F401 - optional dependency
     except ImportError:

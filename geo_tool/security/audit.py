@@ -170,9 +170,9 @@ def verify_audit_log(path: Path | None = None) -> tuple[int, list[str]]:
     if lines:
         try:
             head = json.loads(head_file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError):  # missing, a folder, not UTF-8 or not JSON
             head = None
-        if head is None:
+        if not isinstance(head, dict):
             breaks.append(f"{head_file}: kopbestand ontbreekt of is onleesbaar")
         elif head.get("lines") != len(lines) or head.get("last") != expected:
             breaks.append(f"einde: het log telt {len(lines)} regels maar de kop zegt {head.get('lines')} "

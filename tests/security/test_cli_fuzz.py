@@ -182,7 +182,7 @@ def test_fuzz_map(world, checked):
 
     @settings(FUZZ, max_examples=80)
     @given(_argv(st.just("map"), _dataset(world), st.just("--layers"), layers, st.just("--out"), _file_out(world),
-                 _opt("--level", st.sampled_from(["wijk", "gebied", "address", "buurt", ""])),
+                 _opt("--level", st.sampled_from(["wijk", "gebied", "address", "building", "building", "buurt", ""])),
                  st.one_of(st.just([]), st.tuples(DATES, DATES).map(lambda t: ["--from", t[0], "--to", t[1]]),
                            DATES.map(lambda v: ["--from", v])),
                  _opt("--dpi", NUMBERS), _opt("--paper", st.sampled_from(["A4", "A3", "a4", ""])),
@@ -193,8 +193,17 @@ def test_fuzz_map(world, checked):
     run()
 
 
-def test_fuzz_rank_and_train(world, checked):
-    """rank (and a few train runs) with generated dates, numbers, model folders and outputs."""
+def test_fuzz_rank_and_train(world, checked, monkeypatch):
+    """rank (and a few train runs) with generated dates, numbers, model folders and outputs.
+
+    The model's estimator selection (rolling validation) is skipped: it is the slow part of every rank
+    without --model and takes no argument or path of its own."""
+    import pandas as pd
+
+    import geo_tool.model.selection as selection
+
+    monkeypatch.setattr(selection, "rolling_validation", lambda *a, **k: pd.DataFrame())
+
     @settings(FUZZ, max_examples=60)
     @given(st.data())
     def run(d):
@@ -256,3 +265,133 @@ def test_fuzz_waterbed_and_quickstart(world, checked):
         checked(argv)
 
     run()
+
+
+# ------------------------------------------------------------------------------- import, profiles, audit, network
+@pytest.fixture(scope="module")
+def exports(world):
+    """The demo's three exports (cut to 150 rows, so an import takes a moment) and profile files good and bad."""
+    from geo_tool.demo.exported import write_exports
+
+    small = world.root / "export_source"  # the first 150 rows of each table: the exports are cut, not regenerated
+    small.mkdir()
+    (small / "addresses.gpkg").symlink_to(world.data / "addresses.gpkg")
+    for name in ("brp_registrations.csv", "complaints.csv", "permits.csv"):
+        head = (world.data / name).read_text(encoding="utf-8").splitlines()[:151]
+        (small / name).write_text("\n".join(head) + "\n", encoding="utf-8")
+    write_exports(small, seed=1)
+    folder = small / "exports"
+    profiles = world.root / "profiles"
+    profiles.mkdir()
+    shipped = Path(__file__).resolve().parents[2] / "geo_tool" / "imports" / "profiles" / "generic.toml"
+    (profiles / "generic_copy.toml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (profiles / "broken.toml").write_text("[columns\nx = ", encoding="utf-8")
+    (profiles / "empty.toml").write_text("", encoding="utf-8")
+    (profiles / "binary.toml").write_bytes(bytes(range(256)))
+    (profiles / "outside.toml").write_text('table = "../../permits"\n[columns]\n', encoding="utf-8")
+    return sorted(str(p) for p in folder.iterdir()), sorted(str(p) for p in profiles.iterdir())
+
+
+def test_fuzz_import_and_profiles(world, exports, checked):
+    """import (with --list-profiles) and profile new with generated exports, profiles and folders."""
+    sources, profile_files = exports
+    profiles = st.one_of(st.sampled_from(["brp-gba", "dcmr-2011", "generic", "meldingen-signalen",
+                                          "vergunningen-tekstadres", "nope", "", "../generic", "generic.toml"]),
+                         st.sampled_from(profile_files + world.inputs), TEXT)
+    source = st.one_of(st.sampled_from(sources), st.sampled_from(world.inputs), TEXT)
+
+    @settings(FUZZ, max_examples=60)
+    @given(st.data())
+    def run(d):
+        kind = d.draw(st.integers(0, 9))
+        if kind == 0:
+            argv = d.draw(_argv(st.just("import"), st.just("--list-profiles"), st.sampled_from([[], ["x.csv"]]),
+                                UNKNOWN))
+        elif kind <= 3:
+            argv = d.draw(_argv(st.just("profile"), st.just("new"), source, _opt("--out", _file_out(world)),
+                                _opt("--table", st.sampled_from(["permits", "complaints", "brp_registrations",
+                                                                 "inspections", "addresses", ""])), UNKNOWN))
+        else:
+            argv = d.draw(_argv(st.just("import"), st.one_of(st.just([]), source), _opt("--profile", profiles),
+                                _opt("--into", _folder_out(world)),
+                                _opt("--addresses", st.sampled_from([str(world.data), f"{world.data}/addresses.gpkg",
+                                                                     *world.inputs])), UNKNOWN))
+        checked(argv)
+
+    run()
+
+
+def test_fuzz_audit_verify(world, checked):
+    """audit verify over generated logs and head files: garbage, truncated or reordered lines, a folder, JSON
+    of the wrong shape; every run reports (exit 0 or 1) in one line per break, never a traceback."""
+    from geo_tool.security.audit import append_line, audit_log_path, head_path
+
+    log = audit_log_path()
+    for n in range(3):
+        append_line({"kind": "command", "command": f"fuzz {n}"})
+    good_lines = log.read_text(encoding="utf-8").splitlines()
+    good_head = head_path(log).read_text(encoding="utf-8")
+    line = st.one_of(st.sampled_from(good_lines), st.sampled_from(["", "{}", "[]", "5", "null", '{"prev": 5}',
+                                                                   '{"prev": null}', "\x00\xff"]), TEXT)
+    content = st.one_of(st.lists(line, max_size=5).map(lambda ls: "\n".join(ls).encode("utf-8", "surrogatepass")),
+                        st.binary(max_size=40), st.just(None), st.just("dir"))
+    head = st.one_of(st.just(good_head.encode()), st.sampled_from([b"[]", b"5", b"null", b'{"lines": "x"}',
+                                                                   b"\xff\xfe", b""]),
+                     st.binary(max_size=20), st.just(None), st.just("dir"))
+
+    def place(path: Path, value) -> None:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        if value == "dir":
+            path.mkdir()
+        elif value is not None:
+            path.write_bytes(value)
+
+    @settings(FUZZ, max_examples=60)
+    @given(content, head, UNKNOWN)
+    def run(body, head_body, unknown):
+        place(log, body)
+        place(head_path(log), head_body)
+        checked(["audit", "verify", *unknown])
+
+    run()
+    place(log, None)
+    place(head_path(log), None)
+
+
+def test_fuzz_network_fetch(world, checked, monkeypatch):
+    """network fetch with generated places and outputs, offline (no download is ever attempted)."""
+    import socket
+
+    def offline(*a, **k):
+        raise OSError("offline (test)")
+
+    monkeypatch.setattr(socket, "create_connection", offline)
+
+    @settings(FUZZ, max_examples=30)
+    @given(_argv(st.just("network"), st.just("fetch"), _opt("--place", st.one_of(st.just("Rotterdam"), TEXT)),
+                 _opt("--out", _file_out(world)), UNKNOWN))
+    def run(argv):
+        checked(argv)
+
+    run()
+
+
+def test_network_fetch_refuses_a_bad_out_before_anything_else(world, checked):
+    """network fetch refuses (exit 2) an --out that is a dataset file, a folder or not .gpkg, before it
+    looks for osmnx or the internet (found by the fuzz test: it answered exit 1 "osmnx not installed")."""
+    for out in (f"{world.data}/addresses.gpkg", str(world.root), str(world.fresh() / "net.csv")):
+        assert checked(["network", "fetch", "--out", out]) == 2, out
+
+
+def test_audit_verify_reports_a_damaged_head_file(checked):
+    """A head file that is not UTF-8 or not a JSON object is a reported break (exit 1), not a traceback
+    (found by the fuzz test: UnicodeDecodeError and AttributeError)."""
+    from geo_tool.security.audit import append_line, audit_log_path, head_path
+
+    append_line({"kind": "command", "command": "test"})
+    for body in (b"\xff\xfe", b"[1]", b"5"):
+        head_path(audit_log_path()).write_bytes(body)
+        assert checked(["audit", "verify"]) == 1, body

@@ -97,18 +97,32 @@ def test_every_malicious_folder_is_refused_in_process_without_running_code(signe
         assert not marker.exists(), f"{name}: code ran"
 
 
-def test_every_malicious_folder_is_refused_by_the_cli(signed_model, small_demo, tmp_path):
-    """`geo-tool rank --model DIR` exits 2 with one line for each planted folder; the marker never appears."""
+def test_every_malicious_folder_is_refused_by_the_cli(signed_model, small_demo, tmp_path, capsys, monkeypatch):
+    """`geo-tool rank --model DIR` exits 2 with one line for each planted folder; the marker never appears.
+
+    Every folder goes through the CLI's `main` in this process (the payload's module importable); the
+    one only a type check stops (a skops file with an untrusted type, signed with the right key) also
+    runs in a fresh child interpreter, as a planner would start it (one child process instead of seven).
+    """
+    from geo_tool.cli import main
+
     marker = tmp_path / "MARKER"
     folders = _attacks(signed_model, tmp_path, marker)
     env = {"PYTHONPATH": f"{tmp_path / 'evil_module'}:{__import__('os').environ.get('PYTHONPATH', '')}"}
-    for name, folder in folders.items():
+    monkeypatch.syspath_prepend(str(tmp_path / "evil_module"))
+    runs = [(name, folder, False) for name, folder in folders.items()] + \
+           [("untrusted_type_signed", folders["untrusted_type_signed"], True)]
+    for name, folder, child in runs:
         out = tmp_path / f"ranked_{name}.csv"
-        r = geo_tool("rank", str(small_demo), "--as-of", AS_OF, "--model", str(folder), "--top", "10",
-                     "--out", str(out), env=env)
-        assert r.returncode == 2, (name, r.stderr)
-        errors = [line for line in r.stderr.splitlines() if "error" in line]
-        assert len(errors) == 1 and "Traceback" not in r.stderr, (name, r.stderr)
+        args = ["rank", str(small_demo), "--as-of", AS_OF, "--model", str(folder), "--top", "10", "--out", str(out)]
+        if child:
+            r = geo_tool(*args, env=env)
+            code, stderr = r.returncode, r.stderr
+        else:
+            code, stderr = main(args), capsys.readouterr().err
+        assert code == 2, (name, stderr)
+        errors = [line for line in stderr.splitlines() if "error" in line]
+        assert len(errors) == 1 and "Traceback" not in stderr, (name, stderr)
         assert "refused" in errors[0] or "no signed manifest" in errors[0], (name, errors[0])
         assert not marker.exists(), f"{name}: code ran"
         assert not out.exists()
@@ -260,17 +274,35 @@ with mf.write_folder(target, "fp") as tmp:
 '''
 
 
+@pytest.fixture(scope="module")
+def model_2023_06(demo, tmp_path_factory) -> Path:
+    """A signed model folder of 2023-06-01, trained once for the kill tests (each works on a copy)."""
+    return build_model(demo, tmp_path_factory.mktemp("old") / "model", as_of="2023-06-01")
+
+
+def _resave(target: Path, as_of: str) -> None:
+    """Save the folder's own model again under another as_of through `write_folder` (no training)."""
+    from geo_tool.model.registry import ModelBundle, save_model
+    from geo_tool.security.modelfolder import write_folder
+
+    bundle = load_model(target)
+    newer = ModelBundle(model=bundle.model, reference=bundle.reference, as_of=as_of, file_hashes=bundle.file_hashes)
+    with write_folder(target, "fp") as tmp:
+        save_model(newer, tmp)
+        (tmp / "model_card.md").write_text(f"# model {as_of}\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize("point", ["while_writing", "before_swap", "between_renames", "after_swap"])
-def test_a_kill_mid_save_leaves_the_old_or_the_new_folder(demo, tmp_path, point):
+def test_a_kill_mid_save_leaves_the_old_or_the_new_folder(model_2023_06, tmp_path, point):
     """SIGKILL at any step of writing a model over an old one: the folder then verifies, with card and model of one run."""
-    target = build_model(demo, tmp_path / "model", as_of="2023-06-01")
+    target = copy_model(model_2023_06, tmp_path / "model")
     r = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(target), point], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == -9, r.stderr
     as_of = _consistent(target)
     assert as_of == ("2023-09-01" if point == "after_swap" else "2023-06-01")
     # the next save cleans what the killed one left and succeeds
-    build_model(demo, target, as_of="2023-12-01")
+    _resave(target, "2023-12-01")
     assert _consistent(target) == "2023-12-01"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
 

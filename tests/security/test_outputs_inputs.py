@@ -122,3 +122,14 @@ def test_a_period_without_data_for_the_chosen_layers_is_exit_1(unchanged, tmp_pa
     line = _error_line(capsys)
     assert "geen gegevens" in line and layers.split(":")[0] in line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "2099-01-01"])
+def test_rank_as_of_outside_the_data_names_the_period(unchanged, tmp_path, capsys, as_of):
+    """`rank --as-of` far before or after the data ended with the model's "only 0 usable visits"; now one
+    Dutch line naming the date and the data's period, exit 2, and no ranking written."""
+    out = tmp_path / "ranked.csv"
+    assert main(["rank", str(unchanged), "--as-of", as_of, "--top", "10", "--out", str(out)]) == 2
+    line = _error_line(capsys)
+    assert as_of in line and "gegevens" in line and "huisbezoeken" in line and "usable" not in line
+    assert not out.exists()
