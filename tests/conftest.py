@@ -131,3 +131,19 @@ def small_demo(tmp_path_factory) -> Path:
                   boundaries=real if real.exists() else None,
                   grid=grid if grid.exists() else None)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_demo_simple(tmp_path_factory) -> Path:
+    """The small demo in the earlier, simple world (`--world simple`), where the issue's findings were
+    reproduced (e.g. Charlois Zuidrand with 7 registered EU labour migrants). Read-only for tests."""
+    from geo_tool.demo import generate_demo
+
+    out = tmp_path_factory.mktemp("small_demo_simple") / "dataset"
+    shared = shared_data_dir()
+    real = shared / "rotterdam_districts.gpkg"
+    grid = shared / "cbs_vk100_2024_rotterdam.gpkg"
+    generate_demo(out, seed=1, size="small", world="simple",
+                  boundaries=real if real.exists() else None,
+                  grid=grid if grid.exists() else None)
+    return out

@@ -187,15 +187,16 @@ def hand_case(tmp_path_factory) -> Case:
 
 
 @pytest.fixture(scope="module")
-def small_case(small_demo, tmp_path_factory) -> Case:
-    """The small demo (gebied Charlois) loaded once, with its default one-year window."""
+def small_case(small_demo_simple, tmp_path_factory) -> Case:
+    """The small demo (gebied Charlois, simple world: small wijk counts to attack) loaded once, with its
+    default one-year window."""
     from geo_tool.dataset import load_dataset
 
     home = tmp_path_factory.mktemp("small_home")
     with pytest.MonkeyPatch.context() as mp:
         for k, v in _env(home).items():
             mp.setenv(k, v)
-        ds = load_dataset(small_demo)
+        ds = load_dataset(small_demo_simple)
     return Case("small", ds, TimeWindow.default_for(ds), tmp_path_factory.mktemp("small_out"), _env(home))
 
 
