@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
+from geo_tool.planning import solve as solve_module
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
 from geo_tool.planning.params import STOP_NL, TRAVEL_MODE_NL, PlanParams
@@ -210,12 +211,13 @@ def _warm_start(inst: PlanInstance, greedy: dict[int, list[int]], progress: Prog
     pos = {int(j): int(i) for i, j in enumerate(keep)}
     sub_greedy = {v: [pos[x] for x in r if x in pos] for v, r in greedy.items()}
     budget = WARM_SHARE * p.time_limit_s
-    t0 = time.perf_counter()
+    clock = solve_module.CLOCK
+    t0 = clock()
     try:
         routes, _ = solve_routes(sub, initial=sub_greedy, time_limit_s=budget, progress=progress)
     except GeoToolError:
-        return greedy, time.perf_counter() - t0
-    return {v: [back[x] for x in r] for v, r in routes.items()}, time.perf_counter() - t0
+        return greedy, clock() - t0
+    return {v: [back[x] for x in r] for v, r in routes.items()}, clock() - t0
 
 
 def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,

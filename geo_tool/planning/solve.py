@@ -15,13 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvrp
-from pyvrp.stop import MaxIterations, MaxRuntime
+from pyvrp.stop import MaxIterations
 
 from geo_tool.errors import GeoToolError
 from geo_tool.planning.problem import PlanInstance
 from geo_tool.progress import Cancelled, NullProgress, Progress
 
 PRIZE_BEST = 1_000_000
+
+#: The clock the time limit is measured on. Wall time for users; the benchmark switches it to the process's
+#: CPU time (`time.process_time`) so that a quality comparison (30 s against a 10-minute best known) means
+#: the same search effort on a shared, loaded machine as on an idle one.
+CLOCK = time.perf_counter
 
 
 @dataclass
@@ -40,17 +45,17 @@ class _Stop:
     """Time limit, optional iteration limit, progress and cancel, as one PyVRP stopping criterion."""
 
     def __init__(self, time_limit_s: float, max_iterations: int | None, progress: Progress):
-        self.runtime = MaxRuntime(time_limit_s)
         self.iters = MaxIterations(max_iterations) if max_iterations else None
         self.progress = progress
         self.time_limit_s = time_limit_s
-        self.t0 = time.perf_counter()
+        self.clock = CLOCK
+        self.t0 = self.clock()
         self.last = 0.0
         self.cancelled = False
         self.reason = "time limit"
 
     def __call__(self, best_cost: float) -> bool:
-        now = time.perf_counter() - self.t0
+        now = self.clock() - self.t0
         if now - self.last >= 0.5:
             self.progress.advance(now - self.last)
             self.last = now
@@ -62,7 +67,7 @@ class _Stop:
         if self.iters is not None and self.iters(best_cost):
             self.reason = "iterations"
             return True
-        return self.runtime(best_cost)
+        return now >= self.time_limit_s
 
 
 def prizes(inst: PlanInstance) -> np.ndarray:
