@@ -295,11 +295,21 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
     """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
+    out = Path(params.out)
+    table = write_building_figures(dataset, out, window)
+    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+
+
+def write_building_figures(dataset, out: Path, window=None):
+    """Write the figures per building to a .gpkg (layer `gebouwen`) or .csv (with x, y); returns the table.
+
+    Internal detail (the caller checks the planner role): the CLI's `map --level building` and the
+    window's export dialog both write through here, so their files are the same."""
     from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic
     from geo_tool.layers.buildings import building_figures
 
     table = building_figures(dataset, window)
-    out = Path(params.out)
+    out = Path(out)
     if out.suffix.lower() == ".gpkg":
         with atomic_path(out) as tmp:
             table.to_file(tmp, layer="gebouwen", driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
@@ -307,7 +317,7 @@ def _building_map(dataset, params: MapParams, window) -> JobResult:
         frame = table.drop(columns="geometry")
         frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
         write_csv_atomic(frame, out)
-    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+    return table
 
 
 def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:
