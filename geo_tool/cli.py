@@ -163,6 +163,9 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     from geo_tool.params import QuickstartParams
 
     params = QuickstartParams(out=Path(args.out), size=args.size, seed=args.seed)
+    from geo_tool.jobs import quickstart_sources
+
+    print(quickstart_sources()[1], flush=True)  # at once, before minutes of work (the summary repeats it)
     code = _report(run_quickstart(params, TerminalProgress()))
     if code in (0, 1) and not args.no_window and _has_display():
         from geo_tool.ui.app import run_gui
