@@ -85,14 +85,16 @@ exec python3 "$@"
 """
 
 
-def _run_setup(tmp_path: Path, fail: bool) -> subprocess.CompletedProcess:
+def _run_setup(tmp_path: Path, fail: bool, *args: str) -> subprocess.CompletedProcess:
     fake = tmp_path / "python"
     fake.write_text(FAKE_PYTHON, encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     env = {**os.environ, "PYTHON": str(fake), "GEO_TOOL_VENV": str(tmp_path / "venv")}
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
     if fail:
         env["FAKE_PIP_FAIL"] = "1"
-    return subprocess.run(["bash", str(REPO / "run")], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(["bash", str(REPO / "run"), *args], env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_setup_prints_one_line_per_step_and_keeps_pip_output_in_a_log(tmp_path):
@@ -114,3 +116,10 @@ def test_a_failing_setup_step_shows_the_tail_of_the_log(tmp_path):
     assert done.returncode == 1
     assert "mislukt" in done.stderr and "No matching distribution found for pyvrp==99" in done.stderr
     assert not (tmp_path / "venv" / ".installed").exists()
+
+
+def test_run_window_without_a_display_says_so(tmp_path):
+    """`./run window` on a machine without a display stops with a Dutch one-line reason (exit 2), not Qt's abort."""
+    done = _run_setup(tmp_path, False, "window")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("geen beeldscherm gevonden")
