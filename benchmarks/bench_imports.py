@@ -5,6 +5,11 @@ Without --dataset it generates the city demo (real polygons and grid from $GEO_T
 The rows carry no BAG id, only postcode + number as typed (`3074 ht`, `12-B`, `12 bis`), some with a
 wrong postcode and the street: so every row goes through the normalised (and street) joins.
 Prints figures; asserts nothing (target: matching 1.5 M rows < 20 s).
+
+`--round-trip DIR`: DIR is a demo written with `geo-tool demo ... --as-exported` (time that command
+yourself); imports its three exports with their shipped profiles into DIR/../reimported, timing each,
+and prints the match rate per method and the round trip: per-wijk counts of register spells,
+complaints and permits, original vs imported, against the share the import reports as not placed.
 """
 
 from __future__ import annotations
@@ -43,6 +48,55 @@ def typed_rows(addr: pd.DataFrame, n: int, seed: int = 1) -> pd.DataFrame:
                          "street": a["street"].astype("string").fillna("")})
 
 
+def _wijk_counts(frame: pd.DataFrame, wijk_of: pd.Series, wijken: gpd.GeoDataFrame) -> pd.Series:
+    """Rows per wijk: by address_id, else the row's own wijk_code (area level), else its x, y point."""
+    wijk = frame["address_id"].map(wijk_of)
+    if "wijk_code" in frame.columns:
+        wijk = wijk.fillna(frame["wijk_code"].replace("", np.nan))
+    if {"x", "y"} <= set(frame.columns):
+        todo = wijk.isna() & (frame["x"] != "")
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(pd.to_numeric(frame.loc[todo, "x"]),
+                                                           pd.to_numeric(frame.loc[todo, "y"])),
+                               index=frame.index[todo], crs=wijken.crs)
+        hit = gpd.sjoin(pts, wijken[["code", "geometry"]], predicate="within")
+        wijk.loc[hit.index] = hit["code"].to_numpy()
+    return wijk.value_counts()
+
+
+def round_trip(root: Path) -> None:
+    """Import DIR/exports/* with the shipped profiles and compare per-wijk figures with the original."""
+    from geo_tool.imports import import_export
+
+    into = root.parent / f"{root.name}-reimported"
+    wijk_of = gpd.read_file(root / "addresses.gpkg", columns=["address_id", "wijk_code"],
+                            ignore_geometry=True).set_index("address_id")["wijk_code"]
+    wijken = gpd.read_file(root / "districts.gpkg", layer="wijken")
+    for profile, table in (("brp-gba", "brp_registrations"), ("meldingen-signalen", "complaints"),
+                           ("vergunningen-tekstadres", "permits")):
+        t0 = time.perf_counter()
+        o = import_export(root / "exports" / f"{profile}.csv", profile, into, addresses=root)  # as `geo-tool import`
+        took = time.perf_counter() - t0
+        lost = 1 - o.rows_written / o.rows_read
+        print(f"\n{profile}: {o.rows_read:,} rows read, {o.rows_written:,} written in {took:.1f} s "
+              f"(not placed: {100 * lost:.2f}%, repaired dates: {o.repaired_dates:,}, area level: {o.area_level:,})")
+        for method, n in sorted(o.methods.items(), key=lambda kv: -kv[1]):
+            print(f"  {method:<11} {n:>10,}  {100 * n / o.rows_read:6.2f}%")
+        cols = lambda c: c in ("address_id", "wijk_code", "nationality_group", "x", "y")  # noqa: E731
+        a = pd.read_csv(root / f"{table}.csv", dtype=str, keep_default_na=False, usecols=cols)
+        b = pd.read_csv(into / f"{table}.csv", dtype=str, keep_default_na=False, usecols=cols)
+        ca, cb = _wijk_counts(a, wijk_of, wijken).align(_wijk_counts(b, wijk_of, wijken), fill_value=0)
+        diff = (ca - cb).abs()
+        print(f"  per-wijk {table}: original {int(ca.sum()):,}, imported {int(cb.sum()):,}; "
+              f"sum |difference| {int(diff.sum()):,} = {100 * diff.sum() / ca.sum():.2f}% of the original "
+              f"(not placed {100 * lost:.2f}%); largest wijk difference {100 * (diff / ca.clip(lower=1)).max():.2f}%; "
+              f"{'within' if diff.sum() <= lost * ca.sum() + 1 else 'OUTSIDE'} the unmatched share")
+        if "nationality_group" in a.columns:
+            ga, gb = a["nationality_group"].replace("", "unknown").value_counts().align(
+                b["nationality_group"].replace("", "unknown").value_counts(), fill_value=0)
+            print("  nationality groups original -> imported: "
+                  + ", ".join(f"{g} {int(ga[g]):,} -> {int(gb[g]):,}" for g in ga.index))
+
+
 def main() -> None:
     """Generate (or open) the city demo, build typed rows, and time the matching."""
     from geo_tool.imports.match import match_addresses, method_family, prepare_addresses
@@ -50,7 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", help="city demo folder (default: generate one in a temporary folder)")
     parser.add_argument("--rows", type=int, default=1_500_000)
+    parser.add_argument("--round-trip", help="demo folder written with --as-exported: import its exports and compare")
     args = parser.parse_args()
+    if args.round_trip:
+        round_trip(Path(args.round_trip))
+        return
     if args.dataset:
         root = Path(args.dataset)
     else:

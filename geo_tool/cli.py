@@ -163,12 +163,30 @@ def _cmd_quickstart(args: argparse.Namespace) -> int:
     from geo_tool.params import QuickstartParams
 
     params = QuickstartParams(out=Path(args.out), size=args.size, seed=args.seed)
+    from geo_tool.jobs import quickstart_sources
+
+    print(quickstart_sources()[1], flush=True)  # at once, before minutes of work (the summary repeats it)
     code = _report(run_quickstart(params, TerminalProgress()))
     if code in (0, 1) and not args.no_window and _has_display():
         from geo_tool.ui.app import run_gui
 
         return run_gui(Path(params.out) / "dataset")
+    if code in (0, 1):
+        print(window_hint(Path(params.out), displayed=_has_display()))
     return code
+
+
+def window_hint(out: Path, displayed: bool) -> str:
+    """The closing line of a quickstart that did not open the window: how to open it (`./run window` when
+    started by the `run` script, which sets GEO_TOOL_LAUNCHER, else `geo-tool gui DIR`)."""
+    import os
+
+    why = "venster niet geopend (--no-window)" if displayed else "geen beeldscherm gevonden"
+    if os.environ.get("GEO_TOOL_LAUNCHER") == "./run":
+        command = "./run window" + ("" if str(out) == "demo-output" else f" {out}")
+    else:
+        command = f"geo-tool gui {out / 'dataset'}"
+    return f"{why}. Open het venster met: {command}"
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:

@@ -86,8 +86,10 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     progress = progress or NullProgress()
     out = Path(params.out)
     dataset_dir = out / "dataset"
-    lines = []
-    demo = run_demo(DemoParams(out=dataset_dir, seed=params.seed, size=params.size), progress)
+    sources, sources_line = quickstart_sources()
+    lines = [sources_line]
+    demo = run_demo(DemoParams(out=dataset_dir, seed=params.seed, size=params.size,
+                               boundaries=sources.get("boundaries"), grid=sources.get("grid")), progress)
     lines.append(demo.summary())
     validated = run_validate(ValidateParams(dataset=dataset_dir), progress)
     lines.append(validated.summary())
@@ -95,7 +97,7 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     dataset = validated.data
     outputs += _quickstart_maps(dataset, out / "maps", progress)
     lines.append("maps:\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
-    plan_text, plan_files = _quickstart_plan(dataset, out, params, progress)
+    plan_text, plan_files = _quickstart_plan(dataset, out, params, progress, network=sources.get("network"))
     lines.append(plan_text)
     outputs += plan_files
     return JobResult("\n\n".join(lines), validated.exit_code, outputs, dataset)
@@ -115,7 +117,40 @@ def next_planning_week(dataset) -> tuple[str, str]:
     return monday.date().isoformat(), f"{iso.year}-W{iso.week:02d}"
 
 
-def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Progress) -> tuple[str, list[Path]]:
+#: the real data `quickstart` uses when the shared data folder is there: (key, file, what it is in Dutch)
+SHARED_DATA_FILES = (("boundaries", "rotterdam_districts.gpkg", "wijkgrenzen"),
+                     ("grid", "cbs_vk100_2024_rotterdam.gpkg", "CBS-raster"),
+                     ("network", "rotterdam_osm_street_network.gpkg", "stratennet"))
+
+
+def shared_data_folder() -> Path:
+    """Where the real Rotterdam data is looked for: $GEO_TOOL_SHARED_DATA, else `shared/data` beside the
+    checkout (the `run` script's folder `/..`), as the tests find it."""
+    import os
+
+    env = os.environ.get("GEO_TOOL_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def quickstart_sources() -> tuple[dict[str, Path], str]:
+    """The real data files quickstart uses (boundaries, grid, network: those present in the shared data
+    folder) and the one line that says so, or that it falls back to the default sources."""
+    import os
+
+    folder = shared_data_folder()
+    found = {key: folder / name for key, name, _ in SHARED_DATA_FILES if (folder / name).is_file()}
+    shown = os.path.relpath(folder) if folder.is_absolute() and len(os.path.relpath(folder)) < len(str(folder)) \
+        else str(folder)
+    if found:
+        words = ", ".join(word for key, _, word in SHARED_DATA_FILES if key in found)
+        return found, f"gebruikt echte gegevens uit {shown}: {words}"
+    return found, (f"geen echte gegevens in {shown} (zet GEO_TOOL_SHARED_DATA op de map met "
+                   "rotterdam_districts.gpkg): wijkgrenzen uit de CBS-cache of een schematische stad, "
+                   "reistijden hemelsbreed tenzij een stratennet is opgehaald (geo-tool network fetch)")
+
+
+def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Progress,
+                     network: Path | None = None) -> tuple[str, list[Path]]:
     """Rank the addresses (a model trained on the fly) and plan next week's visits for two teams."""
     from geo_tool.model.api import rank_addresses, write_ranking
     from geo_tool.planning import PlanParams, plan_week, write_plan_outputs
@@ -127,7 +162,8 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
     ranked_path = write_ranking(ranked, out / "ranked.csv", dataset)
-    plan = plan_week(dataset, ranked, PlanParams(week=week, teams=2, time_limit_s=QUICKSTART_SOLVE_S, seed=params.seed),
+    plan = plan_week(dataset, ranked, PlanParams(week=week, teams=2, time_limit_s=QUICKSTART_SOLVE_S, seed=params.seed,
+                                                 network=network),
                      progress=progress)
     files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
     text = f"ranking for {as_of}: {ranked_path}\n{plan.summary()}\nplan: {out / 'plan'} ({len(files)} files)"
@@ -295,11 +331,21 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
     """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
+    out = Path(params.out)
+    table = write_building_figures(dataset, out, window)
+    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+
+
+def write_building_figures(dataset, out: Path, window=None):
+    """Write the figures per building to a .gpkg (layer `gebouwen`) or .csv (with x, y); returns the table.
+
+    Internal detail (the caller checks the planner role): the CLI's `map --level building` and the
+    window's export dialog both write through here, so their files are the same."""
     from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic
     from geo_tool.layers.buildings import building_figures
 
     table = building_figures(dataset, window)
-    out = Path(params.out)
+    out = Path(out)
     if out.suffix.lower() == ".gpkg":
         with atomic_path(out) as tmp:
             table.to_file(tmp, layer="gebouwen", driver="GPKG", dataset_options=GPKG_DATASET_OPTIONS)
@@ -307,7 +353,7 @@ def _building_map(dataset, params: MapParams, window) -> JobResult:
         frame = table.drop(columns="geometry")
         frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
         write_csv_atomic(frame, out)
-    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+    return table
 
 
 def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:

@@ -2,7 +2,8 @@
 
 Writes `exports/` in the dataset folder:
 - `brp-gba.csv`: the register as a GBA extract (LO GBA rubrieken as headers, `;`, `YYYYMMDD` dates,
-  BSNs passing the 11-test, nationality as the Tabel 32 description, some GBA dates with an unknown
+  BSNs passing the 11-test, nationality as the Tabel 32 code (as GBA holds it; or its description),
+  some GBA dates with an unknown
   day `YYYYMM00`, nummeraanduiding ids partly in the long BAG form and partly missing);
 - `meldingen-signalen.csv`: complaints as a Signalen-style export (typed address in separate fields
   with typing errors, postcode spelled `3074 ht`, `12-B` in the number field, GPS point for app reports);
@@ -21,13 +22,18 @@ import pandas as pd
 
 from geo_tool.demo.writer import write_csv
 
-NATIONALITY_WORDS = {
-    "NL": ["Nederlandse"],
-    "EU-MOE": ["Poolse", "Roemeense", "Bulgaarse", "Hongaarse", "Slowaakse"],
-    "EU-Zuid": ["Spaanse", "Portugese", "Italiaanse", "Griekse"],
-    "EU-overig": ["Duitse", "Belgische", "Franse"],
-    "non-EU": ["Turkse", "Marokkaanse", "Surinaamse", "Kaapverdische", "Syrische"],
-    "unknown": ["Onbekend"],
+# (Landelijke Tabel 32 code, description) per nationality group, from the RvIG table as published in
+# BRP-API/Haal-Centraal-BRP-bevragen, scripts/Tabel32 Nationaliteitentabel.csv; the brp-gba profile maps them back.
+NATIONALITY_TABEL32 = {
+    "NL": [("0001", "Nederlandse")],
+    "EU-MOE": [("0072", "Poolse"), ("0074", "Roemeense"), ("0053", "Bulgaarse"), ("0061", "Hongaarse"),
+               ("0027", "Slowaakse"), ("0028", "Tsjechische"), ("0046", "Litouwse"), ("0044", "Letse"),
+               ("0045", "Estische"), ("0043", "Kroatische"), ("0042", "Sloveense")],
+    "EU-Zuid": [("0077", "Spaanse"), ("0073", "Portugese"), ("0064", "Italiaanse"), ("0059", "Griekse")],
+    "EU-overig": [("0055", "Burger van de Bondsrepubliek Duitsland"), ("0052", "Belgische"), ("0057", "Franse")],
+    "non-EU": [("0339", "Turkse"), ("0131", "Marokkaanse"), ("0263", "Surinaamse"), ("0121", "Kaapverdische"),
+               ("0336", "Syrische")],
+    "unknown": [("0000", "Onbekend")],
 }
 SIGNALEN_CATEGORIES = {
     "overbewoning": ("Wonen", "Woningdelen / spookburgers"),
@@ -80,8 +86,16 @@ def _str(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("")
 
 
-def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """The register as a GBA extract with LO GBA rubrieken as column names."""
+def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator,
+                nationality_as: str = "code") -> pd.DataFrame:
+    """The register as a GBA extract with LO GBA rubrieken as column names.
+
+    `nationality_as` is "code" (05.10 as the 4-digit Tabel 32 code, what a GBA extract holds) or
+    "description" (the table's omschrijving, what some BI exports write instead).
+    """
+    if nationality_as not in ("code", "description"):
+        raise ValueError(f"nationality_as must be 'code' or 'description', not {nationality_as!r}")
+    which = 0 if nationality_as == "code" else 1
     aid = _str(brp["address_id"])
     f = _address_fields(aid, addr)
     codes, person_index = np.unique(_str(brp["person_id"]).to_numpy(), return_inverse=True)
@@ -96,9 +110,10 @@ def gba_extract(brp: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator)
     group = _str(brp["nationality_group"]).replace("", "unknown")
     pick = rng.random(len(brp))
     words = np.full(len(brp), "", dtype=object)
-    for g, options in NATIONALITY_WORDS.items():
+    for g, options in NATIONALITY_TABEL32.items():
         m = (group == g).to_numpy()
-        words[m] = np.asarray(options, dtype=object)[(pick[m] * len(options)).astype(int)]
+        choices = np.asarray([entry[which] for entry in options], dtype=object)
+        words[m] = choices[(pick[m] * len(choices)).astype(int)]
     start = _str(brp["registered_from"]).str.slice(0, 10).str.replace("-", "", regex=False)
     day_unknown = rng.random(len(brp)) < 0.005
     start = start.where(~day_unknown | ~start.str.endswith("01"), start.str.slice(0, 6) + "00")
@@ -210,15 +225,18 @@ def permit_list(perm: pd.DataFrame, addr: pd.DataFrame, rng: np.random.Generator
     })
 
 
-def write_exports(dataset_dir: str | Path, seed: int = 1) -> list[Path]:
-    """Write `exports/` in the dataset folder from its contract files; returns the written paths."""
+def write_exports(dataset_dir: str | Path, seed: int = 1, nationality_as: str = "code") -> list[Path]:
+    """Write `exports/` in the dataset folder from its contract files; returns the written paths.
+
+    `nationality_as`: the GBA extract's 05.10 as Tabel 32 "code" (default) or "description".
+    """
     root = Path(dataset_dir)
     rng = np.random.default_rng(seed + 1_000_003)
     addr = gpd.read_file(root / "addresses.gpkg").drop(columns="geometry")
     read = lambda name: pd.read_csv(root / name, dtype=str, keep_default_na=False)  # noqa: E731
     out = root / "exports"
     written = []
-    gba = gba_extract(read("brp_registrations.csv"), addr, rng)
+    gba = gba_extract(read("brp_registrations.csv"), addr, rng, nationality_as)
     write_csv_semicolon(gba, out / "brp-gba.csv")
     written.append(out / "brp-gba.csv")
     write_csv(signalen_export(read("complaints.csv"), addr, rng), out / "meldingen-signalen.csv")

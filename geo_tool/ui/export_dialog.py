@@ -30,6 +30,34 @@ PUBLIC_NOTE = ("<b>Openbaar, onthullingsveilig.</b> Aantallen onder 10 worden on
                "(1 decimaal); dichtheid per 100 m over minstens een maand. Geen adressen, geen pseudoniemen.")
 INTERNAL_NOTE = ("<b style='color:#b2182b'>INTERN.</b> Geen onthullingscontrole; adresniveau toegestaan. "
                  "Het bestand vermeldt dat het intern is. Niet verspreiden.")
+BUILDING_NOTE = ("<b style='color:#b2182b'>INTERN.</b> Cijfers per gebouw (BAG-pand, anders één huisnummer) zijn "
+                 "detail op adresniveau: alleen intern, voor planners. CSV en GeoPackage bevatten per gebouw "
+                 "woonadressen, bewoners, meldingen, bezoeken en overtredingen, zoals <tt>geo-tool map --level "
+                 "building --internal</tt>. Niet verspreiden.")
+# the formats `geo-tool map --level building` writes (no GeoTIFF: that is a density surface, not per building)
+BUILDING_FORMATS = ("csv", "gpkg", "png", "pdf", "svg", "html")
+
+
+def write_export(dataset, specs: list[str], path: Path, level: str, window, internal: bool, progress=None) -> Path:
+    """Write one file of the dialog's choice; at building level a .csv/.gpkg holds the figures per building
+    (the same file as `geo-tool map --level building --internal`), every other file goes through `export_map`.
+
+    Both check the planner role in the core and append a line to the audit log."""
+    from geo_tool.export.core import export_map
+
+    path = Path(path)
+    if level == "building" and path.suffix.lower() in (".csv", ".gpkg"):
+        from geo_tool.export.audit import append_audit, current_user
+        from geo_tool.jobs import write_building_figures
+        from geo_tool.security.roles import require_role
+
+        require_role("planner", "the building level")
+        write_building_figures(dataset, path, window)
+        append_audit({"who": current_user(None), "file": str(path.resolve()), "format": path.suffix.lower()[1:],
+                      "layers": ["buildings"], "level": "building", "window": window.as_dict(), "internal": True,
+                      "disclosure": "none (internal)"})
+        return path
+    return export_map(dataset, specs, path, level=level, window=window, internal=internal, progress=progress)
 
 
 class ExportDialog(QDialog):
@@ -66,6 +94,8 @@ class ExportDialog(QDialog):
         self.level = QComboBox()
         for key, label in (("wijk", "wijk"), ("gebied", "gebied")):
             self.level.addItem(label, key)
+        if allow_internal:  # like `geo-tool map --level building`: internal, a planner's only
+            self.level.addItem("gebouw (intern)", "building")
         self.level.setCurrentIndex(max(0, self.level.findData(level)))
         form.addRow("Niveau", self.level)
         form.addRow("Periode", QLabel(period_text))
@@ -90,10 +120,13 @@ class ExportDialog(QDialog):
         form.addRow("Bestandsnaam", self.name)
         lay.addLayout(form)
         self.internal = QCheckBox("Intern (zonder onthullingscontrole)")
+        self.allow_internal = allow_internal
         self.internal.setVisible(allow_internal)
         self.note = QLabel(PUBLIC_NOTE)
         self.note.setWordWrap(True)
-        self.internal.toggled.connect(lambda on: self.note.setText(INTERNAL_NOTE if on else PUBLIC_NOTE))
+        self.internal.toggled.connect(lambda _on: self._update_note())
+        self.level.currentIndexChanged.connect(lambda _i: self._level_changed())
+        self._level_changed()
         lay.addWidget(self.internal)
         lay.addWidget(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -101,6 +134,23 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def _level_changed(self) -> None:
+        """Building level: internal is forced on (not optional) and only the building formats can be chosen."""
+        building = self.level.currentData() == "building"
+        if building:
+            self.internal.setChecked(True)
+        self.internal.setEnabled(not building)
+        for key, cb in self.format_boxes.items():
+            if key not in BUILDING_FORMATS:
+                if building:
+                    cb.setChecked(False)
+                cb.setEnabled(not building)
+        self._update_note()
+
+    def _update_note(self) -> None:
+        building = self.level.currentData() == "building"
+        self.note.setText(BUILDING_NOTE if building else INTERNAL_NOTE if self.internal.isChecked() else PUBLIC_NOTE)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Map kiezen", self.folder.text())
@@ -112,5 +162,9 @@ class ExportDialog(QDialog):
         specs = [f"{k}:{cb.measure.currentData()}" for k, cb in self.layer_boxes.items() if cb.isChecked()]
         folder = Path(self.folder.text())
         name = self.name.text().strip() or "kaart"
-        files = [folder / f"{name}.{k}" for k, cb in self.format_boxes.items() if cb.isChecked()]
-        return specs, self.level.currentData(), files, self.internal.isChecked() and self.internal.isVisible()
+        files = [folder / f"{name}.{k}" for k, cb in self.format_boxes.items() if cb.isChecked() and cb.isEnabled()]
+        level = self.level.currentData()
+        if level == "building" and not self.allow_internal:  # never offered then; a guard all the same
+            level = "wijk"
+        internal = self.allow_internal and (self.internal.isChecked() or level == "building")
+        return specs, level, files, internal

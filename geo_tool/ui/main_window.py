@@ -694,7 +694,7 @@ class MainWindow(QMainWindow):
     def export_files(self, specs: list[str], level: str, files: list[Path], internal: bool = False,
                      on_done: Callable[[list[Path]], None] | None = None) -> None:
         """Write each file with `export_map` in the background; every export goes to the audit log."""
-        from geo_tool.export.core import export_map
+        from geo_tool.ui.export_dialog import write_export
 
         if self.role != "planner":  # internal exports are a planner's (the core checks it too)
             internal = False
@@ -705,8 +705,7 @@ class MainWindow(QMainWindow):
             for path in files:
                 progress.check_cancelled()
                 layers = ["complaints:density"] if path.suffix.lower() in (".tif", ".tiff") else specs
-                written.append(export_map(dataset, layers, path, level=level, window=window, internal=internal,
-                                          progress=progress))
+                written.append(write_export(dataset, layers, path, level, window, internal, progress))
             return written
 
         def ok(written):

@@ -175,6 +175,34 @@ def test_demo_as_exported_writes_three_exports_that_fit_their_profiles(tmp_path)
         assert raw.rows_read > 100 and len(raw.malformed) == 0
 
 
+def test_code_only_gba_extract_of_eu_moe_persons_imports_as_eu_moe(small_demo, tmp_path):
+    """A GBA extract whose 05.10 holds only Tabel 32 codes (as GBA does) brings the demo's EU-MOE residents
+    back as EU-MOE (not non-EU), and the whole extract keeps every spell's nationality group."""
+    import numpy as np
+
+    import geopandas as gpd
+
+    from geo_tool.demo.exported import gba_extract, write_csv_semicolon
+
+    brp = pd.read_csv(small_demo / "brp_registrations.csv", dtype=str, keep_default_na=False)
+    addr = gpd.read_file(small_demo / "addresses.gpkg").drop(columns="geometry")
+    extract = gba_extract(brp, addr, np.random.default_rng(3), nationality_as="code")
+    assert extract["05.10 nationaliteit"].str.fullmatch(r"\d{4}").all()
+    moe = (brp["nationality_group"] == "EU-MOE").to_numpy()
+    assert moe.sum() > 50 and extract.loc[moe, "05.10 nationaliteit"].nunique() >= 5
+    source = tmp_path / "gba.csv"
+    write_csv_semicolon(extract, source)
+    into = tmp_path / "ds"
+    o = import_export(source, "brp-gba", into, addresses=small_demo)
+    back = pd.read_csv(into / "brp_registrations.csv", dtype=str, keep_default_na=False)
+    assert len(back) == o.rows_written > 0.9 * len(brp)
+    a = brp["nationality_group"].replace("", "unknown").value_counts()
+    b = back["nationality_group"].replace("", "unknown").value_counts()
+    a, b = a.align(b, fill_value=0)
+    assert (a - b).abs().sum() <= len(brp) - len(back)
+    assert b["EU-MOE"] >= 0.9 * a["EU-MOE"]
+
+
 def test_import_never_overwrites_its_own_source(small_demo, tmp_path):
     """Importing DIR/permits.csv into DIR itself is refused (exit 2) and the export stays as it was."""
     folder = tmp_path / "ds"

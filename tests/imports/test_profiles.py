@@ -70,13 +70,33 @@ def test_day_month_year_format():
     assert iso.tolist() == ["2021-12-31", ""]
 
 
-def test_brp_gba_maps_confirmed_tabel_32_codes():
-    """The brp-gba profile reads the Tabel 32 codes confirmed in the Haal Centraal BRP specification
-    (0001/0002 Dutch, 0052 Belgische) into the contract's nationality groups; unknown codes default to non-EU."""
-    from geo_tool.imports.profile import load_profile
+# Landelijke Tabel 32 codes of the EU member states, as published in BRP-API/Haal-Centraal-BRP-bevragen,
+# scripts/Tabel32 Nationaliteitentabel.csv (the test's own copy, so a wrong edit of the profile fails it).
+EU_TABEL32 = {
+    "EU-MOE": {"0072": "Poolse", "0074": "Roemeense", "0053": "Bulgaarse", "0061": "Hongaarse", "0046": "Litouwse",
+               "0044": "Letse", "0045": "Estische", "0027": "Slowaakse", "0028": "Tsjechische",
+               "0042": "Sloveense", "0043": "Kroatische"},
+    "EU-Zuid": {"0077": "Spaanse", "0073": "Portugese", "0064": "Italiaanse", "0059": "Griekse", "0308": "Cyprische",
+                "0068": "Maltese"},
+    "EU-overig": {"0055": "Burger van de Bondsrepubliek Duitsland", "0052": "Belgische", "0057": "Franse",
+                  "0067": "Luxemburgse", "0071": "Oostenrijkse", "0062": "Ierse", "0054": "Deense",
+                  "0080": "Zweedse", "0056": "Finse"},
+}
+
+
+def test_brp_gba_maps_tabel_32_codes_and_descriptions_of_every_eu_state():
+    """05.10 nationaliteit as a Tabel 32 code or as its description gives the same group: the 26 other EU
+    states into EU-MOE / EU-Zuid / EU-overig, 0001/0002 NL, 0000 unknown, a non-EU code (0339 Turkse,
+    0499 Staatloos) non-EU."""
+    from geo_tool.imports.importer import _apply_values
 
     values = load_profile("brp-gba").values["nationality_group"]
-    assert values["0001"] == values["0002"] == "NL"
-    assert values["0052"] == "EU-overig"
-    assert values["0000"] == "unknown"
-    assert values["*"] == "non-EU"
+    codes = {"0001": "NL", "0002": "NL", "0000": "unknown", "0339": "non-EU", "0499": "non-EU", "0131": "non-EU"}
+    words = {}
+    for group, table in EU_TABEL32.items():
+        codes.update({code: group for code in table})
+        words.update({word: group for word in table.values()})
+    assert len(codes) == 26 + 6
+    for given in (codes, words):
+        got = _apply_values(pd.Series(list(given)), values)
+        assert got.tolist() == list(given.values())
