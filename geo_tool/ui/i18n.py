@@ -224,6 +224,9 @@ _EN = {
     "fiets": "bike",
     "lopen": "walk",
     "auto": "car",
+    # issue 15: the map panel, undo and the manual (winmove15)
+    "geen gegevens": "no data",
+    "t/m": "to",
 }
 
 

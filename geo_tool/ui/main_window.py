@@ -547,6 +547,7 @@ class MainWindow(QMainWindow):
         fig, table, image = result[:3]
         self.table = table
         self.buildings = result[3] if len(result) > 3 else None
+        self.map_view.set_areas(table)  # hover tooltips (issue 15)
         self.map_view.show_rendered(fig, image)
         self._drawing = False
         if self._pending_redraw:
