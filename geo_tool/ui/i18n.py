@@ -227,6 +227,12 @@ _EN = {
     # issue 15: the map panel, undo and the manual (winmove15)
     "geen gegevens": "no data",
     "t/m": "to",
+    "Bewerken": "Edit",
+    "Ongedaan maken": "Undo",
+    "Opnieuw": "Redo",
+    "bezoek verplaatsen": "move visit",
+    "Ongedaan gemaakt": "Undone",
+    "staat weer op de oude plek": "is back where it was",
 }
 
 

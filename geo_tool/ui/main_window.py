@@ -281,6 +281,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, tr("Importeren…"), self.open_import_dialog)
         file_menu.addSeparator()
         self._action(file_menu, tr("Afsluiten"), self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = bar.addMenu(tr("Bewerken"))  # undo/redo of hand moves in the week plan (issue 15)
+        edit_menu.addActions(self.planning_tab.edit_actions())
         view = bar.addMenu(tr("Beeld"))
         lang = view.addMenu(tr("Taal"))
         self._action(lang, "Nederlands", lambda: self.switch_language("nl"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from PyQt6.QtCore import Qt, QTime, pyqtSignal
+from PyQt6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +34,7 @@ from PyQt6.QtWidgets import (
     QTableWidget,
     QTabWidget,
     QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -114,6 +116,24 @@ def first_monday_from(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
+class MoveVisitCommand(QUndoCommand):
+    """One hand move on the undo stack: the plan before and after, shown again on undo and redo."""
+
+    def __init__(self, tab: "PlanningTab", before, after, problems: list[str], address_id: str, team: str,
+                 day: dt.date) -> None:
+        super().__init__(tr("bezoek verplaatsen"))
+        self.tab, self.before, self.after, self.problems = tab, before, after, problems
+        self.address_id, self.team, self.day = address_id, team, day
+
+    def redo(self) -> None:  # also the move itself, when pushed
+        """Show the moved plan."""
+        self.tab._moved(self.after, self.problems, self.address_id, self.team, self.day)
+
+    def undo(self) -> None:
+        """Show the plan as it was before the move (the same plan object: nothing is recomputed)."""
+        self.tab._restored(self.before, self.address_id)
+
+
 class PlanningTab(QWidget):
     """Drives `plan_week` + `write_plan_outputs`; shows, edits (move + check) and exports the plan.
 
@@ -133,6 +153,7 @@ class PlanningTab(QWidget):
         self._writing = False
         self._labels: dict[str, str] = {}
         self.day_tables: dict[tuple[str, dt.date], QTableWidget] = {}
+        self._build_undo()
 
         # -- the parameters (left) -----------------------------------------------------------
         form_box = QWidget()
@@ -249,6 +270,10 @@ class PlanningTab(QWidget):
         self.move_button = QPushButton(tr("Verplaatsen"))
         self.move_button.clicked.connect(self.move_selected)
         move_row.addWidget(self.move_button)
+        for action in (self.undo_action, self.redo_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            move_row.addWidget(button)
         move_row.addStretch(1)
         tlay.addLayout(move_row)
         self.gallery = ImageGallery()
@@ -267,6 +292,44 @@ class PlanningTab(QWidget):
         lay.addWidget(right, 1)
         d = first_monday_from(dt.date.today())
         self._set_week(d)
+
+    def _build_undo(self) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) undo and redo hand moves; the action says what it undoes."""
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = QAction(tr("Ongedaan maken"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction(tr("Opnieuw"), self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only in this tab
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.undo_stack.undoTextChanged.connect(self._undo_texts)
+        self.undo_stack.redoTextChanged.connect(self._undo_texts)
+        self.undo_stack.canUndoChanged.connect(self._undo_texts)
+        self.undo_stack.canRedoChanged.connect(self._undo_texts)
+        self._undo_texts()
+
+    def _undo_texts(self, *_args) -> None:
+        undo, redo = self.undo_stack.undoText(), self.undo_stack.redoText()
+        self.undo_action.setText(f"{tr('Ongedaan maken')}: {undo}" if undo else tr("Ongedaan maken"))
+        self.redo_action.setText(f"{tr('Opnieuw')}: {redo}" if redo else tr("Opnieuw"))
+        self.undo_action.setEnabled(self.undo_stack.canUndo() and not self._writing)
+        self.redo_action.setEnabled(self.undo_stack.canRedo() and not self._writing)
+
+    def undo(self) -> None:
+        """Undo the last hand move (Ctrl+Z): the plan as it was before, routes and outputs included."""
+        if self.undo_stack.canUndo() and not self._writing:
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the move just undone (Ctrl+Shift+Z or Ctrl+Y)."""
+        if self.undo_stack.canRedo() and not self._writing:
+            self.undo_stack.redo()
+
+    def edit_actions(self) -> list[QAction]:
+        """The undo and redo actions, for the window's Bewerken menu."""
+        return [self.undo_action, self.redo_action]
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, suffix: str) -> QSpinBox:
@@ -307,6 +370,7 @@ class PlanningTab(QWidget):
         from geo_tool.ui.tabs.ranking_tab import default_as_of
 
         self.plan, self.out_dir, self.violations = None, None, []
+        self.undo_stack.clear()
         self._ranking_override = None
         self._week_touched = False
         self._set_week(first_monday_from(default_as_of(dataset)))
@@ -451,6 +515,7 @@ class PlanningTab(QWidget):
         self.export_button.setEnabled(not busy and self.out_dir is not None)
         self._set_move_enabled(not busy and self.plan is not None)
         self._writing = busy
+        self._undo_texts()
 
     def _failed(self, message: str) -> None:
         self._busy(False)
@@ -458,6 +523,7 @@ class PlanningTab(QWidget):
 
     def _planned(self, result) -> None:
         plan, out = result
+        self.undo_stack.clear()  # a new plan: the moves of the old one cannot be undone into it
         self._show_plan(plan)
         self._set_outputs(out)
         self.notice.setText(tr("Planning klaar. Verplaats een bezoek met de keuzelijsten onder de tabel of met de "
@@ -625,6 +691,9 @@ class PlanningTab(QWidget):
         for r in self.plan.instance.team_days.itertuples():
             act = sub.addAction(f"{r.team} {day_title(r.day)}")
             act.triggered.connect(lambda _=False, t=r.team, d=r.day: self.move(address_id, t, d))
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
         menu.exec(table.viewport().mapToGlobal(pos))
 
     def move(self, address_id: str, team: str, day: dt.date) -> list[str] | None:
@@ -643,7 +712,13 @@ class PlanningTab(QWidget):
             self.main.show_error(f"{tr('Verplaatsen lukt niet')}: {exc}")
             return None
         problems = check_plan(new)
-        self._show_plan(new, problems)
+        self.undo_stack.push(MoveVisitCommand(self, (self.plan, list(self.violations)), new, problems, address_id, team,
+                                              day))
+        return problems
+
+    def _moved(self, plan, problems: list[str], address_id: str, team: str, day: dt.date) -> None:
+        """Show a moved plan (a move or its redo): select the moved visit, say so, rewrite the outputs."""
+        self._show_plan(plan, problems)
         key = (team, day)
         if key in self.day_tables:
             table = self.day_tables[key]
@@ -655,7 +730,21 @@ class PlanningTab(QWidget):
         self.notice.setText(f"{label} {tr('verplaatst naar')} {team} {day_title(day)}. "
                             + (tr("De planning is opnieuw gecontroleerd.") if not problems else ""))
         self._refresh_outputs()
-        return problems
+
+    def _restored(self, before, address_id: str) -> None:
+        """Show the plan from before a move (undo; `before` = (plan, its broken rules)), the visit selected where it was."""
+        plan, problems = before
+        self._show_plan(plan, problems)
+        row = plan.visits[plan.visits["address_id"].astype(str) == address_id]
+        if len(row) and (row["team"].iloc[0], row["day"].iloc[0]) in self.day_tables:
+            table = self.day_tables[(row["team"].iloc[0], row["day"].iloc[0])]
+            self.team_day_tabs.setCurrentWidget(table)
+            for r in range(table.rowCount()):
+                if table.item(r, table.columnCount() - 1).text() == address_id:
+                    table.selectRow(r)
+        label = self._labels.get(address_id) or address_id
+        self.notice.setText(f"{tr('Ongedaan gemaakt')}: {label} {tr('staat weer op de oude plek')}.")
+        self._refresh_outputs()
 
     def _refresh_outputs(self) -> None:
         """Rewrite maps, sheets and GPX of the edited plan in the background."""
