@@ -233,6 +233,7 @@ _EN = {
     "bezoek verplaatsen": "move visit",
     "Ongedaan gemaakt": "Undone",
     "staat weer op de oude plek": "is back where it was",
+    "Handleiding": "Manual",
 }
 
 

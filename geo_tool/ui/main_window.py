@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
             act.setEnabled(self.allows(key))
             self._go_actions[key] = act
         help_menu = bar.addMenu(tr("Help"))
+        self._action(help_menu, tr("Handleiding"), self.open_manual, QKeySequence.StandardKey.HelpContents)  # F1
         self._action(help_menu, tr("Logbestand openen"), self.open_log)
         self._action(help_menu, tr("Over geo_tool"), self.about)
 
@@ -732,6 +733,18 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_file)))
         else:
             QMessageBox.information(self, "geo_tool", f"Logbestand: {self.log_file}")
+
+    def open_manual(self):
+        """Help > Handleiding (F1): the short manual shipped with the package, readable offline."""
+        from geo_tool.ui.help import HelpWindow
+        from geo_tool.ui.i18n import language
+
+        dialog = getattr(self, "help_window", None)
+        if dialog is None or dialog.language != language():  # after Beeld > Taal: the manual in the new language
+            dialog = self.help_window = HelpWindow(self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def about(self) -> None:
         """Help > About."""
