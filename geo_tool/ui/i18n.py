@@ -234,6 +234,10 @@ _EN = {
     "Ongedaan gemaakt": "Undone",
     "staat weer op de oude plek": "is back where it was",
     "Handleiding": "Manual",
+    "steekproef (willekeurig)": "random sample",
+    "verplicht bezoek": "required visit",
+    "al bezocht": "already visited",
+    "nummers = volgorde van het bezoek": "numbers = order of the visits",
 }
 
 

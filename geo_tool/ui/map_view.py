@@ -413,12 +413,21 @@ class MapView(QWidget):
     def scale_bar_place(self, w: float, h: float) -> QRectF:
         """Where the scale bar goes: a lower or upper corner of the map frame that covers no legend."""
         b, m = self.axes_box, SCALE_BAR_MARGIN_PX
-        corners = [QRectF(b.left() + m, b.bottom() - m - h, w, h), QRectF(b.right() - m - w, b.bottom() - m - h, w, h),
-                   QRectF(b.left() + m, b.top() + m, w, h)]
-        for rect in corners:
-            if not any(rect.intersects(lb) for lb in self._legend_boxes):
-                return rect
-        return corners[0]
+        corners = [(QRectF(b.left() + m, b.bottom() - m - h, w, h), True),
+                   (QRectF(b.right() - m - w, b.bottom() - m - h, w, h), True),
+                   (QRectF(b.left() + m, b.top() + m, w, h), False)]
+        for rect, lower in corners:
+            for _ in range(8):  # step past what is in the way: up from a lower corner, down from an upper one
+                hits = [lb for lb in self._legend_boxes if rect.intersects(lb)]
+                if not hits:
+                    return rect
+                if lower:
+                    rect.moveBottom(min(lb.top() for lb in hits) - 4)
+                else:
+                    rect.moveTop(max(lb.bottom() for lb in hits) + 4)
+                if not b.contains(rect):
+                    break
+        return corners[0][0]
 
     # -- navigation ----------------------------------------------------------------------------
     def to_map(self, p: QPoint) -> tuple[float, float] | None:

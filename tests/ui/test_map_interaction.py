@@ -113,6 +113,11 @@ def test_scale_bar_avoids_a_legend_in_the_map(window):
     view._legend_boxes = [QRectF(b.left(), b.bottom() - 150, 200, 150)]
     rect = view.scale_bar_place(120, 30)
     assert not rect.intersects(view._legend_boxes[0]) and b.contains(rect)
+    # a note along the whole bottom and a label in the upper left: the bar goes just above the note
+    view._legend_boxes = [QRectF(b.left(), b.bottom() - 20, b.width(), 20), QRectF(b.left(), b.top(), 200, 20)]
+    rect = view.scale_bar_place(120, 30)
+    assert not any(rect.intersects(lb) for lb in view._legend_boxes) and b.contains(rect)
+    assert rect.bottom() > b.center().y()
 
 
 def test_hover_over_a_wijk_shows_its_name_figure_and_period(window):

@@ -8,24 +8,8 @@ import pytest
 pytest.importorskip("PyQt6")
 pytest.importorskip("pytestqt")
 
-from test_tabs_ranking_planning import plan_small, table_column  # noqa: E402 (the planning tab's test helpers)
-
-
-@pytest.fixture
-def window(qtbot, small_demo):
-    """A main window with the small demo loaded; errors are collected instead of shown in dialogs."""
-    from geo_tool.ui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.errors = []
-    win.show_error = win.errors.append
-    win.show()
-    with qtbot.waitSignal(win.map_drawn, timeout=120000):
-        win.open_dataset(small_demo)
-    yield win
-    win.cancel_work()
-    win.close()
+# the planning tab's helpers and its window fixture (small demo loaded, errors collected instead of dialogs)
+from test_tabs_ranking_planning import plan_small, table_column, window  # noqa: E402, F401
 
 
 def _rows(tab) -> dict:
@@ -84,3 +68,25 @@ def test_a_new_plan_cannot_be_undone_into(window, qtbot):
     with qtbot.waitSignal(tab.finished, timeout=180000):
         tab.run()
     assert not tab.undo_stack.canUndo() and not tab.undo_action.isEnabled()
+
+
+def test_the_day_map_legend_is_readable_text_under_the_preview(window, qtbot):
+    """The day maps are scaled down to fit, so their legend is shown again as text in the window's font under
+    the preview: every team of the shown day with its colour and number of visits, and the symbols; it
+    follows the day chosen in the preview."""
+    from geo_tool.planning.outputs import team_colour
+
+    tab = plan_small(window, qtbot)
+    mon, tue = tab.plan.params.day_dates
+    assert tab.gallery.count() == 2 and not tab.route_legend.isHidden()
+    pl = tab.plan.visits[tab.plan.visits["status"] == "planned"]
+    for i, day in enumerate((mon, tue)):
+        tab.gallery.setCurrentIndex(i)
+        text = tab.route_legend.text()
+        for team in ("T1", "T2"):
+            n = int(((pl["team"] == team) & (pl["day"] == day)).sum())
+            if n:
+                assert f"<b>{team}</b>: {n} bezoeken" in text
+                assert team_colour(team, tab.plan.params.team_labels) in text
+        assert "start/eindpunt" in text and "verplicht bezoek" in text
+    assert tab.route_legend.fontInfo().pixelSize() >= tab.fontInfo().pixelSize()

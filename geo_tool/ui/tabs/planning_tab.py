@@ -34,7 +34,6 @@ from PyQt6.QtWidgets import (
     QTableWidget,
     QTabWidget,
     QTimeEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +108,32 @@ def num(value: float, digits: int = 1) -> str:
 def day_title(day: dt.date) -> str:
     """``ma 5-1``."""
     return f"{tr(DAY_SHORT[day.weekday()])} {day.day}-{day.month}"
+
+
+def route_legend_html(plan, day: dt.date) -> str:
+    """The day map's legend as text for the window (readable at any size, unlike the scaled-down map picture):
+    each team's colour with its visits and hours that day, then the symbols."""
+    from geo_tool.planning.outputs import team_colour
+
+    teams = plan.params.team_labels
+    v = plan.visits[plan.visits["day"] == day] if len(plan.visits) else plan.visits
+    planned = v[v["status"] == "planned"] if len(v) else v
+    rows = []
+    for td in plan.instance.team_days[plan.instance.team_days["day"] == day].itertuples():
+        grp = planned[planned["team"] == td.team].sort_values("order") if len(planned) else planned
+        if grp.empty:
+            continue
+        colour = team_colour(td.team, teams)
+        rows.append(f"<span style='color:{colour}; font-size:14pt'>&#9679;</span>&nbsp;"
+                    f"<b>{html.escape(str(td.team))}</b>: {len(grp)} {tr('bezoeken')}, "
+                    f"{grp['arrival'].iloc[0]}-{grp['departure'].iloc[-1]}")
+    symbols = [("&#9733;", "black", tr("start/eindpunt")), ("&#9675;", "#555555", tr("steekproef (willekeurig)")),
+               ("&#9632;", "#555555", tr("verplicht bezoek"))]
+    if len(v) and (v["status"] != "planned").any():
+        symbols.append(("&#10005;", "#444444", tr("al bezocht")))
+    marks = " &nbsp; ".join(f"<span style='color:{c}; font-size:12pt'>{s}</span>&nbsp;{t}" for s, c, t in symbols)
+    return (f"<b>{tr('Routes')} {day_title(day)}</b> <span style='color:#555'>({tr('nummers = volgorde van het bezoek')})"
+            f"</span><br>{'<br>'.join(rows)}<br>{marks}")
 
 
 def first_monday_from(day: dt.date) -> dt.date:
@@ -270,17 +295,31 @@ class PlanningTab(QWidget):
         self.move_button = QPushButton(tr("Verplaatsen"))
         self.move_button.clicked.connect(self.move_selected)
         move_row.addWidget(self.move_button)
-        for action in (self.undo_action, self.redo_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
+        self.undo_button = QPushButton(tr("Ongedaan maken"))  # short text; the tooltip says what it undoes
+        self.redo_button = QPushButton(tr("Opnieuw"))
+        for button, action in ((self.undo_button, self.undo_action), (self.redo_button, self.redo_action)):
+            button.clicked.connect(action.trigger)
             move_row.addWidget(button)
+        self._undo_texts()
         move_row.addStretch(1)
         tlay.addLayout(move_row)
         self.gallery = ImageGallery()
+        self.gallery.currentChanged.connect(lambda _i: self._show_route_legend())
+        self.route_legend = QLabel("")  # the day map's legend in the window's own font (issue 15)
+        self.route_legend.setWordWrap(True)
+        self.route_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.route_legend.setStyleSheet("background:white; padding:4px")
+        preview = QWidget()
+        play = QVBoxLayout(preview)
+        play.setContentsMargins(0, 0, 0, 0)
+        play.addWidget(self.gallery, 1)
+        play.addWidget(self.route_legend)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(tables_box)
-        split.addWidget(self.gallery)
+        split.addWidget(preview)
         split.setSizes([520, 600])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         rlay.addWidget(split, 1)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
@@ -316,6 +355,11 @@ class PlanningTab(QWidget):
         self.redo_action.setText(f"{tr('Opnieuw')}: {redo}" if redo else tr("Opnieuw"))
         self.undo_action.setEnabled(self.undo_stack.canUndo() and not self._writing)
         self.redo_action.setEnabled(self.undo_stack.canRedo() and not self._writing)
+        for name, action in (("undo_button", self.undo_action), ("redo_button", self.redo_action)):
+            button = getattr(self, name, None)  # not yet there while the tab is being built
+            if button is not None:
+                button.setEnabled(action.isEnabled())
+                button.setToolTip(f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
 
     def undo(self) -> None:
         """Undo the last hand move (Ctrl+Z): the plan as it was before, routes and outputs included."""
@@ -536,13 +580,28 @@ class PlanningTab(QWidget):
             shutil.rmtree(old, ignore_errors=True)
         self._busy(False)
         days = sorted({d for d in self.plan.visits["day"]}) if len(self.plan.visits) else []
+        self._gallery_days = [d for d in days if (out / f"map_{d.isoformat()}.png").exists()]
         self.gallery.show_images([(day_title(d), out / f"map_{d.isoformat()}.png") for d in days])
+        self._show_route_legend()
+
+    def _show_route_legend(self) -> None:
+        """The legend of the day map shown in the gallery, as text under it."""
+        days = getattr(self, "_gallery_days", [])
+        i = self.gallery.currentIndex()
+        if self.plan is None or not 0 <= i < len(days):
+            self.route_legend.setText("")
+            self.route_legend.hide()
+            return
+        self.route_legend.setText(route_legend_html(self.plan, days[i]))
+        self.route_legend.show()
 
     # -- showing ------------------------------------------------------------------------------
     def _clear_results(self) -> None:
         self.team_day_tabs.clear()
         self.day_tables = {}
         self.gallery.clear()
+        self._gallery_days = []
+        self.route_legend.hide()
         self.violation_label.hide()
         self.notice.setText("")
         self.move_team.clear()
