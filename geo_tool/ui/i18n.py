@@ -224,6 +224,20 @@ _EN = {
     "fiets": "bike",
     "lopen": "walk",
     "auto": "car",
+    # issue 15: the map panel, undo and the manual (winmove15)
+    "geen gegevens": "no data",
+    "t/m": "to",
+    "Bewerken": "Edit",
+    "Ongedaan maken": "Undo",
+    "Opnieuw": "Redo",
+    "bezoek verplaatsen": "move visit",
+    "Ongedaan gemaakt": "Undone",
+    "staat weer op de oude plek": "is back where it was",
+    "Handleiding": "Manual",
+    "steekproef (willekeurig)": "random sample",
+    "verplicht bezoek": "required visit",
+    "al bezocht": "already visited",
+    "nummers = volgorde van het bezoek": "numbers = order of the visits",
 }
 
 

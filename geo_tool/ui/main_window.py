@@ -281,6 +281,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, tr("Importeren…"), self.open_import_dialog)
         file_menu.addSeparator()
         self._action(file_menu, tr("Afsluiten"), self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = bar.addMenu(tr("Bewerken"))  # undo/redo of hand moves in the week plan (issue 15)
+        edit_menu.addActions(self.planning_tab.edit_actions())
         view = bar.addMenu(tr("Beeld"))
         lang = view.addMenu(tr("Taal"))
         self._action(lang, "Nederlands", lambda: self.switch_language("nl"))
@@ -299,6 +301,7 @@ class MainWindow(QMainWindow):
             act.setEnabled(self.allows(key))
             self._go_actions[key] = act
         help_menu = bar.addMenu(tr("Help"))
+        self._action(help_menu, tr("Handleiding"), self.open_manual, QKeySequence.StandardKey.HelpContents)  # F1
         self._action(help_menu, tr("Logbestand openen"), self.open_log)
         self._action(help_menu, tr("Over geo_tool"), self.about)
 
@@ -547,6 +550,7 @@ class MainWindow(QMainWindow):
         fig, table, image = result[:3]
         self.table = table
         self.buildings = result[3] if len(result) > 3 else None
+        self.map_view.set_areas(table)  # hover tooltips (issue 15)
         self.map_view.show_rendered(fig, image)
         self._drawing = False
         if self._pending_redraw:
@@ -728,6 +732,18 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_file)))
         else:
             QMessageBox.information(self, "geo_tool", f"Logbestand: {self.log_file}")
+
+    def open_manual(self):
+        """Help > Handleiding (F1): the short manual shipped with the package, readable offline."""
+        from geo_tool.ui.help import HelpWindow
+        from geo_tool.ui.i18n import language
+
+        dialog = getattr(self, "help_window", None)
+        if dialog is None or dialog.language != language():  # after Beeld > Taal: the manual in the new language
+            dialog = self.help_window = HelpWindow(self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def about(self) -> None:
         """Help > About."""

@@ -9,11 +9,14 @@ the team colours of the day maps and sheets.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from geo_tool.ui.i18n import tr
+
+LEGEND_PT = 9  # readable on screen (was 7, issue 15); the map panel keeps its scale bar clear of it
 
 
 def draw_routes(fig, plan, day: dt.date) -> int:
@@ -51,8 +54,13 @@ def draw_routes(fig, plan, day: dt.date) -> int:
         handles.append(Line2D([], [], color="black", marker="*", markersize=10, linestyle="",
                               label=tr("start/eindpunt")))
         source = ATTRIBUTION_NL if along else tr("rechte lijnen: geen stratennet")
-        legend = ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9,
-                           title=f"{tr('Routes')} {day_label(day)}\n{source}", title_fontsize=7)
+        # beside the map, under the layer legends (on the map it hid the routes and the scale bar)
+        host = fig.axes[1] if len(fig.axes) > 1 else ax
+        legend = host.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), fontsize=LEGEND_PT,
+                             frameon=host is ax, framealpha=0.95, alignment="left",
+                             title=textwrap.fill(f"{tr('Routes')} {day_label(day)}", 20) + "\n"
+                             + textwrap.fill(source, 24), title_fontsize=LEGEND_PT)
+        legend.get_title().set_fontweight("bold")
         legend.set_zorder(30)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from PyQt6.QtCore import Qt, QTime, pyqtSignal
+from PyQt6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -109,9 +110,53 @@ def day_title(day: dt.date) -> str:
     return f"{tr(DAY_SHORT[day.weekday()])} {day.day}-{day.month}"
 
 
+def route_legend_html(plan, day: dt.date) -> str:
+    """The day map's legend as text for the window (readable at any size, unlike the scaled-down map picture):
+    each team's colour with its visits and hours that day, then the symbols."""
+    from geo_tool.planning.outputs import team_colour
+
+    teams = plan.params.team_labels
+    v = plan.visits[plan.visits["day"] == day] if len(plan.visits) else plan.visits
+    planned = v[v["status"] == "planned"] if len(v) else v
+    rows = []
+    for td in plan.instance.team_days[plan.instance.team_days["day"] == day].itertuples():
+        grp = planned[planned["team"] == td.team].sort_values("order") if len(planned) else planned
+        if grp.empty:
+            continue
+        colour = team_colour(td.team, teams)
+        rows.append(f"<span style='color:{colour}; font-size:14pt'>&#9679;</span>&nbsp;"
+                    f"<b>{html.escape(str(td.team))}</b>: {len(grp)} {tr('bezoeken')}, "
+                    f"{grp['arrival'].iloc[0]}-{grp['departure'].iloc[-1]}")
+    symbols = [("&#9733;", "black", tr("start/eindpunt")), ("&#9675;", "#555555", tr("steekproef (willekeurig)")),
+               ("&#9632;", "#555555", tr("verplicht bezoek"))]
+    if len(v) and (v["status"] != "planned").any():
+        symbols.append(("&#10005;", "#444444", tr("al bezocht")))
+    marks = " &nbsp; ".join(f"<span style='color:{c}; font-size:12pt'>{s}</span>&nbsp;{t}" for s, c, t in symbols)
+    return (f"<b>{tr('Routes')} {day_title(day)}</b> <span style='color:#555'>({tr('nummers = volgorde van het bezoek')})"
+            f"</span><br>{'<br>'.join(rows)}<br>{marks}")
+
+
 def first_monday_from(day: dt.date) -> dt.date:
     """The Monday of the first week that starts on or after `day`."""
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+class MoveVisitCommand(QUndoCommand):
+    """One hand move on the undo stack: the plan before and after, shown again on undo and redo."""
+
+    def __init__(self, tab: "PlanningTab", before, after, problems: list[str], address_id: str, team: str,
+                 day: dt.date) -> None:
+        super().__init__(tr("bezoek verplaatsen"))
+        self.tab, self.before, self.after, self.problems = tab, before, after, problems
+        self.address_id, self.team, self.day = address_id, team, day
+
+    def redo(self) -> None:  # also the move itself, when pushed
+        """Show the moved plan."""
+        self.tab._moved(self.after, self.problems, self.address_id, self.team, self.day)
+
+    def undo(self) -> None:
+        """Show the plan as it was before the move (the same plan object: nothing is recomputed)."""
+        self.tab._restored(self.before, self.address_id)
 
 
 class PlanningTab(QWidget):
@@ -133,6 +178,7 @@ class PlanningTab(QWidget):
         self._writing = False
         self._labels: dict[str, str] = {}
         self.day_tables: dict[tuple[str, dt.date], QTableWidget] = {}
+        self._build_undo()
 
         # -- the parameters (left) -----------------------------------------------------------
         form_box = QWidget()
@@ -249,13 +295,31 @@ class PlanningTab(QWidget):
         self.move_button = QPushButton(tr("Verplaatsen"))
         self.move_button.clicked.connect(self.move_selected)
         move_row.addWidget(self.move_button)
+        self.undo_button = QPushButton(tr("Ongedaan maken"))  # short text; the tooltip says what it undoes
+        self.redo_button = QPushButton(tr("Opnieuw"))
+        for button, action in ((self.undo_button, self.undo_action), (self.redo_button, self.redo_action)):
+            button.clicked.connect(action.trigger)
+            move_row.addWidget(button)
+        self._undo_texts()
         move_row.addStretch(1)
         tlay.addLayout(move_row)
         self.gallery = ImageGallery()
+        self.gallery.currentChanged.connect(lambda _i: self._show_route_legend())
+        self.route_legend = QLabel("")  # the day map's legend in the window's own font (issue 15)
+        self.route_legend.setWordWrap(True)
+        self.route_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.route_legend.setStyleSheet("background:white; padding:4px")
+        preview = QWidget()
+        play = QVBoxLayout(preview)
+        play.setContentsMargins(0, 0, 0, 0)
+        play.addWidget(self.gallery, 1)
+        play.addWidget(self.route_legend)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(tables_box)
-        split.addWidget(self.gallery)
+        split.addWidget(preview)
         split.setSizes([520, 600])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         rlay.addWidget(split, 1)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
@@ -267,6 +331,49 @@ class PlanningTab(QWidget):
         lay.addWidget(right, 1)
         d = first_monday_from(dt.date.today())
         self._set_week(d)
+
+    def _build_undo(self) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) undo and redo hand moves; the action says what it undoes."""
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = QAction(tr("Ongedaan maken"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction(tr("Opnieuw"), self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only in this tab
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.undo_stack.undoTextChanged.connect(self._undo_texts)
+        self.undo_stack.redoTextChanged.connect(self._undo_texts)
+        self.undo_stack.canUndoChanged.connect(self._undo_texts)
+        self.undo_stack.canRedoChanged.connect(self._undo_texts)
+        self._undo_texts()
+
+    def _undo_texts(self, *_args) -> None:
+        undo, redo = self.undo_stack.undoText(), self.undo_stack.redoText()
+        self.undo_action.setText(f"{tr('Ongedaan maken')}: {undo}" if undo else tr("Ongedaan maken"))
+        self.redo_action.setText(f"{tr('Opnieuw')}: {redo}" if redo else tr("Opnieuw"))
+        self.undo_action.setEnabled(self.undo_stack.canUndo() and not self._writing)
+        self.redo_action.setEnabled(self.undo_stack.canRedo() and not self._writing)
+        for name, action in (("undo_button", self.undo_action), ("redo_button", self.redo_action)):
+            button = getattr(self, name, None)  # not yet there while the tab is being built
+            if button is not None:
+                button.setEnabled(action.isEnabled())
+                button.setToolTip(f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+
+    def undo(self) -> None:
+        """Undo the last hand move (Ctrl+Z): the plan as it was before, routes and outputs included."""
+        if self.undo_stack.canUndo() and not self._writing:
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the move just undone (Ctrl+Shift+Z or Ctrl+Y)."""
+        if self.undo_stack.canRedo() and not self._writing:
+            self.undo_stack.redo()
+
+    def edit_actions(self) -> list[QAction]:
+        """The undo and redo actions, for the window's Bewerken menu."""
+        return [self.undo_action, self.redo_action]
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, suffix: str) -> QSpinBox:
@@ -307,6 +414,7 @@ class PlanningTab(QWidget):
         from geo_tool.ui.tabs.ranking_tab import default_as_of
 
         self.plan, self.out_dir, self.violations = None, None, []
+        self.undo_stack.clear()
         self._ranking_override = None
         self._week_touched = False
         self._set_week(first_monday_from(default_as_of(dataset)))
@@ -451,6 +559,7 @@ class PlanningTab(QWidget):
         self.export_button.setEnabled(not busy and self.out_dir is not None)
         self._set_move_enabled(not busy and self.plan is not None)
         self._writing = busy
+        self._undo_texts()
 
     def _failed(self, message: str) -> None:
         self._busy(False)
@@ -458,6 +567,7 @@ class PlanningTab(QWidget):
 
     def _planned(self, result) -> None:
         plan, out = result
+        self.undo_stack.clear()  # a new plan: the moves of the old one cannot be undone into it
         self._show_plan(plan)
         self._set_outputs(out)
         self.notice.setText(tr("Planning klaar. Verplaats een bezoek met de keuzelijsten onder de tabel of met de "
@@ -470,13 +580,28 @@ class PlanningTab(QWidget):
             shutil.rmtree(old, ignore_errors=True)
         self._busy(False)
         days = sorted({d for d in self.plan.visits["day"]}) if len(self.plan.visits) else []
+        self._gallery_days = [d for d in days if (out / f"map_{d.isoformat()}.png").exists()]
         self.gallery.show_images([(day_title(d), out / f"map_{d.isoformat()}.png") for d in days])
+        self._show_route_legend()
+
+    def _show_route_legend(self) -> None:
+        """The legend of the day map shown in the gallery, as text under it."""
+        days = getattr(self, "_gallery_days", [])
+        i = self.gallery.currentIndex()
+        if self.plan is None or not 0 <= i < len(days):
+            self.route_legend.setText("")
+            self.route_legend.hide()
+            return
+        self.route_legend.setText(route_legend_html(self.plan, days[i]))
+        self.route_legend.show()
 
     # -- showing ------------------------------------------------------------------------------
     def _clear_results(self) -> None:
         self.team_day_tabs.clear()
         self.day_tables = {}
         self.gallery.clear()
+        self._gallery_days = []
+        self.route_legend.hide()
         self.violation_label.hide()
         self.notice.setText("")
         self.move_team.clear()
@@ -625,6 +750,9 @@ class PlanningTab(QWidget):
         for r in self.plan.instance.team_days.itertuples():
             act = sub.addAction(f"{r.team} {day_title(r.day)}")
             act.triggered.connect(lambda _=False, t=r.team, d=r.day: self.move(address_id, t, d))
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
         menu.exec(table.viewport().mapToGlobal(pos))
 
     def move(self, address_id: str, team: str, day: dt.date) -> list[str] | None:
@@ -643,7 +771,13 @@ class PlanningTab(QWidget):
             self.main.show_error(f"{tr('Verplaatsen lukt niet')}: {exc}")
             return None
         problems = check_plan(new)
-        self._show_plan(new, problems)
+        self.undo_stack.push(MoveVisitCommand(self, (self.plan, list(self.violations)), new, problems, address_id, team,
+                                              day))
+        return problems
+
+    def _moved(self, plan, problems: list[str], address_id: str, team: str, day: dt.date) -> None:
+        """Show a moved plan (a move or its redo): select the moved visit, say so, rewrite the outputs."""
+        self._show_plan(plan, problems)
         key = (team, day)
         if key in self.day_tables:
             table = self.day_tables[key]
@@ -655,7 +789,21 @@ class PlanningTab(QWidget):
         self.notice.setText(f"{label} {tr('verplaatst naar')} {team} {day_title(day)}. "
                             + (tr("De planning is opnieuw gecontroleerd.") if not problems else ""))
         self._refresh_outputs()
-        return problems
+
+    def _restored(self, before, address_id: str) -> None:
+        """Show the plan from before a move (undo; `before` = (plan, its broken rules)), the visit selected where it was."""
+        plan, problems = before
+        self._show_plan(plan, problems)
+        row = plan.visits[plan.visits["address_id"].astype(str) == address_id]
+        if len(row) and (row["team"].iloc[0], row["day"].iloc[0]) in self.day_tables:
+            table = self.day_tables[(row["team"].iloc[0], row["day"].iloc[0])]
+            self.team_day_tabs.setCurrentWidget(table)
+            for r in range(table.rowCount()):
+                if table.item(r, table.columnCount() - 1).text() == address_id:
+                    table.selectRow(r)
+        label = self._labels.get(address_id) or address_id
+        self.notice.setText(f"{tr('Ongedaan gemaakt')}: {label} {tr('staat weer op de oude plek')}.")
+        self._refresh_outputs()
 
     def _refresh_outputs(self) -> None:
         """Rewrite maps, sheets and GPX of the edited plan in the background."""
