@@ -44,10 +44,12 @@ METHODS_NL = [
      "exact (Clopper-Pearson), voor WDD uit de Poisson-benadering, voor DiD uit de bootstrap."),
     ("Meervoudig toetsen (FDR)",
      "Omdat we veel wijken en signalen tegelijk bekijken, houden we het verwachte aandeel onterechte vlaggen onder "
-     "de gevonden vlaggen op 5 % (Benjamini-Hochberg; voor de directe aanwijzingen de strengere Benjamini-Yekutieli, "
-     "omdat die toetsen van elkaar afhangen); de q-waarde is de aldus gecorrigeerde p-waarde."),
+     "de gevonden vlaggen op 5 % (Benjamini-Hochberg); de q-waarde is de aldus gecorrigeerde p-waarde. Per wijk "
+     "ligt vooraf één hoofdtoets per kanaal vast: huishoudens van gehandhaafde adressen in de doelwijk die zich "
+     "hier inschreven, en nieuwe inschrijvingen op adressen van verhuurders uit de doelwijk. Alleen deze "
+     "hoofdtoetsen kunnen een wijk aanwijzen; de andere aanwijzingen ondersteunen en worden apart gecorrigeerd."),
     ("Kleinste zichtbare verplaatsing",
-     "Het kleinste aantal extra huishoudens uit de doelwijk dat de toets met 80 % kans had gevonden; een wijk zonder "
+     "Het kleinste aantal extra huishoudens uit de doelwijk dat de hoofdtoets met 80 % kans had gevonden; een wijk zonder "
      "aanwijzing kan dus nog een kleinere verplaatsing hebben gehad."),
     ("Vangrails",
      "Een stijging telt alleen als verplaatsing als er een koppeling met de doelwijk is (dezelfde personen of "
@@ -184,17 +186,20 @@ def wijk_sections(result: WaterbedResult) -> list[WijkSection]:
     judged["_q"] = pd.to_numeric(judged["verdict_q"], errors="coerce").fillna(1.0)
     for r in judged.sort_values(["_o", "_q", "wijk_name"]).itertuples():
         lines = [f"Oordeel: {VERDICT_NL[r.verdict]} — {r.reason}."]
-        if r.verdict == "no_evidence" and r.detectable_text:
-            lines.append(_cap(r.detectable_text) + ".")
+        if r.verdict in ("no_evidence", "displacement") and r.detectable_text:
+            lines.append(_cap(r.detectable_text) + ".")   # flagged: what was seen; otherwise: what could not be
         if r.link:
             lines.append(f"Koppeling met {result.target_name}: {r.link}.")
         rows = []
         mine = ev[ev["wijk_code"] == r.wijk_code] if len(ev) else ev
-        for e in mine.sort_values("q_value").itertuples() if len(mine) else []:
+        if len(mine) and "family" in mine.columns:   # the pre-declared main tests first
+            mine = mine.assign(_f=(mine["family"] != "primary").astype(int)).sort_values(["_f", "q_value"])
+        for e in mine.itertuples() if len(mine) else []:
             if e.before + e.observed == 0:
                 continue
+            main = " (hoofdtoets)" if getattr(e, "family", "") == "primary" else ""
             rows.append([EVIDENCE_KINDS_NL.get(e.kind, e.kind).replace(" in de doelwijk", f" in {result.target_name}")
-                         .replace("uit de doelwijk", f"uit {result.target_name}"),
+                         .replace("uit de doelwijk", f"uit {result.target_name}") + main,
                          count_text(e.before), count_text(e.observed), count_text(e.expected, expected=True),
                          f"{round5(e.excess_lo)} tot {round5(e.excess_hi)}", _q(e.q_value)])
         srows = []

@@ -6,9 +6,11 @@ control, per month, and gives every buffer and destination wijk a verdict:
 
 - ``displacement`` (verplaatsing), on direct evidence: the wijk received a clear excess of the target's
   people (persons leaving target or enforced addresses who registered there within 60 days) or of activity
-  at the target's landlords' addresses there (registrations, short spells, crowding, complaints, violations):
-  Benjamini-Yekutieli q < 5 % over all wijken x kinds, the exact interval of the excess above zero and no rise
-  already in the before period; even when its area-wide complaints did not move;
+  at the target's landlords' addresses there, on the pre-declared primary test of a channel (households from
+  enforced addresses; new registrations at the landlords' addresses): Benjamini-Hochberg q < 5 % over the
+  primary family (one test per wijk and channel, `evidence`), the exact interval of the excess above zero and
+  no rise already in the before period; even when its area-wide complaints did not move. The other kinds are
+  supporting evidence, shown beside it;
 - ``displacement`` on area signals: a rise beyond the city trend (WDD, BH q < 5 % over judged wijken x verdict
   signals, DiD interval above zero) in a wijk with at least a nominal link to the target, while the target
   went down on complaints or register signals, and no rise already before the start;
@@ -146,6 +148,28 @@ class WaterbedResult:
                      f"{int((judged['verdict'] == 'diffusion').sum())} met uitstraling van positieve effecten")
         lines += [f"  let op: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def undetectable_text(row: "pd.Series | dict") -> str:
+    """For a wijk without a flag: the smallest displacement its primary test could have shown (issue 12)."""
+    a, p = float(row.get("detectable_addresses", np.nan)), float(row.get("detectable_persons", np.nan))
+    if not np.isfinite(a):
+        return ""
+    return (f"met deze gegevens zou een verplaatsing van minder dan ~{max(1, int(np.ceil(a)))} adressen "
+            f"(~{max(1, int(np.ceil(p)))} personen) niet zichtbaar zijn")
+
+
+def detected_text(row: "pd.Series | dict") -> str:
+    """For a flagged wijk: what was detected, the excess of the evidence the flag rests on with its interval
+    (rounded to 5 like every derived count in the report), not what would have been invisible."""
+    from geo_tool.analysis.disclose import round5
+
+    ex, lo, hi = (float(row.get(c, np.nan)) for c in ("excess", "excess_lo", "excess_hi"))
+    if not np.isfinite(ex):
+        return ""
+    unit = "huishoudens" if not str(row.get("evidence_kind", "")).startswith("landlord:") else "gebeurtenissen"
+    return (f"gezien: ongeveer {round5(ex)} {unit} meer dan verwacht (95 %-interval {round5(lo)} tot "
+            f"{round5(hi)})")
 
 
 def _fmt(x: float) -> str:
@@ -367,10 +391,13 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
             clear_rows = clear[clear["wijk_code"] == code].sort_values("q_value")
             area_rows = [stat(code, s) for s in verdict_signals]
             best_area = min(area_rows, key=lambda r: (r["q_up"] if np.isfinite(r["q_up"]) else 1.0))
-            ft = mine[mine["kind"] == "from_target"]
-            det_p = float(ft["detectable"].iloc[0]) if len(ft) else float("nan")
+            # the detectable size of the test the verdict would rest on: the wijk's primary person-channel test
+            pr_ = evidence.person_row(code)
+            det_p = float(pr_["detectable"]) if pr_ is not None else float("nan")
+            ppr = (float(pr_["persons_expected"]) / float(pr_["expected"])
+                   if pr_ is not None and float(pr_["expected"]) > 0 else ppa)
             row = {"wijk_code": code, "role": role, "link": "; ".join(links),
-                   "detectable_persons": det_p * ppa, "detectable_addresses": det_p}
+                   "detectable_persons": det_p * max(ppr, 1.0), "detectable_addresses": det_p}
             pre_rows = mine[(mine["q_value"] < FAMILY_ALPHA) & (mine["pre_p"] < FAMILY_ALPHA)]
             if len(clear_rows):
                 e = clear_rows.iloc[0]
@@ -423,10 +450,8 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     table["wijk_name"] = table["wijk_code"].map(names)
     table["verdict_nl"] = table["verdict"].map(VERDICT_NL)
     table["role_nl"] = table["role"].map(ROLE_NL)
-    table["detectable_text"] = [
-        (f"met deze gegevens zou een verplaatsing van minder dan ~{max(1, int(np.ceil(a)))} adressen "
-         f"(~{max(1, int(np.ceil(p)))} personen) niet zichtbaar zijn") if np.isfinite(a) else ""
-        for a, p in zip(table["detectable_addresses"].astype(float), table["detectable_persons"].astype(float))]
+    table["detectable_text"] = [detected_text(r) if r["verdict"] == "displacement" else undetectable_text(r)
+                                for _, r in table.iterrows()]
     table = table[WATERBED_COLUMNS + ["verdict_nl", "role_nl", "signal", "link", "reason", *DETAIL_COLUMNS,
                                       "detectable_text"]]
     progress.advance()
