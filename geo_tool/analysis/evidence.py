@@ -221,8 +221,10 @@ class DirectEvidence:
         return self.table[self.table["family"] == "primary"]
 
     def linked(self, alpha: float = FDR) -> set[str]:
-        """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target."""
-        t = self.table
+        """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target on a
+        primary test: households from enforced addresses or the landlords' new registrations, the channels that
+        tie a wijk to the enforcement (the target's ordinary turnover does not)."""
+        t = self.primary()
         return set(t.loc[(t["p_value"] < alpha) & (t["excess"] > 0) & ~(t["pre_p"] < alpha), "wijk_code"])
 
 

@@ -152,7 +152,7 @@ def _spells(rows: list[tuple]) -> pd.DataFrame:
 
 
 def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool = True,
-                   early_flow: bool = False) -> Dataset:
+                   early_flow: bool = False, turnover_drift: bool = False) -> Dataset:
     """The harder world of issue 12 on the grid city (no displacement in the area counts at all).
 
     - The campaign raises reporting in the target: its complaints go up 30 % after the start, while the new
@@ -164,6 +164,9 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
       newcomers from outside the city (6 a month) who bring 5 complaints a month: a rise without links.
     - ``early_flow``: persons from the target register in W44 at 4 a month from 4 months before the start
       on (a rise that started before the intervention).
+    - ``turnover_drift``: ordinary households of the target (addresses where enforcement found nothing) move to
+      W44 more and more after the start (2 a month rising by 1 a month): the target's usual outflow drifting,
+      not operations pushed out by enforcement.
     Every address has 60 m² of floor area (crowding is computable).
     """
     ds = make_grid_city(seed=seed, displacement=0.0, mode="portfolio", target_drop=-0.3)
@@ -205,6 +208,16 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
                              "EU-MOE", 1990, False))
                 rows.append((f"ef{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
                              "EU-MOE", 1990, False))
+                pid += 1
+    if turnover_drift:
+        for m in range(12):
+            month = start + pd.DateOffset(months=m)
+            for _ in range(2 + m):
+                left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+                rows.append((f"td{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
+                             "NL", 1980, False))
+                rows.append((f"td{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
+                             "NL", 1980, False))
                 pid += 1
     ds.brp = pd.concat([brp, _spells(rows)], ignore_index=True) if rows else brp
     if insp:

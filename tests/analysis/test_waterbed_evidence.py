@@ -199,3 +199,18 @@ def test_detectable_size_belongs_to_the_evidence_of_the_verdict(hard):
         own = ev[(ev["wijk_code"] == code) & (ev["kind"] == "from_enforced")]["detectable"].iloc[0]
         assert row["detectable_addresses"] == pytest.approx(own)
         assert "niet zichtbaar" in row["detectable_text"]
+
+
+def test_a_drift_in_the_targets_ordinary_turnover_is_supporting_evidence_only():
+    """Ordinary target households (no violation found at their addresses) moving to W44 more and more after the
+    start show as supporting evidence (households from the target, interval above zero) but do not flag W44:
+    the pre-declared test is the flow from enforced addresses; W55 (displaced from enforced addresses) still is."""
+    from grid_city import EARLY
+
+    r = run_waterbed_analysis(make_hard_city(seed=1, turnover_drift=True), "W22", START, n_boot=200)
+    ev = r.evidence.table.set_index(["wijk_code", "kind"])
+    assert ev.loc[(EARLY, "from_target"), "family"] == "supporting"
+    assert ev.loc[(EARLY, "from_target"), "excess_lo"] > 0
+    t = r.table.set_index("wijk_code")
+    assert EARLY not in set(t.index[t["verdict"] == "displacement"])
+    assert t.loc[HARD_RECEIVER, "verdict"] == "displacement"
