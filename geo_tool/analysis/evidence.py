@@ -312,9 +312,8 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     ins = dataset.inspections
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
     c = dataset.complaints
-    capos = ri.addr_ids.get_indexer(c["address_id"].astype(str).to_numpy(dtype=object)) if "address_id" in c.columns \
-        else np.full(len(c), -1)
-    iapos = ri.addr_ids.get_indexer(ins["address_id"].astype(str).to_numpy(dtype=object))
+    capos = ri.positions_of(c)
+    iapos = ri.positions_of(ins)
     reg = brp["registered_from"].to_numpy(dtype="datetime64[ns]")
     bap = ri.brp_apos
     # (address position, period code, day for household de-duplication or None)

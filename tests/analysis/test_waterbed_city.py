@@ -147,3 +147,16 @@ def test_early_warning_flags_only_true_destinations(city):
     ds, truth, _ = city(0.3, "portfolio")
     ew = early_warning(ds, relocations(ds.brp, address_wijk(ds)), ds.interventions)
     assert set(ew.loc[ew["flag"], "wijk_code"]) == set(truth["to_wijk_code"])
+
+
+@pytest.mark.parametrize("mode", ["adjacent", "zero"])
+def test_early_warning_flags_no_wijk_without_displaced_persons(city, mode):
+    """In the adjacent world the early warning flags only wijken that received displaced persons; in the world
+    without displacement (the decoy still there) it flags nothing."""
+    from geo_tool.analysis.flows import relocations
+    from geo_tool.analysis.monitoring import early_warning
+    from geo_tool.analysis.signals import address_wijk
+
+    ds, truth, _ = city(0.3, "adjacent") if mode == "adjacent" else city(0.0)
+    ew = early_warning(ds, relocations(ds.brp, address_wijk(ds)), ds.interventions)
+    assert set(ew.loc[ew["flag"], "wijk_code"]) <= set(truth["to_wijk_code"])
