@@ -86,8 +86,10 @@ def target_sentences(result: WaterbedResult) -> list[str]:
         return out
     t = st[st["wijk_code"] == result.target_code].set_index("signal")
     parts = []
-    for sig, unit in (("complaints", "per 1.000 bewoners per maand"), ("eum_registrations", "per 1.000 bewoners per maand"),
-                      ("crowding", "ingeschrevenen per 10 m²")):
+    # crowding is a small number per 10 m² (0,3): its change is told per 1.000 m² so that it does not print as 0,00
+    for sig, unit, scale in (("complaints", "per 1.000 bewoners per maand", 1.0),
+                             ("eum_registrations", "per 1.000 bewoners per maand", 1.0),
+                             ("crowding", "ingeschrevenen per 1.000 m²", 100.0)):
         if sig in t.index:
             r = t.loc[sig]
             word = ("steeg" if r["effect"] > 0 else "daalde") if sig == "crowding" else \
@@ -96,7 +98,8 @@ def target_sentences(result: WaterbedResult) -> list[str]:
             sure = "duidelijk" if p <= 0.1 else "niet duidelijk"
             label = {"complaints": "de meldingen", "eum_registrations": "de nieuwe inschrijvingen van EU-arbeidsmigranten",
                      "crowding": "de bewoningsdichtheid"}[sig]
-            parts.append(f"{label} {word} ({sure} t.o.v. een nagebootste vergelijkingswijk: {nl(r['effect'], 2, True)} {unit})")
+            parts.append(f"{label} {word} ({sure} t.o.v. een nagebootste vergelijkingswijk: "
+                         f"{nl(r['effect'] * scale, 2 if scale == 1 else 1, True)} {unit})")
     if parts:
         out.append(f"In {result.target_name} zelf " + "; ".join(parts) + ".")
         if "complaints" in t.index and t.loc["complaints", "effect"] > 0 and any(
@@ -195,8 +198,8 @@ def wijk_sections(result: WaterbedResult) -> list[WijkSection]:
         if len(mine) and "family" in mine.columns:   # the pre-declared main tests first
             mine = mine.assign(_f=(mine["family"] != "primary").astype(int)).sort_values(["_f", "q_value"])
         for e in mine.itertuples() if len(mine) else []:
-            if e.before + e.observed == 0:
-                continue
+            if e.before + e.observed == 0 and getattr(e, "family", "") != "primary":
+                continue   # a main test stays, also at 0: the detectable size belongs to it
             main = " (hoofdtoets)" if getattr(e, "family", "") == "primary" else ""
             rows.append([EVIDENCE_KINDS_NL.get(e.kind, e.kind).replace(" in de doelwijk", f" in {result.target_name}")
                          .replace("uit de doelwijk", f"uit {result.target_name}") + main,
