@@ -25,11 +25,11 @@ METHODS_NL = [
      "vergelijken we het aantal huishoudens na de start met wat de periode ervóór en de rest van de stad voorspellen "
      "(exacte binomiale toets). Zo ook nieuwe inschrijvingen, korte inschrijvingen, drukte, meldingen en "
      "overtredingen op adressen elders van verhuurders uit de doelwijk, vergeleken met hun eigen verleden."),
-    ("WDQ (Weighted Displacement Quotient, Bowers & Johnson 2003)",
+    ("WDQ (gewogen verplaatsingsquotiënt, Bowers & Johnson 2003)",
      "Verhouding tussen de verandering in de buurwijken en de verbetering in de doelwijk, beide t.o.v. de controle; "
      "kleiner dan 0 wijst op verplaatsing, groter dan 0 op uitstraling van positieve effecten; alleen te duiden als "
      "de doelwijk verbeterde."),
-    ("WDD (Weighted Displacement Difference, Wheeler & Ratcliffe 2018)",
+    ("WDD (gewogen verplaatsingsverschil, Wheeler & Ratcliffe 2018)",
      "Het aantal na de start minus het aantal dat je verwacht als de wijk de trend van de controle had gevolgd; met "
      "een interval uit de Poisson-benadering."),
     ("DiD (verschil-in-verschillen)",

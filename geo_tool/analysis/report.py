@@ -358,7 +358,7 @@ def synth_chart(result: WaterbedResult, signal: str) -> Figure | None:
     fig = Figure(figsize=(11, 2.4 * nrow + 0.7))
     x = result.panel.month_starts[:-1]
     # crowding (0,4 persons per 10 m²) is drawn per 1.000 m² so that its changes do not print as 0,00
-    scale, unit = (100.0, "ingeschrevenen per 1.000 m² woonoppervlak") if signal == "crowding" else \
+    scale, unit = (100.0, "(ingeschrevenen per 1.000 m² woonoppervlak)") if signal == "crowding" else \
         (1.0, "per 1.000 bewoners per maand")
     for i, c in enumerate(codes):
         f = sr.fits[c]
@@ -466,7 +466,7 @@ def chart_tabs(out: "str | Path") -> list[tuple[str, Path]]:
     out = Path(out)
     fixed = [("map_areas", "Kaart wijkrollen en stromen"), ("evidence", "Verhuizingen: gezien en verwacht")]
     tabs = [(t, out / f"{k}.png") for k, t in fixed]
-    tabs += [(f"Synth. controle {signal_short_label(p.stem[len('synth_'):])}", p)
+    tabs += [(f"Synthetische controle {signal_short_label(p.stem[len('synth_'):])}", p)
              for p in sorted(out.glob("synth_*.png"))]
     tabs += [(f"Maandcijfers {signal_short_label(p.stem[len('timeseries_'):])}", p)
              for p in sorted(out.glob("timeseries_*.png"))]

@@ -127,18 +127,19 @@ class WaterbedResult:
             f"na: {a0} t/m {(pd.Timestamp(a1) - pd.Timedelta(days=1)).date()}",
             f"  buffer: {self.buffer_rule.describe()}; controle: {self.control_text}",
             f"  signalen voor het oordeel: {', '.join(signal_label(s) for s in self.verdict_signals)}; "
-            f"FDR 5 % (Benjamini-Hochberg) over wijken en signalen; intervallen {self.level * 100:.0f} %",
-            f"  doelwijk ({signal_label(self.verdict_signals[0])}): WDD {o['target_wdd']:+.1f} "
-            f"[{o['target_wdd_ci'][0]:+.1f}, {o['target_wdd_ci'][1]:+.1f}], succesmaat {o['success']:+.4f}; "
+            f"FDR 5 % (Benjamini-Hochberg) over de hoofdtoetsen per wijk en kanaal en over wijken en signalen; "
+            f"intervallen {self.level * 100:.0f} %",
+            f"  doelwijk ({signal_label(self.verdict_signals[0])}): WDD {_n(o['target_wdd'], 1)} "
+            f"[{_n(o['target_wdd_ci'][0], 1)}, {_n(o['target_wdd_ci'][1], 1)}], succesmaat {_n(o['success'], 4)}; "
             f"WDQ buffer totaal {_fmt(o['wdq_total'])} ({o['wdq_reading']}); "
-            f"totale WDD {o['total_wdd']:+.1f} [{o['total_wdd_ci'][0]:+.1f}, {o['total_wdd_ci'][1]:+.1f}]",
+            f"totale WDD {_n(o['total_wdd'], 1)} [{_n(o['total_wdd_ci'][0], 1)}, {_n(o['total_wdd_ci'][1], 1)}]",
         ]
         judged = self.table[self.table["role"].isin(["buffer", "destination"])]
         for r in judged.itertuples():
             lines.append(
-                f"  {r.role:<11} {r.wijk_code} {r.wijk_name:<24} {VERDICT_NL[r.verdict]:<34} "
-                f"[{signal_label(r.signal)}] WDD {r.wdd:+.1f} [{r.wdd_ci_low:+.1f}, {r.wdd_ci_high:+.1f}] "
-                f"DiD {r.did:+.3f} [{r.did_ci_low:+.3f}, {r.did_ci_high:+.3f}] per 1.000 bew./mnd; "
+                f"  {ROLE_NL[r.role]:<15} {r.wijk_code} {r.wijk_name:<24} {VERDICT_NL[r.verdict]:<34} "
+                f"[{signal_label(r.signal)}] WDD {_n(r.wdd, 1)} [{_n(r.wdd_ci_low, 1)}, {_n(r.wdd_ci_high, 1)}] "
+                f"DiD {_n(r.did, 3)} [{_n(r.did_ci_low, 3)}, {_n(r.did_ci_high, 3)}] per 1.000 bew./mnd; "
                 f"WDQ {_fmt(r.wdq)}; {r.link or 'geen koppeling'}"
             )
             lines.append(f"      {r.reason}" + (f"; {r.detectable_text}" if r.verdict == "no_evidence" and
@@ -173,7 +174,12 @@ def detected_text(row: "pd.Series | dict") -> str:
 
 
 def _fmt(x: float) -> str:
-    return "n.v.t." if x is None or not np.isfinite(x) else f"{x:+.2f}"
+    return "n.v.t." if x is None or not np.isfinite(x) else _n(x, 2)
+
+
+def _n(x: float, nd: int) -> str:
+    """A signed number with ``nd`` decimals and a Dutch decimal comma (the terminal summary is read in Dutch)."""
+    return "n.v.t." if x is None or not np.isfinite(x) else f"{x:+.{nd}f}".replace(".", ",")
 
 
 def _start_from_interventions(dataset: Dataset, target_code: str, target: str) -> date:

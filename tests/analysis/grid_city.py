@@ -151,6 +151,22 @@ def _spells(rows: list[tuple]) -> pd.DataFrame:
     return b
 
 
+def _moves_to_w44(rows: list, rng, start: pd.Timestamp, months, per_month, prefix: str, group: str, born: int,
+                  pid: int) -> int:
+    """Persons leaving target addresses 5-19 (no violation found there) and registering in W44 10 days later,
+    ``per_month(m)`` of them in each month ``m`` (relative to the start); returns the next person number."""
+    for m in months:
+        month = start + pd.DateOffset(months=m)
+        for _ in range(per_month(m)):
+            left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+            rows.append((f"{prefix}{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
+                         group, born, False))
+            rows.append((f"{prefix}{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
+                         group, born, False))
+            pid += 1
+    return pid
+
+
 def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool = True,
                    early_flow: bool = False, turnover_drift: bool = False) -> Dataset:
     """The harder world of issue 12 on the grid city (no displacement in the area counts at all).
@@ -200,25 +216,9 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
             for k in range(5):
                 compl.append((DECOY, month + pd.Timedelta(days=int(rng.integers(0, 28))), addr(1, 3, k % 5)))
     if early_flow:
-        for m in range(-4, 12):
-            month = start + pd.DateOffset(months=m)
-            for _ in range(4):
-                left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
-                rows.append((f"ef{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
-                             "EU-MOE", 1990, False))
-                rows.append((f"ef{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
-                             "EU-MOE", 1990, False))
-                pid += 1
+        pid = _moves_to_w44(rows, rng, start, range(-4, 12), lambda m: 4, "ef", "EU-MOE", 1990, pid)
     if turnover_drift:
-        for m in range(12):
-            month = start + pd.DateOffset(months=m)
-            for _ in range(2 + m):
-                left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
-                rows.append((f"td{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
-                             "NL", 1980, False))
-                rows.append((f"td{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
-                             "NL", 1980, False))
-                pid += 1
+        pid = _moves_to_w44(rows, rng, start, range(12), lambda m: 2 + m, "td", "NL", 1980, pid)
     ds.brp = pd.concat([brp, _spells(rows)], ignore_index=True) if rows else brp
     if insp:
         ds.inspections = pd.DataFrame(insp, columns=["inspection_id", "address_id", "visited_on", "outcome", "violations",
