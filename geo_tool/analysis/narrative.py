@@ -101,7 +101,7 @@ def target_sentences(result: WaterbedResult) -> list[str]:
             parts.append(f"{label} {word} ({sure} t.o.v. een nagebootste vergelijkingswijk: "
                          f"{nl(r['effect'] * scale, 2 if scale == 1 else 1, True)} {unit})")
     if parts:
-        out.append(f"In {result.target_name} zelf " + "; ".join(parts) + ".")
+        out.append(f"In {result.target_name} zelf: " + "; ".join(parts) + ".")
         if "complaints" in t.index and t.loc["complaints", "effect"] > 0 and any(
                 s in t.index and t.loc[s, "effect"] < 0 for s in ("eum_registrations", "crowding")):
             out.append("Meer meldingen bij minder inschrijvingen of minder drukte past bij een campagne die het melden "

@@ -176,20 +176,21 @@ def _roles_frame(result: WaterbedResult):
     return g
 
 
-def _label_wijken(ax, g, pts, extent: float) -> None:
+def _label_wijken(ax, g, pts, width: float) -> None:
     """Names of the target, buffer and destination wijken on top of the arrows, with a white halo; a label that
-    would touch an earlier one moves down a line (neighbouring small wijken)."""
+    would touch an earlier one (its text is about 0,009 of the map's ``width`` per character) moves down a line."""
     from matplotlib import patheffects
 
-    placed: list[tuple[float, float]] = []
-    dx, dy = 0.09 * extent, 0.025 * extent
+    placed: list[tuple[float, float, int]] = []
+    char, dy = 0.009 * width, 0.022 * width
     for code in g.loc[g["role"].isin(["target", "buffer", "destination"]), "code"]:
+        name = str(g.loc[g["code"] == code, "name"].iloc[0])
         x, y = pts[code].x, pts[code].y
-        while any(abs(x - px) < dx and abs(y - py) < dy for px, py in placed):
+        while any(abs(x - px) < (len(name) + n) / 2 * char and abs(y - py) < dy for px, py, n in placed):
             y -= dy
-        placed.append((x, y))
-        ax.annotate(str(g.loc[g["code"] == code, "name"].iloc[0]), (x, y), ha="center", va="center", fontsize=7,
-                    zorder=6, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+        placed.append((x, y, len(name)))
+        ax.annotate(name, (x, y), ha="center", va="center", fontsize=7, zorder=6,
+                    path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
 def areas_map(result: WaterbedResult) -> Figure:
@@ -214,7 +215,7 @@ def areas_map(result: WaterbedResult) -> Figure:
     pad = 0.35 * max(focus[2] - focus[0], focus[3] - focus[1])
     ax.set_xlim(focus[0] - pad, focus[2] + pad)
     ax.set_ylim(focus[1] - pad, focus[3] + pad)
-    _label_wijken(ax, g, pts, 2 * pad / 0.7)
+    _label_wijken(ax, g, pts, focus[2] - focus[0] + 2 * pad)
     if len(f):
         o = pts[result.target_code]
         top = float(disclose_counts(f["after"]).max())
