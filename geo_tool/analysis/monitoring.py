@@ -76,7 +76,7 @@ class MonitoringResult:
         ew = self.early_warning
         n = int(ew["flag"].sum()) if ew is not None and len(ew) else 0
         lines.append(f"  vroegsignalering: {n} wijk-maanden met een stijging in de BRP en verhuizingen uit "
-                     "gehandhaafde wijken")
+                     "gehandhaafde adressen (waar een overtreding werd gevonden)")
         if n:
             for r in ew[ew["flag"]].head(12).itertuples():
                 lines.append(f"    {r.month} {r.wijk_name}: {signal_label(r.signal)}, gekoppeld aan {r.linked_to}")
