@@ -13,10 +13,32 @@ registers in another wijk weeks later is an observation. This module counts, per
   (crowding), complaints and violations at the other addresses of the target's landlords there, against their
   own before period scaled by the change at all other addresses (conditional binomial test).
 
-Every row carries the excess (observed - expected) with an exact 95 % interval, a p-value, a pre-trend p-value
-(the second half of the before period against the first: a rise that started before the intervention is not
-displacement), and a Benjamini-Yekutieli q-value over all wijken and evidence kinds (FDR under dependence). The smallest excess the
-test could have detected (80 % power at the first BY threshold) makes "geen aanwijzing" readable.
+Every row carries the excess (observed - expected) with an exact 95 % interval, a p-value and a pre-trend
+p-value (the second half of the before period against the first: a rise that started before the intervention
+is not displacement).
+
+Multiple testing is organised by what a director decides on, one wijk at a time:
+
+- the **primary family** holds one pre-declared test per wijk and channel: the person channel
+  (``from_enforced``: households leaving addresses where enforcement found a violation; ``from_target`` when
+  the target has no inspections with findings) for every wijk, and the landlord channel
+  (``landlord:moves_in``: new household registrations at the target's landlords' addresses) for every wijk
+  where they own an address. These are the direct measures of the estimand (operations pushed out by
+  enforcement, people or landlords); they are fixed before any outcome is seen. Benjamini-Hochberg over this
+  family: the counts of different wijken are (conditionally) independent Poisson counts, or multinomial with
+  only weak negative dependence, where BH controls the FDR; Benjamini-Yekutieli's extra factor (about
+  ln m = 5 for 100 tests) pays for arbitrary dependence the family does not have, and with eight kinds per wijk
+  it made every kind a competitor of the wijk's own main test and drowned a real receiver;
+- the other kinds (all the target's households, EU registrations, short spells, crowding, complaints,
+  violations at landlords' addresses) are **supporting** evidence: reported with their own BH q-values (over
+  the supporting rows), shown beside the verdict, never a flag on their own. They are partly the same events
+  as the primary tests (an enforced household is also a target household), so counting them as further
+  chances to reject would only inflate the family.
+
+A wijk is flagged on a primary row with q < 5 %, the interval of the excess above zero, at least
+``MIN_EVIDENCE`` households or events, and no pre-trend (in the row itself or in the wijk's flow of the
+target's households). The smallest excess a primary test could have detected (80 % power at the first BH
+threshold, alpha / m) makes "geen aanwijzing" readable.
 """
 
 from __future__ import annotations
@@ -59,8 +81,11 @@ EVIDENCE_KINDS_NL = {
 }
 LANDLORD_EVIDENCE = ("moves_in", "eum_registrations", "short_spells", "registered", "complaints", "violations")
 #: observed/expected/excess count households (relocation rows) or events (landlord rows); persons beside them
-EVIDENCE_COLUMNS = ["wijk_code", "kind", "before", "observed", "expected", "excess", "excess_lo", "excess_hi",
-                    "p_value", "pre_p", "q_value", "detectable", "persons", "persons_expected"]
+EVIDENCE_COLUMNS = ["wijk_code", "kind", "family", "before", "observed", "expected", "excess", "excess_lo",
+                    "excess_hi", "p_value", "pre_p", "q_value", "detectable", "persons", "persons_expected"]
+#: The pre-declared primary test per wijk and channel (see the module docstring); the person channel falls back
+#: to ``from_target`` when no household left an enforced address (no inspections with findings).
+PRIMARY_PERSON, FALLBACK_PERSON, PRIMARY_LANDLORD = "from_enforced", "from_target", "landlord:moves_in"
 
 
 def clopper_pearson(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -162,27 +187,44 @@ def _periods(when: pd.Series, edges: pd.DatetimeIndex, months_before: int) -> np
 
 @dataclass
 class DirectEvidence:
-    """Per wijk and kind of evidence: observed, expected, excess with interval, p, pre-trend p and BH q."""
+    """Per wijk and kind of evidence: observed, expected, excess with interval, p, pre-trend p and BH q
+    (within the primary or the supporting family, column ``family``)."""
 
     table: pd.DataFrame          # EVIDENCE_COLUMNS
     persons_per_address: float   # persons per household move out of the target
     n_tests: int
 
     def best(self) -> pd.DataFrame:
-        """Per wijk the strongest evidence row (smallest q, then largest excess)."""
-        t = self.table.sort_values(["q_value", "excess"], ascending=[True, False])
-        return t.drop_duplicates("wijk_code").set_index("wijk_code")
+        """Per wijk the strongest evidence row: primary rows first (q-values of the two families are not
+        comparable), then the smallest q, then the largest excess."""
+        t = self.table.assign(_s=(self.table["family"] != "primary").astype(int))
+        t = t.sort_values(["_s", "q_value", "excess"], ascending=[True, True, False])
+        return t.drop_duplicates("wijk_code").set_index("wijk_code").drop(columns="_s")
+
+    def person_row(self, code: str) -> "pd.Series | None":
+        """The wijk's primary person-channel row (what its detectable size is computed for), or None."""
+        t = self.table
+        r = t[(t["wijk_code"] == code) & (t["family"] == "primary") & ~t["kind"].str.startswith("landlord:")]
+        return r.iloc[0] if len(r) else None
 
     def clear(self, alpha: float = FDR) -> pd.DataFrame:
-        """Rows that are clear evidence: q < alpha, the interval of the excess above zero, at least
-        `MIN_EVIDENCE` observed, no pre-trend."""
+        """Primary rows that are clear evidence: q < alpha, the interval of the excess above zero, at least
+        `MIN_EVIDENCE` observed, no pre-trend in the row or in the wijk's flow of target households."""
         t = self.table
-        return t[(t["q_value"] < alpha) & (t["excess_lo"] > 0) & (t["observed"] >= MIN_EVIDENCE)
-                 & ~(t["pre_p"] < alpha)]
+        ft = t[t["kind"] == FALLBACK_PERSON].set_index("wijk_code")["pre_p"]
+        pre_wijk = t["wijk_code"].map(ft).fillna(1.0) < alpha
+        return t[(t["family"] == "primary") & (t["q_value"] < alpha) & (t["excess_lo"] > 0)
+                 & (t["observed"] >= MIN_EVIDENCE) & ~(t["pre_p"] < alpha) & ~pre_wijk]
+
+    def primary(self) -> pd.DataFrame:
+        """The primary rows (one pre-declared test per wijk and channel)."""
+        return self.table[self.table["family"] == "primary"]
 
     def linked(self, alpha: float = FDR) -> set[str]:
-        """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target."""
-        t = self.table
+        """Wijken with at least a nominal link (p < alpha, positive excess, no pre-trend) to the target on a
+        primary test: households from enforced addresses or the landlords' new registrations, the channels that
+        tie a wijk to the enforcement (the target's ordinary turnover does not)."""
+        t = self.primary()
         return set(t.loc[(t["p_value"] < alpha) & (t["excess"] > 0) & ~(t["pre_p"] < alpha), "wijk_code"])
 
 
@@ -248,7 +290,7 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     crowding as persons per 10 m² at the start and at the end, number of target landlords).
     """
     perm = dataset.permits
-    empty = pd.DataFrame(columns=[c for c in EVIDENCE_COLUMNS if c not in ("q_value", "detectable")])
+    empty = pd.DataFrame(columns=[c for c in EVIDENCE_COLUMNS if c not in ("q_value", "detectable", "family")])
     if perm is None or perm.empty or "landlord_id" not in perm.columns or perm["landlord_id"].isna().all():
         return empty, pd.DataFrame(), 0
     ri = register_index(dataset)
@@ -270,9 +312,8 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
     ins = dataset.inspections
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy(bool)
     c = dataset.complaints
-    capos = ri.addr_ids.get_indexer(c["address_id"].astype(str).to_numpy(dtype=object)) if "address_id" in c.columns \
-        else np.full(len(c), -1)
-    iapos = ri.addr_ids.get_indexer(ins["address_id"].astype(str).to_numpy(dtype=object))
+    capos = ri.positions_of(c)
+    iapos = ri.positions_of(ins)
     reg = brp["registered_from"].to_numpy(dtype="datetime64[ns]")
     bap = ri.brp_apos
     # (address position, period code, day for household de-duplication or None)
@@ -341,7 +382,8 @@ def landlord_evidence(dataset: Dataset, target_code: str, start: date, months_be
 
 def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, start: date, months_before: int = 12,
                     months_after: int = 12, alpha: float = FDR) -> tuple[DirectEvidence, pd.DataFrame, int]:
-    """All direct evidence rows for the target, with BY q-values over wijken x kinds and detectable sizes.
+    """All direct evidence rows for the target, with BH q-values within the primary and the supporting family
+    (module docstring) and detectable sizes; ``n_tests`` of the result is the size of the primary family.
 
     Returns (evidence, landlord per-wijk summary, number of target landlords).
     """
@@ -350,17 +392,24 @@ def direct_evidence(dataset: Dataset, moves: pd.DataFrame, target_code: str, sta
                               codes)
     le, lsum, n_lords = landlord_evidence(dataset, target_code, start, months_before, months_after)
     t = pd.concat([pe, le], ignore_index=True) if len(le) else pe
-    # a kind with nothing at all in a wijk (no count before or after) is no test
-    tested = (t["before"] + t["observed"]) > 0
-    t["q_value"] = np.nan
-    # Benjamini-Yekutieli: the kinds are dependent (a household from an enforced address also counts as from
-    # the target; landlord signals share addresses), and a false flag costs a director more than a late one
-    t.loc[tested, "q_value"] = benjamini_hochberg(t.loc[tested, "p_value"].to_numpy(float), method="by")
-    t.loc[~tested, "q_value"] = 1.0
-    m = int(tested.sum())
-    c_m = float(np.sum(1.0 / np.arange(1, max(m, 1) + 1)))   # the BY factor
-    e = t["expected"].to_numpy(float)
-    t["detectable"] = np.maximum(detectable_excess(e, alpha / (max(m, 1) * c_m)), MIN_EVIDENCE - e)
+    person = PRIMARY_PERSON if (t["kind"] == PRIMARY_PERSON).any() else FALLBACK_PERSON
+    t["family"] = np.where(t["kind"].isin([person, PRIMARY_LANDLORD]), "primary", "supporting")
+    t["q_value"] = 1.0
+    t["detectable"] = np.nan
+    m = 0
+    for fam in ("primary", "supporting"):
+        # every pre-declared row counts in its family, also those with nothing before or after (p = 1):
+        # dropping them would let the outcome choose the family's size
+        sel = (t["family"] == fam).to_numpy()
+        if not sel.any():
+            continue
+        n_fam = int(sel.sum())
+        t.loc[sel, "q_value"] = benjamini_hochberg(t.loc[sel, "p_value"].to_numpy(float))
+        e = t.loc[sel, "expected"].to_numpy(float)
+        # the first BH threshold (alpha / m): what a lone displacement into one wijk must pass
+        t.loc[sel, "detectable"] = np.maximum(detectable_excess(e, alpha / n_fam), MIN_EVIDENCE - e)
+        if fam == "primary":
+            m = n_fam
     t = t[EVIDENCE_COLUMNS].reset_index(drop=True)
     return DirectEvidence(t, ppa, m), lsum, n_lords
 

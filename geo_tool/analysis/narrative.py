@@ -25,11 +25,11 @@ METHODS_NL = [
      "vergelijken we het aantal huishoudens na de start met wat de periode ervóór en de rest van de stad voorspellen "
      "(exacte binomiale toets). Zo ook nieuwe inschrijvingen, korte inschrijvingen, drukte, meldingen en "
      "overtredingen op adressen elders van verhuurders uit de doelwijk, vergeleken met hun eigen verleden."),
-    ("WDQ (Weighted Displacement Quotient, Bowers & Johnson 2003)",
+    ("WDQ (gewogen verplaatsingsquotiënt, Bowers & Johnson 2003)",
      "Verhouding tussen de verandering in de buurwijken en de verbetering in de doelwijk, beide t.o.v. de controle; "
      "kleiner dan 0 wijst op verplaatsing, groter dan 0 op uitstraling van positieve effecten; alleen te duiden als "
      "de doelwijk verbeterde."),
-    ("WDD (Weighted Displacement Difference, Wheeler & Ratcliffe 2018)",
+    ("WDD (gewogen verplaatsingsverschil, Wheeler & Ratcliffe 2018)",
      "Het aantal na de start minus het aantal dat je verwacht als de wijk de trend van de controle had gevolgd; met "
      "een interval uit de Poisson-benadering."),
     ("DiD (verschil-in-verschillen)",
@@ -44,10 +44,12 @@ METHODS_NL = [
      "exact (Clopper-Pearson), voor WDD uit de Poisson-benadering, voor DiD uit de bootstrap."),
     ("Meervoudig toetsen (FDR)",
      "Omdat we veel wijken en signalen tegelijk bekijken, houden we het verwachte aandeel onterechte vlaggen onder "
-     "de gevonden vlaggen op 5 % (Benjamini-Hochberg; voor de directe aanwijzingen de strengere Benjamini-Yekutieli, "
-     "omdat die toetsen van elkaar afhangen); de q-waarde is de aldus gecorrigeerde p-waarde."),
+     "de gevonden vlaggen op 5 % (Benjamini-Hochberg); de q-waarde is de aldus gecorrigeerde p-waarde. Per wijk "
+     "ligt vooraf één hoofdtoets per kanaal vast: huishoudens van gehandhaafde adressen in de doelwijk die zich "
+     "hier inschreven, en nieuwe inschrijvingen op adressen van verhuurders uit de doelwijk. Alleen deze "
+     "hoofdtoetsen kunnen een wijk aanwijzen; de andere aanwijzingen ondersteunen en worden apart gecorrigeerd."),
     ("Kleinste zichtbare verplaatsing",
-     "Het kleinste aantal extra huishoudens uit de doelwijk dat de toets met 80 % kans had gevonden; een wijk zonder "
+     "Het kleinste aantal extra huishoudens uit de doelwijk dat de hoofdtoets met 80 % kans had gevonden; een wijk zonder "
      "aanwijzing kan dus nog een kleinere verplaatsing hebben gehad."),
     ("Vangrails",
      "Een stijging telt alleen als verplaatsing als er een koppeling met de doelwijk is (dezelfde personen of "
@@ -84,8 +86,10 @@ def target_sentences(result: WaterbedResult) -> list[str]:
         return out
     t = st[st["wijk_code"] == result.target_code].set_index("signal")
     parts = []
-    for sig, unit in (("complaints", "per 1.000 bewoners per maand"), ("eum_registrations", "per 1.000 bewoners per maand"),
-                      ("crowding", "ingeschrevenen per 10 m²")):
+    # crowding is a small number per 10 m² (0,3): its change is told per 1.000 m² so that it does not print as 0,00
+    for sig, unit, scale in (("complaints", "per 1.000 bewoners per maand", 1.0),
+                             ("eum_registrations", "per 1.000 bewoners per maand", 1.0),
+                             ("crowding", "ingeschrevenen per 1.000 m²", 100.0)):
         if sig in t.index:
             r = t.loc[sig]
             word = ("steeg" if r["effect"] > 0 else "daalde") if sig == "crowding" else \
@@ -94,9 +98,10 @@ def target_sentences(result: WaterbedResult) -> list[str]:
             sure = "duidelijk" if p <= 0.1 else "niet duidelijk"
             label = {"complaints": "de meldingen", "eum_registrations": "de nieuwe inschrijvingen van EU-arbeidsmigranten",
                      "crowding": "de bewoningsdichtheid"}[sig]
-            parts.append(f"{label} {word} ({sure} t.o.v. een nagebootste vergelijkingswijk: {nl(r['effect'], 2, True)} {unit})")
+            parts.append(f"{label} {word} ({sure} t.o.v. een nagebootste vergelijkingswijk: "
+                         f"{nl(r['effect'] * scale, 2 if scale == 1 else 1, True)} {unit})")
     if parts:
-        out.append(f"In {result.target_name} zelf " + "; ".join(parts) + ".")
+        out.append(f"In {result.target_name} zelf: " + "; ".join(parts) + ".")
         if "complaints" in t.index and t.loc["complaints", "effect"] > 0 and any(
                 s in t.index and t.loc[s, "effect"] < 0 for s in ("eum_registrations", "crowding")):
             out.append("Meer meldingen bij minder inschrijvingen of minder drukte past bij een campagne die het melden "
@@ -184,17 +189,20 @@ def wijk_sections(result: WaterbedResult) -> list[WijkSection]:
     judged["_q"] = pd.to_numeric(judged["verdict_q"], errors="coerce").fillna(1.0)
     for r in judged.sort_values(["_o", "_q", "wijk_name"]).itertuples():
         lines = [f"Oordeel: {VERDICT_NL[r.verdict]} — {r.reason}."]
-        if r.verdict == "no_evidence" and r.detectable_text:
-            lines.append(_cap(r.detectable_text) + ".")
+        if r.verdict in ("no_evidence", "displacement") and r.detectable_text:
+            lines.append(_cap(r.detectable_text) + ".")   # flagged: what was seen; otherwise: what could not be
         if r.link:
             lines.append(f"Koppeling met {result.target_name}: {r.link}.")
         rows = []
         mine = ev[ev["wijk_code"] == r.wijk_code] if len(ev) else ev
-        for e in mine.sort_values("q_value").itertuples() if len(mine) else []:
-            if e.before + e.observed == 0:
-                continue
+        if len(mine) and "family" in mine.columns:   # the pre-declared main tests first
+            mine = mine.assign(_f=(mine["family"] != "primary").astype(int)).sort_values(["_f", "q_value"])
+        for e in mine.itertuples() if len(mine) else []:
+            if e.before + e.observed == 0 and getattr(e, "family", "") != "primary":
+                continue   # a main test stays, also at 0: the detectable size belongs to it
+            main = " (hoofdtoets)" if getattr(e, "family", "") == "primary" else ""
             rows.append([EVIDENCE_KINDS_NL.get(e.kind, e.kind).replace(" in de doelwijk", f" in {result.target_name}")
-                         .replace("uit de doelwijk", f"uit {result.target_name}"),
+                         .replace("uit de doelwijk", f"uit {result.target_name}") + main,
                          count_text(e.before), count_text(e.observed), count_text(e.expected, expected=True),
                          f"{round5(e.excess_lo)} tot {round5(e.excess_hi)}", _q(e.q_value)])
         srows = []

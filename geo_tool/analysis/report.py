@@ -22,11 +22,12 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
 from geo_tool.export.disclosure import round_decimals  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
-from geo_tool.analysis.signals import signal_label  # noqa: E402
+from geo_tool.analysis.signals import signal_label, signal_short_label  # noqa: E402
 from geo_tool.analysis.waterbed import ROLE_NL, VERDICT_NL, WaterbedResult  # noqa: E402
 from geo_tool.fileio import GPKG_DATASET_OPTIONS, atomic_path, write_csv_atomic, write_text_atomic  # noqa: E402
 
@@ -140,7 +141,25 @@ def signals_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return s.round({"level": 4})
 
 
+class _DutchFormatter(ScalarFormatter):
+    """Matplotlib's number ticks with a Dutch decimal comma (0,41 instead of 0.41)."""
+
+    def __call__(self, x, pos=None):  # noqa: D102 (matplotlib API)
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def _dutch_ticks(fig: Figure) -> None:
+    """Every numeric axis of ``fig`` (not dates, not maps in metres) gets decimal commas."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                fmt = _DutchFormatter()
+                fmt.set_useOffset(False)
+                axis.set_major_formatter(fmt)
+
+
 def _save(fig: Figure, path: Path) -> Path:
+    _dutch_ticks(fig)
     FigureCanvasAgg(fig)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=path.suffix.lstrip("."), dpi=150, bbox_inches="tight")
@@ -155,6 +174,23 @@ def _roles_frame(result: WaterbedResult):
     g["role"] = g["code"].map(role).fillna("other")
     g["verdict"] = g["code"].map(verdict).fillna("")
     return g
+
+
+def _label_wijken(ax, g, pts, width: float) -> None:
+    """Names of the target, buffer and destination wijken on top of the arrows, with a white halo; a label that
+    would touch an earlier one (its text is about 0,009 of the map's ``width`` per character) moves down a line."""
+    from matplotlib import patheffects
+
+    placed: list[tuple[float, float, int]] = []
+    char, dy = 0.009 * width, 0.022 * width
+    for code in g.loc[g["role"].isin(["target", "buffer", "destination"]), "code"]:
+        name = str(g.loc[g["code"] == code, "name"].iloc[0])
+        x, y = pts[code].x, pts[code].y
+        while any(abs(x - px) < (len(name) + n) / 2 * char and abs(y - py) < dy for px, py, n in placed):
+            y -= dy
+        placed.append((x, y, len(name)))
+        ax.annotate(name, (x, y), ha="center", va="center", fontsize=7, zorder=6,
+                    path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
 def areas_map(result: WaterbedResult) -> Figure:
@@ -173,15 +209,13 @@ def areas_map(result: WaterbedResult) -> Figure:
     if len(diff):
         diff.plot(ax=ax, facecolor="none", edgecolor="#009e73", linewidth=2.0, hatch="...")
     pts = g.set_index("code").geometry.representative_point()
-    for code in g.loc[g["role"].isin(["target", "buffer", "destination"]), "code"]:
-        p = pts[code]
-        ax.annotate(str(g.loc[g["code"] == code, "name"].iloc[0]), (p.x, p.y), ha="center", fontsize=7)
     f = result.flows[(result.flows["after"] >= THRESHOLD) & result.flows["destination"].isin(pts.index)]
     f = f[(f["q_value"] < 0.05) | (f["after"] >= f["after"].nlargest(6).min())] if len(f) else f
     focus = g[g["role"].isin(["target", "buffer", "destination"])].total_bounds
     pad = 0.35 * max(focus[2] - focus[0], focus[3] - focus[1])
     ax.set_xlim(focus[0] - pad, focus[2] + pad)
     ax.set_ylim(focus[1] - pad, focus[3] + pad)
+    _label_wijken(ax, g, pts, focus[2] - focus[0] + 2 * pad)
     if len(f):
         o = pts[result.target_code]
         top = float(disclose_counts(f["after"]).max())
@@ -324,22 +358,25 @@ def synth_chart(result: WaterbedResult, signal: str) -> Figure | None:
     nrow = int(np.ceil(len(codes) / ncol))
     fig = Figure(figsize=(11, 2.4 * nrow + 0.7))
     x = result.panel.month_starts[:-1]
+    # crowding (0,4 persons per 10 m²) is drawn per 1.000 m² so that its changes do not print as 0,00
+    scale, unit = (100.0, "(ingeschrevenen per 1.000 m² woonoppervlak)") if signal == "crowding" else \
+        (1.0, "per 1.000 bewoners per maand")
     for i, c in enumerate(codes):
         f = sr.fits[c]
         ax = fig.add_subplot(nrow, ncol, i + 1)
-        ax.plot(x, f.actual, color="#0072b2", lw=1.3, label="werkelijk")
-        ax.plot(x, f.synthetic, color="#7f7f7f", lw=1.1, ls="--", label="nagebootst")
+        ax.plot(x, np.asarray(f.actual) * scale, color="#0072b2", lw=1.3, label="werkelijk")
+        ax.plot(x, np.asarray(f.synthetic) * scale, color="#7f7f7f", lw=1.1, ls="--", label="nagebootst")
         ax.axvline(pd.Timestamp(result.start), color="#d55e00", lw=1.1)
         p = min(sr.p_value(c, "up"), sr.p_value(c, "down"))
         role = "doelwijk " if c == result.target_code else ""
-        ax.set_title(f"{role}{names.get(c, c)}: effect " + f"{f.effect:+.2f}, placebo-p {p:.2f}".replace(".", ","), fontsize=8)
+        ax.set_title(f"{role}{names.get(c, c)}: effect " + f"{f.effect * scale:+.2f}, placebo-p {p:.2f}".replace(".", ","),
+                     fontsize=8)
         ax.tick_params(labelsize=6)
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
         if i == 0:
             ax.legend(fontsize=6, loc="upper left")
-    unit = "per 10 m²" if signal == "crowding" else "per 1.000 bewoners per maand"
-    fig.suptitle(f"Synthetische controle: {signal_label(signal)} {unit}; blauw werkelijk, grijs de nagebootste wijk "
+    fig.suptitle(f"Synthetische controle: {signal_short_label(signal)} {unit}; blauw werkelijk, grijs de nagebootste wijk "
                  f"uit {len(sr.donor_codes)} controlewijken; oranje: start", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
@@ -407,7 +444,7 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
     for s in ("eum_registrations", "crowding", "complaints") if not light else ():
         f = synth_chart(result, s)
         if f is not None:
-            figs[f"synth_{s}.png"] = (f"Synthetische controle: {signal_label(s)}", f)
+            figs[f"synth_{s}.png"] = (f"Synthetische controle: {signal_short_label(s)}", f)
     for s in result.verdict_signals if not light else ():
         figs[f"timeseries_{s}.png"] = (f"Maandcijfers: {signal_label(s)}", timeseries_chart(result, s))
     if not light:
@@ -422,6 +459,20 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
     paths.append(out / "report.md")
     paths.append(write_report_pdf(result, out / "report.pdf", charts, disclosure_note()))
     return paths
+
+
+def chart_tabs(out: "str | Path") -> list[tuple[str, Path]]:
+    """(short Dutch title, PNG path) of every chart and map in a report folder, in reading order: what the
+    Waterbed tab shows as sub-tabs (the same charts as the PDF, titles short enough for a tab)."""
+    out = Path(out)
+    fixed = [("map_areas", "Kaart wijkrollen en stromen"), ("evidence", "Verhuizingen: gezien en verwacht")]
+    tabs = [(t, out / f"{k}.png") for k, t in fixed]
+    tabs += [(f"Synthetische controle {signal_short_label(p.stem[len('synth_'):])}", p)
+             for p in sorted(out.glob("synth_*.png"))]
+    tabs += [(f"Maandcijfers {signal_short_label(p.stem[len('timeseries_'):])}", p)
+             for p in sorted(out.glob("timeseries_*.png"))]
+    tabs.append(("Hotspots", out / "map_hotspots.png"))
+    return [(t, p) for t, p in tabs if p.exists()]
 
 
 def _write_disclosure_metadata(out: Path) -> list[Path]:

@@ -35,6 +35,15 @@ SIGNAL_LABELS: dict[str, str] = {
     "registered": "ingeschrevenen (stand aan het begin van de maand)",
     "crowding": "bewoningsdichtheid (ingeschrevenen per 10 m² woonoppervlak)",
 }
+#: Signal key -> short Dutch label (tab titles, chart legends where the long label does not fit).
+SIGNAL_SHORT_LABELS: dict[str, str] = {
+    "complaints": "meldingen", "inspections": "huisbezoeken", "violations": "overtredingen",
+    "visit_hours": "bezoekuren", "eum_registrations": "EU-inschrijvingen", "rni_registrations": "RNI-inschrijvingen",
+    "moves_in": "nieuwe inschrijvingen", "moves_out": "uitschrijvingen",
+    "relocations_from_target": "verhuizingen uit de doelwijk",
+    "eum_relocations_from_target": "EU-verhuizingen uit de doelwijk", "short_spells": "korte inschrijvingen",
+    "registered": "ingeschrevenen", "crowding": "bewoningsdichtheid",
+}
 #: A registration that ends within this many days is a short spell (seasonal or shifted labour).
 SHORT_SPELL_DAYS = 90
 #: Register-based signals (not changed by a campaign that raises reporting): what the verdict trusts.
@@ -46,6 +55,13 @@ def signal_label(key: str) -> str:
     if key.startswith("complaints:"):
         return f"meldingen {key.split(':', 1)[1]}"
     return SIGNAL_LABELS.get(key, key)
+
+
+def signal_short_label(key: str) -> str:
+    """The short Dutch label of a signal key (for tab titles); the long label when there is no short one."""
+    if key.startswith("complaints:"):
+        return f"meldingen {key.split(':', 1)[1]}"
+    return SIGNAL_SHORT_LABELS.get(key) or signal_label(key)
 
 
 @dataclass
@@ -178,6 +194,21 @@ class RegisterIndex:
         p = self.addr_ids.get_indexer(pd.Series(address_ids).astype(str).to_numpy(dtype=object))
         return np.where(p >= 0, self.addr_wpos[np.maximum(p, 0)], -1)
 
+    def positions_of(self, table: pd.DataFrame, column: str = "address_id") -> np.ndarray:
+        """Address positions of a table's address column (-1 when unknown or absent), computed once per table
+        object: `--all` asks for the complaints' and inspections' positions once per intervention."""
+        key = (id(table), len(table), column)
+        cache = self.__dict__.setdefault("_positions", {})
+        if key not in cache:
+            cache[key] = (self.addr_ids.get_indexer(table[column].astype(str).to_numpy(dtype=object))
+                          if column in table.columns else np.full(len(table), -1))
+        return cache[key]
+
+    def wijk_positions_of(self, table: pd.DataFrame, column: str = "address_id") -> np.ndarray:
+        """Wijk positions of a table's addresses (-1 when unknown), cached like `positions_of`."""
+        p = self.positions_of(table, column)
+        return np.where(p >= 0, self.addr_wpos[np.maximum(p, 0)], -1)
+
 
 _INDEX_CACHE: dict[tuple, RegisterIndex] = {}
 
@@ -233,7 +264,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
     c = dataset.complaints
     cpos = index.get_indexer(c["wijk_code"].astype("string").fillna("").astype(str).to_numpy(dtype=object))
     if "address_id" in c.columns:
-        cpos = np.where(cpos >= 0, cpos, register_index(dataset).wijk_of(c["address_id"]))
+        cpos = np.where(cpos >= 0, cpos, register_index(dataset).wijk_positions_of(c))
     counts["complaints"] = _bin(c["received_on"], cpos, edges, n)
     for cat in sorted(c["category"].dropna().astype(str).unique()):
         mask = (c["category"].astype(str) == cat).to_numpy()
@@ -241,7 +272,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
 
     # inspections: visits, violations found, visit hours
     ins = dataset.inspections
-    ipos = register_index(dataset).wijk_of(ins["address_id"])
+    ipos = register_index(dataset).wijk_positions_of(ins)
     viol = ins["outcome"].astype("string").str.lower().eq("violation").fillna(False).to_numpy()
     # number of non-blank items in "a;b;c" (vectorised)
     items = ins["violations"].astype("string").fillna("").str.count(r"[^;\s][^;]*").to_numpy(float) \

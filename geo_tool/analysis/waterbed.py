@@ -6,9 +6,11 @@ control, per month, and gives every buffer and destination wijk a verdict:
 
 - ``displacement`` (verplaatsing), on direct evidence: the wijk received a clear excess of the target's
   people (persons leaving target or enforced addresses who registered there within 60 days) or of activity
-  at the target's landlords' addresses there (registrations, short spells, crowding, complaints, violations):
-  Benjamini-Yekutieli q < 5 % over all wijken x kinds, the exact interval of the excess above zero and no rise
-  already in the before period; even when its area-wide complaints did not move;
+  at the target's landlords' addresses there, on the pre-declared primary test of a channel (households from
+  enforced addresses; new registrations at the landlords' addresses): Benjamini-Hochberg q < 5 % over the
+  primary family (one test per wijk and channel, `evidence`), the exact interval of the excess above zero and
+  no rise already in the before period; even when its area-wide complaints did not move. The other kinds are
+  supporting evidence, shown beside it;
 - ``displacement`` on area signals: a rise beyond the city trend (WDD, BH q < 5 % over judged wijken x verdict
   signals, DiD interval above zero) in a wijk with at least a nominal link to the target, while the target
   went down on complaints or register signals, and no rise already before the start;
@@ -125,18 +127,19 @@ class WaterbedResult:
             f"na: {a0} t/m {(pd.Timestamp(a1) - pd.Timedelta(days=1)).date()}",
             f"  buffer: {self.buffer_rule.describe()}; controle: {self.control_text}",
             f"  signalen voor het oordeel: {', '.join(signal_label(s) for s in self.verdict_signals)}; "
-            f"FDR 5 % (Benjamini-Hochberg) over wijken en signalen; intervallen {self.level * 100:.0f} %",
-            f"  doelwijk ({signal_label(self.verdict_signals[0])}): WDD {o['target_wdd']:+.1f} "
-            f"[{o['target_wdd_ci'][0]:+.1f}, {o['target_wdd_ci'][1]:+.1f}], succesmaat {o['success']:+.4f}; "
+            f"FDR 5 % (Benjamini-Hochberg) over de hoofdtoetsen per wijk en kanaal en over wijken en signalen; "
+            f"intervallen {self.level * 100:.0f} %",
+            f"  doelwijk ({signal_label(self.verdict_signals[0])}): WDD {_n(o['target_wdd'], 1)} "
+            f"[{_n(o['target_wdd_ci'][0], 1)}, {_n(o['target_wdd_ci'][1], 1)}], succesmaat {_n(o['success'], 4)}; "
             f"WDQ buffer totaal {_fmt(o['wdq_total'])} ({o['wdq_reading']}); "
-            f"totale WDD {o['total_wdd']:+.1f} [{o['total_wdd_ci'][0]:+.1f}, {o['total_wdd_ci'][1]:+.1f}]",
+            f"totale WDD {_n(o['total_wdd'], 1)} [{_n(o['total_wdd_ci'][0], 1)}, {_n(o['total_wdd_ci'][1], 1)}]",
         ]
         judged = self.table[self.table["role"].isin(["buffer", "destination"])]
         for r in judged.itertuples():
             lines.append(
-                f"  {r.role:<11} {r.wijk_code} {r.wijk_name:<24} {VERDICT_NL[r.verdict]:<34} "
-                f"[{signal_label(r.signal)}] WDD {r.wdd:+.1f} [{r.wdd_ci_low:+.1f}, {r.wdd_ci_high:+.1f}] "
-                f"DiD {r.did:+.3f} [{r.did_ci_low:+.3f}, {r.did_ci_high:+.3f}] per 1.000 bew./mnd; "
+                f"  {ROLE_NL[r.role]:<15} {r.wijk_code} {r.wijk_name:<24} {VERDICT_NL[r.verdict]:<34} "
+                f"[{signal_label(r.signal)}] WDD {_n(r.wdd, 1)} [{_n(r.wdd_ci_low, 1)}, {_n(r.wdd_ci_high, 1)}] "
+                f"DiD {_n(r.did, 3)} [{_n(r.did_ci_low, 3)}, {_n(r.did_ci_high, 3)}] per 1.000 bew./mnd; "
                 f"WDQ {_fmt(r.wdq)}; {r.link or 'geen koppeling'}"
             )
             lines.append(f"      {r.reason}" + (f"; {r.detectable_text}" if r.verdict == "no_evidence" and
@@ -148,8 +151,35 @@ class WaterbedResult:
         return "\n".join(lines)
 
 
+def undetectable_text(row: "pd.Series | dict") -> str:
+    """For a wijk without a flag: the smallest displacement its primary test could have shown (issue 12)."""
+    a, p = float(row.get("detectable_addresses", np.nan)), float(row.get("detectable_persons", np.nan))
+    if not np.isfinite(a):
+        return ""
+    return (f"met deze gegevens zou een verplaatsing van minder dan ~{max(1, int(np.ceil(a)))} adressen "
+            f"(~{max(1, int(np.ceil(p)))} personen) niet zichtbaar zijn")
+
+
+def detected_text(row: "pd.Series | dict") -> str:
+    """For a flagged wijk: what was detected, the excess of the evidence the flag rests on with its interval
+    (rounded to 5 like every derived count in the report), not what would have been invisible."""
+    from geo_tool.analysis.disclose import round5
+
+    ex, lo, hi = (float(row.get(c, np.nan)) for c in ("excess", "excess_lo", "excess_hi"))
+    if not np.isfinite(ex):
+        return ""
+    unit = "huishoudens" if not str(row.get("evidence_kind", "")).startswith("landlord:") else "gebeurtenissen"
+    return (f"gezien: ongeveer {round5(ex)} {unit} meer dan verwacht (95 %-interval {round5(lo)} tot "
+            f"{round5(hi)})")
+
+
 def _fmt(x: float) -> str:
-    return "n.v.t." if x is None or not np.isfinite(x) else f"{x:+.2f}"
+    return "n.v.t." if x is None or not np.isfinite(x) else _n(x, 2)
+
+
+def _n(x: float, nd: int) -> str:
+    """A signed number with ``nd`` decimals and a Dutch decimal comma (the terminal summary is read in Dutch)."""
+    return "n.v.t." if x is None or not np.isfinite(x) else f"{x:+.{nd}f}".replace(".", ",")
 
 
 def _start_from_interventions(dataset: Dataset, target_code: str, target: str) -> date:
@@ -367,10 +397,13 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
             clear_rows = clear[clear["wijk_code"] == code].sort_values("q_value")
             area_rows = [stat(code, s) for s in verdict_signals]
             best_area = min(area_rows, key=lambda r: (r["q_up"] if np.isfinite(r["q_up"]) else 1.0))
-            ft = mine[mine["kind"] == "from_target"]
-            det_p = float(ft["detectable"].iloc[0]) if len(ft) else float("nan")
+            # the detectable size of the test the verdict would rest on: the wijk's primary person-channel test
+            pr_ = evidence.person_row(code)
+            det_p = float(pr_["detectable"]) if pr_ is not None else float("nan")
+            ppr = (float(pr_["persons_expected"]) / float(pr_["expected"])
+                   if pr_ is not None and float(pr_["expected"]) > 0 else ppa)
             row = {"wijk_code": code, "role": role, "link": "; ".join(links),
-                   "detectable_persons": det_p * ppa, "detectable_addresses": det_p}
+                   "detectable_persons": det_p * max(ppr, 1.0), "detectable_addresses": det_p}
             pre_rows = mine[(mine["q_value"] < FAMILY_ALPHA) & (mine["pre_p"] < FAMILY_ALPHA)]
             if len(clear_rows):
                 e = clear_rows.iloc[0]
@@ -423,10 +456,8 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     table["wijk_name"] = table["wijk_code"].map(names)
     table["verdict_nl"] = table["verdict"].map(VERDICT_NL)
     table["role_nl"] = table["role"].map(ROLE_NL)
-    table["detectable_text"] = [
-        (f"met deze gegevens zou een verplaatsing van minder dan ~{max(1, int(np.ceil(a)))} adressen "
-         f"(~{max(1, int(np.ceil(p)))} personen) niet zichtbaar zijn") if np.isfinite(a) else ""
-        for a, p in zip(table["detectable_addresses"].astype(float), table["detectable_persons"].astype(float))]
+    table["detectable_text"] = [detected_text(r) if r["verdict"] == "displacement" else undetectable_text(r)
+                                for _, r in table.iterrows()]
     table = table[WATERBED_COLUMNS + ["verdict_nl", "role_nl", "signal", "link", "reason", *DETAIL_COLUMNS,
                                       "detectable_text"]]
     progress.advance()

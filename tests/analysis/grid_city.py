@@ -151,8 +151,24 @@ def _spells(rows: list[tuple]) -> pd.DataFrame:
     return b
 
 
+def _moves_to_w44(rows: list, rng, start: pd.Timestamp, months, per_month, prefix: str, group: str, born: int,
+                  pid: int) -> int:
+    """Persons leaving target addresses 5-19 (no violation found there) and registering in W44 10 days later,
+    ``per_month(m)`` of them in each month ``m`` (relative to the start); returns the next person number."""
+    for m in months:
+        month = start + pd.DateOffset(months=m)
+        for _ in range(per_month(m)):
+            left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
+            rows.append((f"{prefix}{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
+                         group, born, False))
+            rows.append((f"{prefix}{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
+                         group, born, False))
+            pid += 1
+    return pid
+
+
 def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool = True,
-                   early_flow: bool = False) -> Dataset:
+                   early_flow: bool = False, turnover_drift: bool = False) -> Dataset:
     """The harder world of issue 12 on the grid city (no displacement in the area counts at all).
 
     - The campaign raises reporting in the target: its complaints go up 30 % after the start, while the new
@@ -164,6 +180,9 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
       newcomers from outside the city (6 a month) who bring 5 complaints a month: a rise without links.
     - ``early_flow``: persons from the target register in W44 at 4 a month from 4 months before the start
       on (a rise that started before the intervention).
+    - ``turnover_drift``: ordinary households of the target (addresses where enforcement found nothing) move to
+      W44 more and more after the start (2 a month rising by 1 a month): the target's usual outflow drifting,
+      not operations pushed out by enforcement.
     Every address has 60 m² of floor area (crowding is computable).
     """
     ds = make_grid_city(seed=seed, displacement=0.0, mode="portfolio", target_drop=-0.3)
@@ -197,15 +216,9 @@ def make_hard_city(seed: int = 1, displaced_per_month: float = 3.0, decoy: bool 
             for k in range(5):
                 compl.append((DECOY, month + pd.Timedelta(days=int(rng.integers(0, 28))), addr(1, 3, k % 5)))
     if early_flow:
-        for m in range(-4, 12):
-            month = start + pd.DateOffset(months=m)
-            for _ in range(4):
-                left = month + pd.Timedelta(days=int(rng.integers(0, 28)))
-                rows.append((f"ef{pid}", addr(2, 2, int(rng.integers(5, 20))), pd.Timestamp("2019-06-01"), left,
-                             "EU-MOE", 1990, False))
-                rows.append((f"ef{pid}", addr(4, 4, int(rng.integers(0, 20))), left + pd.Timedelta(days=10), None,
-                             "EU-MOE", 1990, False))
-                pid += 1
+        pid = _moves_to_w44(rows, rng, start, range(-4, 12), lambda m: 4, "ef", "EU-MOE", 1990, pid)
+    if turnover_drift:
+        pid = _moves_to_w44(rows, rng, start, range(12), lambda m: 2 + m, "td", "NL", 1980, pid)
     ds.brp = pd.concat([brp, _spells(rows)], ignore_index=True) if rows else brp
     if insp:
         ds.inspections = pd.DataFrame(insp, columns=["inspection_id", "address_id", "visited_on", "outcome", "violations",

@@ -36,6 +36,20 @@ def test_early_warning_without_displacement_flags_nothing():
     assert _flagged(early_warning(ds, relocations(ds.brp, address_wijk(ds)), ds.interventions)) == set()
 
 
+def test_a_drift_in_the_targets_ordinary_turnover_is_no_early_warning():
+    """Ordinary households of the target (no violation found at their addresses) move to W44 more every month
+    after the start (2 up to 13 a month): the early warning does not flag W44, because its link counts households
+    from enforced addresses against the target's own destination shares; the drift shows in relocations_all.
+    The old link (all households from enforced wijken against the year before the start) flagged it."""
+    from grid_city import EARLY
+
+    ds = make_hard_city(seed=1, displaced_per_month=8, turnover_drift=True)
+    ew = early_warning(ds, relocations(ds.brp, address_wijk(ds)), ds.interventions)
+    assert EARLY not in _flagged(ew) and HARD_RECEIVER in _flagged(ew)
+    w44 = ew[ew["wijk_code"] == EARLY]
+    assert w44.empty or (w44["relocations_all"] > w44["relocations_all_expected"]).any()
+
+
 def test_all_interventions_writes_a_folder_each_and_the_tables(tmp_path):
     """--all analyses every intervention (here two: a second, earlier one in W55), writes a report folder per
     intervention, overview.csv naming the flagged wijken, and early_warning.csv with disclosure-controlled counts."""

@@ -151,3 +151,66 @@ def test_a_flow_that_began_before_the_start_is_not_displacement():
     t = _judged(r)
     assert t.loc[EARLY, "verdict"] == "no_evidence" and "vóór de start" in t.loc[EARLY, "reason"]
     assert t.loc[HARD_RECEIVER, "verdict"] == "displacement"
+
+
+def test_primary_family_is_one_pre_declared_test_per_wijk_and_channel(hard):
+    """The primary family holds exactly one person-channel test (households from enforced addresses) for every wijk
+    but the target, and one landlord-channel test (new registrations) per wijk where the target's landlords own
+    an address, whatever the outcomes; its q-values are Benjamini-Hochberg over that family alone."""
+    from geo_tool.analysis.stats import benjamini_hochberg
+
+    r = run_waterbed_analysis(hard, "W22", START, n_boot=200)
+    ev = r.evidence.table
+    prim = ev[ev["family"] == "primary"]
+    person = prim[~prim["kind"].str.startswith("landlord:")]
+    assert set(person["kind"]) == {"from_enforced"}
+    assert sorted(person["wijk_code"]) == sorted(set(hard.wijken["code"].astype(str)) - {TARGET})
+    lord = prim[prim["kind"].str.startswith("landlord:")]
+    assert set(lord["kind"]) <= {"landlord:moves_in"} and not lord["wijk_code"].duplicated().any()
+    assert r.evidence.n_tests == len(prim)
+    assert np.allclose(prim["q_value"], benjamini_hochberg(prim["p_value"].to_numpy(float)))
+    assert set(r.evidence.clear()["family"]) <= {"primary"}
+
+
+def test_supporting_evidence_alone_never_flags():
+    """A wijk whose only clear excess is a supporting kind (here short spells at landlords' addresses, q 0.001)
+    has no clear evidence; the same excess on its primary test has."""
+    from geo_tool.analysis.evidence import EVIDENCE_COLUMNS, DirectEvidence
+
+    row = {"wijk_code": "W1", "before": 10.0, "observed": 40.0, "expected": 10.0, "excess": 30.0, "excess_lo": 15.0,
+           "excess_hi": 45.0, "p_value": 1e-5, "pre_p": 0.5, "q_value": 1e-3, "detectable": 8.0, "persons": np.nan,
+           "persons_expected": np.nan}
+    sup = pd.DataFrame([{**row, "kind": "landlord:short_spells", "family": "supporting"}])[EVIDENCE_COLUMNS]
+    assert DirectEvidence(sup, 1.0, 1).clear().empty
+    prim = pd.DataFrame([{**row, "kind": "landlord:moves_in", "family": "primary"}])[EVIDENCE_COLUMNS]
+    assert len(DirectEvidence(prim, 1.0, 1).clear()) == 1
+
+
+def test_detectable_size_belongs_to_the_evidence_of_the_verdict(hard):
+    """A flagged wijk says what was seen (its excess and interval), not what would have been invisible; an unflagged
+    wijk gets the detectable size of its own primary person-channel test."""
+    r = run_waterbed_analysis(hard, "W22", START, n_boot=200)
+    t = _judged(r)
+    flagged = t[t["verdict"] == "displacement"]
+    assert len(flagged) and flagged["detectable_text"].str.startswith("gezien").all()
+    assert not flagged["detectable_text"].str.contains("niet zichtbaar").any()
+    ev = r.evidence.table
+    for code, row in t[t["verdict"] == "no_evidence"].iterrows():
+        own = ev[(ev["wijk_code"] == code) & (ev["kind"] == "from_enforced")]["detectable"].iloc[0]
+        assert row["detectable_addresses"] == pytest.approx(own)
+        assert "niet zichtbaar" in row["detectable_text"]
+
+
+def test_a_drift_in_the_targets_ordinary_turnover_is_supporting_evidence_only():
+    """Ordinary target households (no violation found at their addresses) moving to W44 more and more after the
+    start show as supporting evidence (households from the target, interval above zero) but do not flag W44:
+    the pre-declared test is the flow from enforced addresses; W55 (displaced from enforced addresses) still is."""
+    from grid_city import EARLY
+
+    r = run_waterbed_analysis(make_hard_city(seed=1, turnover_drift=True), "W22", START, n_boot=200)
+    ev = r.evidence.table.set_index(["wijk_code", "kind"])
+    assert ev.loc[(EARLY, "from_target"), "family"] == "supporting"
+    assert ev.loc[(EARLY, "from_target"), "excess_lo"] > 0
+    t = r.table.set_index("wijk_code")
+    assert EARLY not in set(t.index[t["verdict"] == "displacement"])
+    assert t.loc[HARD_RECEIVER, "verdict"] == "displacement"

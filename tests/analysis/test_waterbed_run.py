@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -72,6 +73,10 @@ def test_adjacent_displacement_found(adjacent):
     assert r.overall["target_wdd"] < 0 and r.overall["success"] < 0
     assert t.loc[ADJACENT_RECEIVER, "wdd_ci_low"] > 0 and t.loc[ADJACENT_RECEIVER, "did_ci_low"] > 0
     assert "verplaatsing" in r.summary()
+    # the terminal summary is Dutch: roles in Dutch, decimal commas in WDD and DiD
+    body = r.summary().split("\n", 4)[4]
+    assert "buurwijk" in body and not re.search(r"^\s+(buffer|destination)\s", body, re.M)
+    assert re.search(r"WDD [+-]\d+,\d ", body) and not re.search(r"WDD [+-]\d+\.\d", body)
 
 
 def test_portfolio_displacement_found_as_destination():

@@ -159,12 +159,9 @@ class WaterbedTab(QWidget):
         self.conclusion.setHtml(html_conclusion(result))
         self.sections.setHtml(html_sections(result))
         self.methods.setHtml(html_methods())
-        titles = {"map_areas": "Kaart wijkrollen en stromen", "evidence": "Verhuizingen: gezien en verwacht",
-                  "synth_eum_registrations": "Synth. controle EU-inschrijvingen", "synth_crowding": "Synth. controle drukte",
-                  "synth_complaints": "Synth. controle meldingen", "map_hotspots": "Hotspots"}
-        images = [(titles[k], out / f"{k}.png") for k in titles if k != "map_hotspots"]
-        images += [(p.stem.replace("timeseries_", "Maandcijfers "), p) for p in sorted(out.glob("timeseries_*.png"))]
-        images.append((titles["map_hotspots"], out / "map_hotspots.png"))
+        from geo_tool.analysis.report import chart_tabs
+
+        images = chart_tabs(out)
         self.gallery.show_images(images)
         self.finished.emit()
 
