@@ -223,6 +223,175 @@ _EN: dict[str, str] = {
     "geef SOURCE, --profile en --into (of --list-profiles)": "give SOURCE, --profile and --into (or --list-profiles)",
     "SOURCE: bestand '{path}' bestaat niet": "SOURCE: file '{path}' does not exist",
     "--hours: '{value}' is niet UU:MM-UU:MM": "--hours: '{value}' is not HH:MM-HH:MM",
+    # params
+    "{name}: '{value}' is geen ISO-datum (JJJJ-MM-DD)":
+        "{name}: '{value}' is not an ISO date (YYYY-MM-DD)",
+    '{name}: {value} ligt buiten {low}..{high}':
+        '{name}: {value} is outside {low}..{high}',
+    "datasetmap '{path}' bestaat niet of is geen map":
+        "dataset folder '{path}' does not exist or is not a folder",
+    "{name}: '{value}' is niet een van {allowed}":
+        "{name}: '{value}' is not one of {allowed}",
+    "{name}: bestand '{path}' bestaat niet":
+        "{name}: file '{path}' does not exist",
+    '--level building: cijfers per gebouw zijn details op adresniveau: geef --internal en een --out op .csv, .gpkg, .png, .pdf, .svg of .html':
+        '--level building: figures per building are address-level detail: give --internal and a .csv, .gpkg, .png, .pdf, .svg or .html --out',
+    'geef --from en --to allebei, of geen van beide (standaard: het laatste jaar in de gegevens)':
+        'give both --from and --to, or neither (default: the last year in the data)',
+    '--to {end} ligt vóór --from {start}':
+        '--to {end} lies before --from {start}',
+    'geef --target WIJK, of --all voor elke interventie in interventions.csv':
+        'give --target WIJK, or --all for every intervention in interventions.csv',
+    '--all analyseert elke interventie in interventions.csv: laat --target en --start weg':
+        '--all analyses every intervention in interventions.csv: leave out --target and --start',
+    "--buffer: '{value}' is niet 'queen' of 'distance:METERS'":
+        "--buffer: '{value}' is not 'queen' or 'distance:METRES'",
+    '{name}: {value} moet ten minste 1 zijn':
+        '{name}: {value} must be at least 1',
+    "--model: map '{path}' bestaat niet":
+        "--model: folder '{path}' does not exist",
+    "--into: '{path}' is geen map":
+        "--into: '{path}' is not a folder",
+    "--addresses: '{path}' bestaat niet":
+        "--addresses: '{path}' does not exist",
+    # dataset summary
+    'gelezen':
+        'read',
+    'ingelezen':
+        'imported',
+    'afgekeurd':
+        'rejected',
+    'geleegd':
+        'blanked',
+    'hersteld':
+        'repaired',
+    'bestand':
+        'file',
+    'ontbreekt (optioneel)':
+        'absent (optional)',
+    'codering {encoding}':
+        'encoding {encoding}',
+    'datums {first} t/m {last}':
+        'dates {first} .. {last}',
+    'onbekende kolommen genegeerd: {columns}':
+        'unknown columns ignored: {columns}',
+    "{n} BSN-achtige waarde(n) vervangen (gehasht in id's, gemaskeerd in tekst): ":
+        '{n} BSN-like value(s) replaced (hashed in ids, masked in text): ',
+    'wijken met adressen: {n}':
+        'wijken with addresses: {n}',
+    'rejects.csv: {n} regel(s)':
+        'rejects.csv: {n} line(s)',
+    'geen afkeuringen: alles is ingelezen zoals het is aangeleverd':
+        'no rejects: everything imported as given',
+    'let op: {note}':
+        'note: {note}',
+    'afsluitcode {code}':
+        'exit status {code}',
+    # dataset loading
+    'is geen map (een datasetmap werd verwacht)':
+        'is not a folder (a dataset folder was expected)',
+    'dubbelzinnige dataset: {names} verschillen alleen in hoofdletters':
+        'ambiguous dataset: {names} differ only in case',
+    ' en ':
+        ' and ',
+    'dubbelzinnige dataset: houd precies één adressenbestand':
+        'ambiguous dataset: keep exactly one addresses file',
+    'verplicht bestand ontbreekt in {folder}':
+        'required file missing in {folder}',
+    'verplichte kolom {columns} ontbreekt (gevonden: {found})':
+        'required column {columns} missing (found: {found})',
+    'geen':
+        'none',
+    "districts.gpkg zonder wijken: geen laag 'wijken' (gevonden: {found})":
+        "districts.gpkg without wijken: no layer 'wijken' (found: {found})",
+    "geen laag 'gebieden' (gevonden: {found})":
+        "no layer 'gebieden' (found: {found})",
+    '{n} ongeldige polygo(o)n(en) hersteld met make_valid':
+        '{n} invalid polygon(s) repaired with make_valid',
+    "districts.gpkg zonder wijken: laag 'wijken' heeft geen geldige rij":
+        "districts.gpkg without wijken: layer 'wijken' has no valid row",
+    "dubbelzinnige dataset: {n} lagen en geen met de naam 'addresses' (gevonden: {found})":
+        "ambiguous dataset: {n} layers and none named 'addresses' (found: {found})",
+    '{n} geometrieën die geen punt zijn vervangen door een punt erop':
+        '{n} non-point geometries replaced by a point on them',
+    'adressen: geen geldige rij ({n} rij(en) gelezen, alle afgekeurd)':
+        'addresses with no valid row ({n} row(s) read, all rejected)',
+    '{n} onvoltooide cachemap(pen) van een onderbroken import verwijderd':
+        '{n} unfinished cache folder(s) of an interrupted import removed',
+    'cache beschadigd ({cause}): opnieuw opgebouwd uit de bronbestanden':
+        'cache entry damaged ({cause}): rebuilt from the source files',
+    'cache niet geschreven ({cause})':
+        'cache not written ({cause})',
+    'Dataset inlezen':
+        'Importing dataset',
+    'ingelezen in {seconds} s':
+        'imported in {seconds} s',
+    'bestand overgeslagen: {cause}':
+        'file skipped: {cause}',
+    # dataset readers
+    'begint met een UTF-16-bytevolgordeteken maar is geen geldige UTF-16 ({cause})':
+        'starts with a UTF-16 byte order mark but is not valid UTF-16 ({cause})',
+    'kan niet worden gelezen ({cause})':
+        'cannot be read ({cause})',
+    'is leeg (geen kopregel)':
+        'is empty (no header line)',
+    '{n} regel(s) met alleen scheidingstekens of spaties overgeslagen als leeg':
+        '{n} line(s) holding only delimiters or spaces skipped as blank',
+    'dubbele kolom(men) {columns}: de eerste wordt gebruikt':
+        'duplicate column(s) {columns}: the first one is used',
+    "scheidingsteken ';' (decimale komma geaccepteerd)":
+        "delimiter ';' (decimal comma accepted)",
+    'kan niet worden geopend als vectorbestand ({cause})':
+        'cannot be opened as a vector file ({cause})',
+    'heeft geen CRS en de coördinaten liggen buiten het RD-New-bereik (x {x0}..{x1}, y {y0}..{y1}); stel het CRS in (EPSG:28992 verwacht)':
+        'has no CRS and its coordinates are outside the RD New range (x {x0}..{x1}, y {y0}..{y1}); set the CRS (EPSG:28992 expected)',
+    'geen CRS: opgevat als EPSG:28992 (de coördinaten liggen in het RD-New-bereik)':
+        'no CRS: taken as EPSG:28992 (coordinates lie in the RD New range)',
+    'EPSG:28992 (aangenomen)':
+        'EPSG:28992 (assumed)',
+    'kan niet worden omgezet van {src} naar EPSG:28992 ({cause})':
+        'cannot be reprojected from {src} to EPSG:28992 ({cause})',
+    'omgezet van {src} naar EPSG:28992':
+        'reprojected from {src} to EPSG:28992',
+    '{src} (omgezet naar EPSG:28992)':
+        '{src} (reprojected to EPSG:28992)',
+    'laag {layer} kan niet worden gelezen ({cause})':
+        'layer {layer} cannot be read ({cause})',
+    'laag {layer} heeft geen geometrie':
+        'layer {layer} has no geometry',
+    # jobs: summaries
+    "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
+        "exports (import with the shipped profile of the same name):",
+    "afgekeurde rijen: {path}": "rejects: {path}",
+    "kaarten:": "maps:",
+    "ranglijst en planning overgeslagen: daarvoor is de rol planner nodig":
+        "ranking and plan skipped: they need the planner role",
+    "ranglijst voor {date}: {path}": "ranking for {date}: {path}",
+    "planning: {path} ({n} bestanden)": "plan: {path} ({n} files)",
+    "INTERN": "INTERNAL",
+    "onthullingscontrole toegepast": "disclosure control applied",
+    "kaart geschreven naar {path} ({note})": "map written to {path} ({note})",
+    "kaart geschreven naar {path} ({n} gebouwen, INTERN)": "map written to {path} ({n} buildings, INTERNAL)",
+    "rapport: {path} ({n} bestanden)": "report: {path} ({n} files)",
+    "planning geschreven naar {path} ({n} bestanden)": "plan written to {path} ({n} files)",
+    "{n} adressen gerangschikt voor {date} -> {path}": "{n} addresses ranked for {date} -> {path}",
+    # roles
+    "het adresniveau": "the address level",
+    "het gebouwniveau": "the building level",
+    "map --internal, --level address of --level building": "map --internal, --level address or --level building",
+    "waterbed (verplaatsingsanalyse)": "waterbed (displacement analysis)",
+    "plan (bezoekplanning)": "plan (visit planning)",
+    "rank (rangschikking van adressen)": "rank (address ranking)",
+    "een interne export of een export op adresniveau": "an internal or address-level export",
+    "{source} {role}: hoger dan de rol van deze installatie '{granted}' (een rol kan alleen lager; IT stelt die "
+    "in in installation.toml)":
+        "{source} {role}: higher than this installation's role '{granted}' (a role can only be lowered; IT sets "
+        "it in installation.toml)",
+    "{what} vraagt de rol '{needed}'; deze sessie heeft de rol '{role}' (IT stelt die in in installation.toml, "
+    "zie README)":
+        "{what} needs the role '{needed}'; this session has the role '{role}' (set by IT in installation.toml, "
+        "see README)",
+    "rol '{role}' is niet een van {roles}": "role '{role}' is not one of {roles}",
 }
 
 # argparse's own texts (usage, option groups, its error lines) in Dutch; English is argparse's own

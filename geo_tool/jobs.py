@@ -20,6 +20,7 @@ from geo_tool.params import (
     ValidateParams,
     WaterbedParams,
 )
+from geo_tool.i18n import format_number, tr
 from geo_tool.progress import NullProgress, Progress
 from geo_tool.security.audit import audit_command
 from geo_tool.security.roles import has_role, require_role
@@ -59,7 +60,8 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         from geo_tool.demo.exported import write_exports
 
         exports = write_exports(params.out, seed=params.seed)
-        text += "\nexports (import with the shipped profile of the same name):\n" + "\n".join(f"  {p}" for p in exports)
+        text += "\n" + tr("exports (in te lezen met het meegeleverde profiel met dezelfde naam):") + "\n" + "\n".join(
+            f"  {p}" for p in exports)
     return JobResult(text, 0, [Path(params.out)], summary)
 
 
@@ -73,7 +75,7 @@ def run_validate(params: ValidateParams, progress: Progress | None = None) -> Jo
     if params.as_json:
         text = json.dumps(summary_json(dataset.report), indent=2, ensure_ascii=False, default=str)
     else:
-        text = summary_text(dataset.report) + f"\nrejects: {params.rejects_path}"
+        text = summary_text(dataset.report) + "\n" + tr("afgekeurde rijen: {path}", path=params.rejects_path)
     return JobResult(text, dataset.report.exit_code, [params.rejects_path], dataset)
 
 
@@ -94,7 +96,7 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     outputs = [dataset_dir, *validated.outputs]
     dataset = validated.data
     outputs += _quickstart_maps(dataset, out / "maps", progress)
-    lines.append("maps:\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
+    lines.append(tr("kaarten:") + "\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
     plan_text, plan_files = _quickstart_plan(dataset, out, params, progress)
     lines.append(plan_text)
     outputs += plan_files
@@ -122,7 +124,7 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     from geo_tool.planning.outputs import adopt_plan_folder
 
     if not has_role("planner"):  # ranking and planning are a planner's work
-        return "ranking and plan skipped: they need the planner role", []
+        return tr("ranglijst en planning overgeslagen: daarvoor is de rol planner nodig"), []
     adopt_plan_folder(out / "plan")  # an older quickstart's plan (no manifest yet): ours, checked by QuickstartParams
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
@@ -130,7 +132,8 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     plan = plan_week(dataset, ranked, PlanParams(week=week, teams=2, time_limit_s=QUICKSTART_SOLVE_S, seed=params.seed),
                      progress=progress)
     files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
-    text = f"ranking for {as_of}: {ranked_path}\n{plan.summary()}\nplan: {out / 'plan'} ({len(files)} files)"
+    text = "\n".join([tr("ranglijst voor {date}: {path}", date=as_of, path=ranked_path), plan.summary(),
+                      tr("planning: {path} ({n} bestanden)", path=out / "plan", n=len(files))])
     audit_command("quickstart (rank, plan)", dataset=dataset, outputs=[ranked_path, *files])
     return text, [Path(ranked_path), *files]
 
@@ -193,9 +196,9 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
     if not has_role("planner"):  # points are address-level: a planner's, on screen as in files
         drawn = [d for d in drawn if d.measure.kind != "points"]
         if level_.value == "address":
-            require_role("planner", "the address level")
+            require_role("planner", tr("het adresniveau"))
         if level_.value == "building":
-            require_role("planner", "the building level")
+            require_role("planner", tr("het gebouwniveau"))
     internal = has_role("planner")
     table = figures_table(dataset, [], level_, window, disclose=not internal, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, internal, current_user(user), "png")
@@ -274,7 +277,7 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
     progress = progress or NullProgress()
     if params.internal or params.level in ("address", "building"):
-        require_role("planner", "map --internal, --level address or --level building")
+        require_role("planner", tr("map --internal, --level address of --level building"))
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
     if window is not None:
@@ -289,8 +292,8 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
                       paper=params.paper, internal=params.internal, progress=progress)
     audit_command("map", dataset=dataset, outputs=[path], internal=bool(params.internal), level=params.level,
                   layers=params.layers)
-    note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
-    return JobResult(f"map written to {path}{note}", 0, [Path(path)])
+    note = tr("INTERN") if params.internal else tr("onthullingscontrole toegepast")
+    return JobResult(tr("kaart geschreven naar {path} ({note})", path=path, note=note), 0, [Path(path)])
 
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
@@ -307,7 +310,8 @@ def _building_map(dataset, params: MapParams, window) -> JobResult:
         frame = table.drop(columns="geometry")
         frame["x"], frame["y"] = table.geometry.x.round(1), table.geometry.y.round(1)
         write_csv_atomic(frame, out)
-    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+    return JobResult(tr("kaart geschreven naar {path} ({n} gebouwen, INTERN)", path=out, n=format_number(len(table))), 0,
+                     [out], table)
 
 
 def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> JobResult:
@@ -316,7 +320,7 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     from geo_tool.dataset import load_dataset
 
     progress = progress or NullProgress()
-    require_role("director", "waterbed (displacement analysis)")
+    require_role("director", tr("waterbed (verplaatsingsanalyse)"))
     dataset = load_dataset(params.dataset, progress=progress)
     if params.start_date is not None:
         import pandas as pd
@@ -335,7 +339,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
                                     buffer_rule=params.buffer_rule, control=params.control, progress=progress)
         written = write_monitoring_report(mon, params.out)
         audit_command("waterbed --all", dataset=dataset, outputs=written)
-        text = mon.summary() + f"\n\nreport: {Path(params.out) / 'overview.csv'} ({len(written)} files)"
+        text = mon.summary() + "\n\n" + tr("rapport: {path} ({n} bestanden)", path=Path(params.out) / "overview.csv",
+                                             n=len(written))
         return JobResult(text, 0, list(written), mon)
     result = run_waterbed_analysis(
         dataset, params.target, params.start_date, months_before=params.months_before,
@@ -343,7 +348,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     )
     written = write_waterbed_report(result, params.out)
     audit_command("waterbed", dataset=dataset, outputs=written, target=params.target)
-    text = result.summary() + f"\n\nreport: {Path(params.out) / 'report.md'} ({len(written)} files)"
+    text = result.summary() + "\n\n" + tr("rapport: {path} ({n} bestanden)", path=Path(params.out) / "report.md",
+                                            n=len(written))
     return JobResult(text, 0, list(written), result)
 
 
@@ -360,7 +366,7 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
 
     progress = progress or NullProgress()
-    require_role("planner", "plan (visit planning)")
+    require_role("planner", tr("plan (bezoekplanning)"))
     require_dataset_folder(dataset_dir)
     check_output_folder(out_dir, "--out", dataset=dataset_dir, may_contain_inputs=True,
                         inputs=(ranked_csv, *(Path(p) for p in (params.road_graph, params.network) if p)))
@@ -374,7 +380,7 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
     audit_command("plan", dataset=dataset, outputs=written, week=params.week)
-    text = plan.summary() + f"\n\nplan written to {out_dir} ({len(written)} files)"
+    text = plan.summary() + "\n\n" + tr("planning geschreven naar {path} ({n} bestanden)", path=out_dir, n=len(written))
     return JobResult(text, 0, list(written), plan)
 
 
@@ -437,7 +443,7 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     from geo_tool.model.api import rank_addresses, write_ranking
 
     progress = progress or NullProgress()
-    require_role("planner", "rank (address ranking)")
+    require_role("planner", tr("rank (rangschikking van adressen)"))
     if params.model is not None:  # refuse a bad model folder before any personal data is read
         from geo_tool.security.modelfolder import verify_folder
 
@@ -456,8 +462,10 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
                   allow_other_dataset=True if params.allow_other_dataset else None,
                   model_from_other_dataset=bool(ranked.attrs.get("other_dataset")) if params.model else None)
     head = ranked.head(5)
-    lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
-    lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]
+    lines = [tr("{n} adressen gerangschikt voor {date} -> {path}", n=format_number(len(ranked)), date=params.as_of,
+                path=path)]
+    lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {format_number(r.score, 3)}: {r.reason_1}"
+              for r in head.itertuples()]
     return JobResult("\n".join(lines), 0, [Path(path)], ranked)
 
 

@@ -55,6 +55,7 @@ from geo_tool.dataset.validate import (
     parse_number,
 )
 from geo_tool.errors import UnusableInputError
+from geo_tool.i18n import format_number, tr
 from geo_tool.progress import NullProgress, Progress
 
 DISTRICTS = "districts.gpkg"
@@ -71,24 +72,25 @@ def locate_files(root: Path) -> dict[str, Path]:
     Raises `UnusableInputError` for a missing required file or an ambiguous dataset.
     """
     if not root.is_dir():
-        raise UnusableInputError(str(root), "is not a folder (a dataset folder was expected)")
+        raise UnusableInputError(str(root), tr("is geen map (een datasetmap werd verwacht)"))
     found: dict[str, list[Path]] = {}
     for p in root.iterdir():
         if p.is_file() and p.name.lower() in KNOWN_FILES:
             found.setdefault(p.name.lower(), []).append(p)
     for name, paths in found.items():
         if len(paths) > 1:
-            raise UnusableInputError(name, f"ambiguous dataset: {', '.join(sorted(p.name for p in paths))} differ only in case")
+            raise UnusableInputError(name, tr("dubbelzinnige dataset: {names} verschillen alleen in hoofdletters",
+                                              names=", ".join(sorted(p.name for p in paths))))
     files = {name: paths[0] for name, paths in found.items()}
     addr = [n for n in ADDRESSES.file_names if n in files]
     if len(addr) > 1:
-        raise UnusableInputError(" and ".join(addr), "ambiguous dataset: keep exactly one addresses file")
+        raise UnusableInputError(tr(" en ").join(addr), tr("dubbelzinnige dataset: houd precies één adressenbestand"))
     if DISTRICTS not in files:
-        raise UnusableInputError(DISTRICTS, f"required file missing in {root}")
+        raise UnusableInputError(DISTRICTS, tr("verplicht bestand ontbreekt in {folder}", folder=root))
     if not addr:
-        raise UnusableInputError("addresses.gpkg|.csv", f"required file missing in {root}")
+        raise UnusableInputError("addresses.gpkg|.csv", tr("verplicht bestand ontbreekt in {folder}", folder=root))
     if BRP.name not in files:
-        raise UnusableInputError(BRP.name, f"required file missing in {root}")
+        raise UnusableInputError(BRP.name, tr("verplicht bestand ontbreekt in {folder}", folder=root))
     return files
 
 
@@ -373,16 +375,17 @@ def _raw_or_skip(path: Path, spec: FileSpec, label: str, log: RejectLog, layer: 
     except ReadError as exc:
         if spec.required_file:
             raise UnusableInputError(label, mask_bsn_text(str(exc))) from exc
-        log.add_whole_file(label, "", f"file skipped: {mask_bsn_text(str(exc))}")
+        log.add_whole_file(label, "", tr("bestand overgeslagen: {cause}", cause=mask_bsn_text(str(exc))))
         return None
     _scrub_raw(raw, spec)
     missing = _missing_required(raw, spec)
     if missing:
-        cause = (f"required column {', '.join(repr(m) for m in missing)} missing "
-                 f"(found: {', '.join([*raw.frame.columns, *raw.unknown_columns]) or 'none'})")
+        cause = tr("verplichte kolom {columns} ontbreekt (gevonden: {found})",
+                   columns=", ".join(repr(m) for m in missing),
+                   found=", ".join([*raw.frame.columns, *raw.unknown_columns]) or tr("geen"))
         if spec.required_file:
             raise UnusableInputError(label, cause)
-        log.add_whole_file(label, missing[0], f"file skipped: {cause}")
+        log.add_whole_file(label, missing[0], tr("bestand overgeslagen: {cause}", cause=cause))
         return None
     return raw
 
@@ -411,9 +414,11 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         raise UnusableInputError(DISTRICTS, str(exc)) from exc
     by_lower = {name.lower(): name for name in layers}
     if "wijken" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"districts.gpkg without wijken: no layer 'wijken' (found: {mask_bsn_text(', '.join(layers)) or 'none'})")
+        raise UnusableInputError(DISTRICTS, tr("districts.gpkg zonder wijken: geen laag 'wijken' (gevonden: {found})",
+                                                found=mask_bsn_text(", ".join(layers)) or tr("geen")))
     if "gebieden" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"no layer 'gebieden' (found: {mask_bsn_text(', '.join(layers))})")
+        raise UnusableInputError(DISTRICTS, tr("geen laag 'gebieden' (gevonden: {found})",
+                                                found=mask_bsn_text(", ".join(layers))))
     frames = {}
     for spec in (GEBIEDEN, WIJKEN):
         layer = by_lower[spec.table]
@@ -447,11 +452,11 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         fs = _summary(label, raw, len(frame), log, 0)
         fs.unknown_columns = []
         if repaired:
-            fs.notes.append(f"{repaired} invalid polygon(s) repaired with make_valid")
+            fs.notes.append(tr("{n} ongeldige polygo(o)n(en) hersteld met make_valid", n=repaired))
         report.files[label] = fs
         frames[spec.table] = frame
     if len(frames["wijken"]) == 0:
-        raise UnusableInputError(DISTRICTS, "districts.gpkg without wijken: layer 'wijken' has no valid row")
+        raise UnusableInputError(DISTRICTS, tr("districts.gpkg zonder wijken: laag 'wijken' heeft geen geldige rij"))
     return frames["gebieden"], frames["wijken"]
 
 
@@ -470,8 +475,9 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
         elif len(layers) == 1:
             layer = layers[0]
         else:
-            raise UnusableInputError(name, f"ambiguous dataset: {len(layers)} layers and none named 'addresses' "
-                                           f"(found: {mask_bsn_text(', '.join(layers)) or 'none'})")
+            raise UnusableInputError(name, tr("dubbelzinnige dataset: {n} lagen en geen met de naam 'addresses' "
+                                              "(gevonden: {found})", n=len(layers),
+                                              found=mask_bsn_text(", ".join(layers)) or tr("geen")))
         label = mask_bsn_text(f"{name}:{layer}")
     raw = _raw_or_skip(path, ADDRESSES, label, log, layer=layer if layer is not None else
                        (None if name.endswith(".csv") else pyogrio_first_layer(path)))
@@ -487,7 +493,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
             notpoint = shapely.get_type_id(arr) != 0
             if notpoint.any():
                 arr[notpoint] = shapely.point_on_surface(arr[notpoint])
-                notes.append(f"{int(notpoint.sum())} non-point geometries replaced by a point on them")
+                notes.append(tr("{n} geometrieën die geen punt zijn vervangen door een punt erop", n=int(notpoint.sum())))
             points[has] = arr
         if (~has).any() and ({"x", "y"} <= set(raw.frame.columns) or {"lon", "lat"} <= set(raw.frame.columns)):
             sub = RawTable(frame=raw.frame.loc[~has].reset_index(drop=True), rows=raw.rows[~has], rows_read=0,
@@ -521,7 +527,8 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
     fs.values_repaired = int(disagree.sum())  # recounted in _finalise
     report.files[label] = fs
     if len(frame) == 0:
-        raise UnusableInputError(label, f"addresses with no valid row ({raw.rows_read} row(s) read, all rejected)")
+        raise UnusableInputError(label, tr("adressen: geen geldige rij ({n} rij(en) gelezen, alle afgekeurd)",
+                                          n=raw.rows_read))
     return frame
 
 
@@ -660,12 +667,12 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     except OSError:
         orphans = 0
     if orphans:
-        notes.append(f"{orphans} unfinished cache folder(s) of an interrupted import removed")
+        notes.append(tr("{n} onvoltooide cachemap(pen) van een onderbroken import verwijderd", n=orphans))
     try:
         cached = cache_mod.load_cached(key, root, hashes)
     except cache_mod.DamagedEntry as exc:
         cached = None
-        notes.append(f"cache entry damaged ({exc}): rebuilt from the source files")
+        notes.append(tr("cache beschadigd ({cause}): opnieuw opgebouwd uit de bronbestanden", cause=exc))
         cache_mod.discard(key)
     if cached is not None:
         cached.report.notes += notes
@@ -674,7 +681,7 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     try:
         cache_mod.store(key, ds)
     except Exception as exc:  # a full, read-only or failing cache never stops an import (its temp folder is gone)
-        notes.append(f"cache not written ({exc.__class__.__name__}: {mask_bsn_text(str(exc))})")
+        notes.append(tr("cache niet geschreven ({cause})", cause=f"{exc.__class__.__name__}: {mask_bsn_text(str(exc))}"))
     ds.report.notes += notes  # after storing: a later open from the cache does not repeat them
     return ds
 
@@ -692,7 +699,7 @@ def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress
     log = RejectLog()
     report = ImportReport()
     steps = 3 + len(OPTIONAL_CSV)
-    progress.start(steps, "Importing dataset")
+    progress.start(steps, tr("Dataset inlezen"))
     progress.step("districts.gpkg")
     gebieden, wijken = _load_districts(files[DISTRICTS], log, report)
     progress.advance()
@@ -710,7 +717,7 @@ def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress
         progress.advance()
     _finalise(report, log)
     report.wijken_covered = int(addresses["wijk_code"].nunique())
-    report.notes.append(f"imported in {time.perf_counter() - t0:.1f} s")
+    report.notes.append(tr("ingelezen in {seconds} s", seconds=format_number(time.perf_counter() - t0, 1)))
     progress.finish()
     return Dataset(root=root, gebieden=gebieden, wijken=wijken, addresses=addresses, report=report,
                    file_hashes=hashes, **tables)

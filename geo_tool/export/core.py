@@ -21,6 +21,7 @@ from geo_tool.export.disclosure import (
 )
 from geo_tool.export.tables import export_metadata, figures_table, resolve_specs, table_for_file, write_csv_metadata
 from geo_tool.fileio import atomic_path
+from geo_tool.i18n import tr
 from geo_tool.layers.base import LayerSelection, Level, TimeWindow
 from geo_tool.progress import NullProgress, Progress
 
@@ -67,7 +68,7 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
     if internal or level.is_detail or any(s.measure.kind == "points" for s in selections):
         from geo_tool.security.roles import require_role
 
-        require_role("planner", "an internal or address-level export")
+        require_role("planner", tr("een interne export of een export op adresniveau"))
     if not internal and any(s.measure.kind == "surface" for s in selections):
         check_density_window(window)
     user = current_user(user)

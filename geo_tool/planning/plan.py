@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
+from geo_tool.i18n import tr
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
 from geo_tool.planning.params import STOP_NL, TRAVEL_MODE_NL, PlanParams
@@ -230,7 +231,7 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     """
     from geo_tool.security.roles import require_role
 
-    require_role("planner", "plan (visit planning)")
+    require_role("planner", tr("plan (bezoekplanning)"))
     progress = progress or NullProgress()
     progress.start(params.time_limit_s + 2, "Weekplanning")
     progress.step("instance")

@@ -135,7 +135,7 @@ def test_missing_required_column_in_optional_file_skips_file(make_dataset):
 
 def test_empty_required_file_is_unusable(make_dataset):
     """A 0-byte required file is unusable."""
-    with pytest.raises(UnusableInputError, match="brp_registrations.csv.*empty"):
+    with pytest.raises(UnusableInputError, match="brp_registrations.csv.*leeg"):
         load_dataset(make_dataset({"brp_registrations.csv": b""}))
 
 
@@ -150,19 +150,19 @@ def test_both_address_files_is_ambiguous(make_dataset):
     root = make_dataset()
     pts = gpd.GeoDataFrame({"address_id": [ADDR[0]]}, geometry=gpd.points_from_xy([91500], [435000]), crs=28992)
     pts.to_file(root / "addresses.gpkg", layer="addresses")
-    with pytest.raises(UnusableInputError, match="ambiguous"):
+    with pytest.raises(UnusableInputError, match="dubbelzinnig"):
         load_dataset(root)
 
 
 def test_districts_without_wijken_is_unusable(make_dataset):
     """districts.gpkg without a wijken layer: unusable."""
-    with pytest.raises(UnusableInputError, match="without wijken"):
+    with pytest.raises(UnusableInputError, match="zonder wijken"):
         load_dataset(make_dataset(districts={"wijken_layer": "buurten"}))
 
 
 def test_addresses_with_no_valid_row_is_unusable(make_dataset):
     """addresses where every row is invalid: unusable."""
-    with pytest.raises(UnusableInputError, match="no valid row"):
+    with pytest.raises(UnusableInputError, match="geen geldige rij"):
         load_dataset(make_dataset({"addresses.csv": "address_id,x,y\n123,91500,435000\n"}))
 
 
@@ -290,7 +290,7 @@ def test_gpkg_without_crs_outside_rd_range_is_unusable(make_dataset, tmp_path):
     (root / "districts.gpkg").unlink()
     gdf.to_file(root / "districts.gpkg", layer="gebieden")
     gdf.assign(code="BU1").to_file(root / "districts.gpkg", layer="wijken")
-    with pytest.raises(UnusableInputError, match="no CRS"):
+    with pytest.raises(UnusableInputError, match="geen CRS"):
         load_dataset(root)
 
 
@@ -299,7 +299,7 @@ def test_gpkg_without_crs_in_rd_range_is_taken_as_rd(make_dataset):
     """A GeoPackage without CRS but coordinates in the RD range is taken as EPSG:28992 (noted)."""
     ds = load_dataset(make_dataset(districts={"crs": None}))
     assert ds.wijken.crs.to_epsg() == 28992
-    assert "assumed" in ds.report.files["districts.gpkg:gebieden"].crs
+    assert "aangenomen" in ds.report.files["districts.gpkg:gebieden"].crs
 
 
 def test_gpkg_with_unknown_crs_is_unusable(make_dataset):
@@ -315,7 +315,7 @@ def test_gpkg_in_wgs84_is_reprojected(make_dataset):
     ds = load_dataset(make_dataset(districts={"to_crs": 4326}))
     assert ds.wijken.crs.to_epsg() == 28992
     assert abs(ds.wijken.total_bounds[0] - 91000) < 1
-    assert "reprojected" in summary_text(ds.report)
+    assert "omgezet van" in summary_text(ds.report)
     assert ds.report.exit_code == 0
 
 
