@@ -359,6 +359,134 @@ _EN: dict[str, str] = {
         'layer {layer} cannot be read ({cause})',
     'laag {layer} heeft geen geometrie':
         'layer {layer} has no geometry',
+    # demo
+    'grenzen':
+        'boundaries',
+    'adressen':
+        'addresses',
+    'verhuurders en vergunningen':
+        'landlords and permits',
+    'bevolking':
+        'population',
+    'werkelijkheid en handhaving':
+        'truth and enforcement',
+    'meldingen en huisbezoeken':
+        'complaints and inspections',
+    'schrijven':
+        'writing',
+    'demostad maken':
+        'demo city',
+    'demodataset geschreven naar {path} (zaad {seed}, grootte {size}, wereld {world}) in {seconds} s':
+        'demo dataset written to {path} (seed {seed}, size {size}, world {world}) in {seconds} s',
+    'grenzen: {path} ({source})':
+        'boundaries: {path} ({source})',
+    'schematisch':
+        'schematic',
+    'LET OP: schematische grenzen - kaarten van deze dataset zijn schematisch, geen echte geografie':
+        'NOTE: schematic boundaries - maps of this dataset are schematic, not real geography',
+    'verplaatsing: {share} ({mode}) -> {wijken}':
+        'displacement: {share} ({mode}) -> {wijken}',
+    'opgegeven met --boundaries': 'argument',
+    'uit $GEO_TOOL_BOUNDARIES': 'environment',
+    'CBS Wijk- en Buurtkaart uit de cache': 'cached CBS Wijk- en Buurtkaart',
+    # planning parameters
+    "--week: '{value}' is geen ISO-week (JJJJ-Www, bijv. 2026-W10)":
+        "--week: '{value}' is not an ISO week (YYYY-Www, e.g. 2026-W10)",
+    "--week: '{value}' bestaat niet (jaar {year} heeft geen week {num})":
+        "--week: '{value}' does not exist (year {year} has no week {num})",
+    "{name}: '{value}' is geen kloktijd (UU:MM)":
+        "{name}: '{value}' is not a clock time (HH:MM)",
+    "--days: '{value}' is geen weekdag; gebruik {allowed}":
+        "--days: '{value}' is not a weekday; use {allowed}",
+    'verplicht bezoek {address}: uiterlijk {latest} ligt vóór vanaf {earliest}':
+        'must-visit {address}: latest {latest} is before earliest {earliest}',
+    '--teams: {value} moet een geheel getal van 1 tot en met 50 zijn':
+        '--teams: {value} must be a whole number from 1 to 50',
+    '{name}: geef één punt voor alle teams of één per team ({teams}), niet {n}':
+        '{name}: give one point for all teams or one per team ({teams}), not {n}',
+    '--days: er is ten minste één werkdag nodig':
+        '--days: at least one working day is needed',
+    '--day-end {end} ligt niet na --day-start {start}':
+        '--day-end {end} is not after --day-start {start}',
+    '--break: {value} min moet 0 of meer zijn en korter dan de dag':
+        '--break: {value} min must be 0 or more and shorter than the day',
+    '--visit-min: {value} moet ten minste 1 zijn en in de werkdag passen':
+        '--visit-min: {value} must be at least 1 and fit in the working day',
+    '{name}: {value} km/u ligt buiten {low}..{high}':
+        '{name}: {value} km/h is outside {low}..{high}',
+    '{name}: {value} min ligt buiten {low}..{high}':
+        '{name}: {value} min is outside {low}..{high}',
+    '{name}: {value} s ligt buiten {low}..{high}':
+        '{name}: {value} s is outside {low}..{high}',
+    '{name}: {value} moet 0 of meer zijn':
+        '{name}: {value} must be 0 or more',
+    '--pool-factor: {value} ligt buiten 1..100 (of geen voor alle)':
+        '--pool-factor: {value} is outside 1..100 (or none for all)',
+    '--max-iterations: {value} moet positief zijn':
+        '--max-iterations: {value} must be positive',
+    # installation
+    "{path}: rol '{role}' is niet een van {roles}; rol {lowest}":
+        "{path}: role '{role}' is not one of {roles}; role {lowest}",
+    "{path}: audit_log '{log}' is geen absoluut pad; {default} wordt gebruikt":
+        "{path}: audit_log '{log}' is not an absolute path; using {default}",
+    '{path} wordt genegeerd: {reason}; alleen IT stelt de rol in':
+        '{path} is ignored: {reason}; only IT may set the role',
+    'geo-tool: waarschuwing: {warning}':
+        'geo-tool: warning: {warning}',
+    # installation checks
+    'kan niet worden gecontroleerd ({cause})':
+        'cannot be checked ({cause})',
+    '{path} is voor iedereen schrijfbaar':
+        '{path} is writable by everyone',
+    '{path} is schrijfbaar voor de huidige gebruiker':
+        '{path} is writable by the current user',
+    '{path} is schrijfbaar voor de huidige gebruiker (het bestand kan worden vervangen)':
+        '{path} is writable by the current user (the file could be replaced)',
+    # planning
+    'opgave opbouwen':
+        'instance',
+    'reistijden':
+        'travel times',
+    'vergelijking: gewone werkwijze':
+        'greedy baseline',
+    'optimaliseren (pyvrp)':
+        'solving (pyvrp)',
+    'de planning haalt haar eigen controle niet (een fout in geo_tool, meld die a.u.b.): ':
+        'the plan failed its own check (a bug, please report): ',
+    'de gewone werkwijze houdt zich niet aan {n} regel(s): {first}':
+        'greedy baseline breaks {n} rule(s): {first}',
+    # planning problem
+    'start/eindpunt van een team: adres {address} staat niet in de dataset':
+        'team start/end: address {address} is not in the dataset',
+    "start/eindpunt van een team: '{value}' is geen RD-New-punt (x 0..300000, y 289000..629000)":
+        "team start/end: '{value}' is not an RD New point (x 0..300000, y 289000..629000)",
+    "start/eindpunt van een team: '{value}' is geen adres-id (16 cijfers), geen x,y-punt en geen wijkcode of -naam":
+        "team start/end: '{value}' is not an address id (16 digits), an x,y point or a wijk code/name",
+    'gedane bezoeken: adres {address} staat niet in de dataset':
+        'done visits: address {address} is not in the dataset',
+    'verplicht bezoek {address} is geen adres van de dataset':
+        'must-visit {address} is not an address of the dataset',
+    'verplicht bezoek {address} staat op de lijst van lopende procedures (--exclude)':
+        'must-visit {address} is on the list of running procedures (--exclude)',
+    'verplichte bezoeken: een adres komt twee keer voor':
+        'must-visits: an address occurs twice',
+    '{n} verplichte bezoeken maar er is geen werkdag meer over in de week':
+        '{n} must-visits but no working day is left in the week',
+    'verplicht bezoek {address}: het tijdvenster is korter dan de pauze; maak het ruimer':
+        'must-visit {address}: its window is shorter than the break; widen it',
+    'verplicht bezoek {address}: het tijdvenster {window} valt buiten elke resterende werktijd':
+        'must-visit {address}: its window {window} falls outside every working shift left',
+    # planning edits
+    "dag '{day}' is geen ISO-datum (JJJJ-MM-DD)":
+        "day '{day}' is not an ISO date (YYYY-MM-DD)",
+    '{team} {day}: geen teamdag van deze planning':
+        '{team} {day}: not a team-day of this plan',
+    'adres {address} staat niet in deze planning':
+        'address {address} is not in this plan',
+    'adres {address} is al bezocht ({status}); een gedaan bezoek kan niet worden verplaatst':
+        'address {address} was already visited ({status}); a made visit cannot be moved',
+    '{team} op {day} is geen teamdag van deze planning (teams {teams}; dagen {days})':
+        '{team} on {day} is not a team-day of this plan (teams {teams}; days {days})',
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",
