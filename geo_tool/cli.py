@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -478,6 +479,9 @@ def _refuse_empty_paths(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `geo-tool` console script."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    # a library's English remark ("Not enough unique values ... to form 4 classes") is no message for a user:
+    # the legend shows the classes there are
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"mapclassify(\.|$)")
     chosen = language_from_argv(argv)
     if chosen in LANGUAGES:  # an unknown value is left to argparse, which names the allowed ones
         set_language(chosen)

@@ -487,6 +487,45 @@ _EN: dict[str, str] = {
         'address {address} was already visited ({status}); a made visit cannot be moved',
     '{team} op {day} is geen teamdag van deze planning (teams {teams}; dagen {days})':
         '{team} on {day} is not a team-day of this plan (teams {teams}; days {days})',
+    # export
+    'kan niet exporteren naar {name}: de extensie {suffix} wordt niet ondersteund; gebruik een van: {allowed}':
+        'cannot export to {name}: the suffix {suffix} is not supported; use one of: {allowed}',
+    '(geen)':
+        '(none)',
+    'dpi {dpi} is niet toegestaan; gebruik 50 .. 1200':
+        'dpi {dpi} is not allowed; use 50 .. 1200',
+    'Exporteren naar {name}':
+        'Exporting to {name}',
+    'Cijfers berekenen':
+        'Computing the figures',
+    'Kaart tekenen':
+        'Drawing the map',
+    'Webkaart schrijven':
+        'Writing the web map',
+    'geen van de lagen {layers} heeft cijfers per {level} om te schrijven':
+        'none of the layers {layers} has figures per {level} to write',
+    'een .tif-export vraagt een dichtheidslaag, bijv. complaints:density':
+        'a .tif export needs a surface layer, e.g. complaints:density',
+    # disclosure
+    'de onthullingsdrempel moet ten minste 1 zijn, niet {value}':
+        'disclosure threshold must be at least 1, got {value}',
+    'een dichtheidskaart buiten de tool vraagt een periode van ten minste één maand; {start} t/m {end} is {days} dag(en): verruim --from/--to, of maak een interne export (--internal)':
+        'a density surface outside the tool needs a period of at least one month; {start} .. {end} is {days} day(s): widen --from/--to, or make an internal export (--internal)',
+    'cijfers per adres mogen de tool niet verlaten: exporteer per wijk of gebied, of maak een interne export (--internal; in het venster: Intern)':
+        'figures per address may not leave the tool: export per wijk or gebied, or make an internal export (--internal; in the window: Internal)',
+    'cijfers per gebouw mogen de tool niet verlaten: exporteer per wijk of gebied, of maak een interne export (--internal; in het venster: Intern)':
+        'figures per building may not leave the tool: export per wijk or gebied, or make an internal export (--internal; in the window: Internal)',
+    'laag/lagen op adresniveau {layers} mogen de tool niet verlaten: gebruik een cijfer per wijk of de dichtheidskaart, of maak een interne export (--internal; in het venster: Intern)':
+        'address-level layer(s) {layers} may not leave the tool: use a per-wijk figure or the density surface, or make an internal export (--internal; in the window: Internal)',
+    # html
+    'de HTML-kaart zou {what} van internet laden; een pagina die alleen online werkt wordt niet geschreven':
+        'the HTML map would load {what} from the internet; refusing to write an online-only page',
+    # maps
+    'papierformaat {paper} is niet toegestaan; gebruik een van: {allowed}':
+        'paper {paper} is not allowed; use one of: {allowed}',
+    # tables
+    'geen lagen opgegeven; noem er ten minste één, bijv. brp:eum_share':
+        'no layers given; name at least one, e.g. brp:eum_share',
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",

@@ -36,13 +36,18 @@ ENGLISH_WORDS = (
 _PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(ENGLISH_WORDS, key=len, reverse=True))
                       + r")(?![\w-])", re.IGNORECASE)
 
+# proper names from the literature and of data sources, kept in their own language
+PROPER_NAMES = ("Weighted Displacement Quotient", "Weighted Displacement Difference", "OpenStreetMap",
+                "Wijk- en Buurtkaart", "Mann-Kendall", "Benjamini-Hochberg")
+
 # what the contract fixes, removed before the scan
 _CONTRACT = [
+    re.compile("|".join(re.escape(n) for n in PROPER_NAMES)),
+    re.compile(r"[\w.-]+:\w+\b"),                              # file:layer and layer:measure (addresses.gpkg:addresses)
     re.compile(r"--[\w-]+"),                                   # option names
     re.compile(r"\S*[/\\]\S*"),                                # paths
     re.compile(r"[\w.-]+\.(?:md|csv|pdf|png|svg|html|gpkg|tif|json|txt|gpx|toml|skops|log)\b", re.I),  # file names
     re.compile(r"\b\w+_\w+\b"),                                # identifiers: address_id, eum_share, same_gebied_type
-    re.compile(r"\b\w+:\w+\b"),                                # layer:measure specs (complaints:density)
     re.compile(r"\$\w+"),                                      # environment variables
     re.compile(r"https?://\S+"),                               # addresses of web pages
 ]
