@@ -7,6 +7,7 @@ bad usage or a command that is not built yet. Qt is imported only by `gui`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -485,6 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = language_from_argv(argv)
     if chosen in LANGUAGES:  # an unknown value is left to argparse, which names the allowed ones
         set_language(chosen)
+        os.environ["GEO_TOOL_LANG"] = chosen  # the window (`gui`, `quickstart`) starts in it too
     parser = build_parser()
     args = parser.parse_args(argv)
     prog = f"geo-tool {args.command}"

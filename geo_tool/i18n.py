@@ -526,6 +526,17 @@ _EN: dict[str, str] = {
     # tables
     'geen lagen opgegeven; noem er ten minste één, bijv. brp:eum_share':
         'no layers given; name at least one, e.g. brp:eum_share',
+    # train summary
+    'model getraind op de gegevens vóór {date}: {path}':
+        'model trained on data before {date}: {path}',
+    '  trainingsrijen: {n}, tijd {seconds} s':
+        '  training rows: {n}, time {seconds} s',
+    '  {date}: precisie@{k} (alle adressen, werkelijkheid) model {model}, logistische regressie {logistic}, meldingen {complaints}, willekeurig {random}, bovengrens {ceiling}':
+        '  {date}: precision@{k} (all addresses, truth) model {model}, logistic {logistic}, complaints {complaints}, random {random}, ceiling {ceiling}',
+    '  {date}: precisie@{k} onder bezochte adressen model {model}, meldingen {complaints}, willekeurig {random}':
+        '  {date}: precision@{k} among visited addresses model {model}, complaints {complaints}, random {random}',
+    '  rapport: {path}':
+        '  report: {path}',
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",
