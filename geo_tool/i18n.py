@@ -537,6 +537,68 @@ _EN: dict[str, str] = {
         '  {date}: precision@{k} among visited addresses model {model}, complaints {complaints}, random {random}',
     '  rapport: {path}':
         '  report: {path}',
+    # jobs: errors
+    '{what}: de dataset bevat geen gedateerde gegevens':
+        '{what}: the dataset holds no dated data',
+    '{what} {start} t/m {end} valt buiten de gegevens ({first} t/m {last}); kies een periode binnen de gegevens':
+        '{what} {start} to {end} lies outside the data ({first} to {last}); choose a period inside the data',
+    'periode {start} t/m {end} bevat geen gegevens voor {layers}; kies een andere periode of laag':
+        'period {start} to {end} holds no data for {layers}; choose another period or layer',
+    'periode':
+        'period',
+    'periode vóór --start':
+        'period before --start',
+    'periode na --start':
+        'period after --start',
+    "ranglijst '{path}' bevat geen adressen: er valt niets te plannen":
+        "ranking '{path}' holds no addresses: there is nothing to plan",
+    '{name} {value} ligt na de gegevens ({first} t/m {last}): train op een datum binnen de gegevens':
+        '{name} {value} lies after the data ({first} to {last}): train on a date inside the data',
+    '--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren':
+        '--as-of: the dataset holds no dated home visits to learn from',
+    'huisbezoeken':
+        'home visits',
+    'gegevens':
+        'data',
+    'ligt vóór de {what}':
+        'lies before the {what}',
+    'ligt meer dan 4 jaar na de {what}':
+        'lies more than 4 years after the {what}',
+    '--as-of {date} {why} (gegevens {first} t/m {last}, huisbezoeken {v_first} t/m {v_last}); kies een datum van {low} t/m {high}':
+        '--as-of {date} {why} (data {first} to {last}, home visits {v_first} to {v_last}); choose a date from {low} to {high}',
+    'er zijn op {date} geen adressen om te rangschikken; {path} is niet geschreven':
+        'there are no addresses to rank on {date}; {path} was not written',
+    # outputs
+    "{option}: '{shown}' kan niet worden gemaakt: '{base}' is een bestand, geen map":
+        "{option}: '{shown}' cannot be made: '{base}' is a file, not a folder",
+    "{option}: in map '{base}' kan niet worden geschreven ({cause})":
+        "{option}: folder '{base}' cannot be written to ({cause})",
+    "{option}: '{text}' bevat tekens die geen bestandsnaam kunnen zijn":
+        "{option}: '{text}' holds characters that cannot be a file name",
+    '{option}: het pad bevat een NUL-teken':
+        '{option}: the path holds a NUL character',
+    "{option}: '{out}' {why}; kies een uitvoerpad buiten de invoer (die blijft ongewijzigd)":
+        "{option}: '{out}' {why}; choose an output path outside the input (it stays unchanged)",
+    'is de datasetmap zelf':
+        'is the dataset folder itself',
+    'bevat de datasetmap':
+        'holds the dataset folder',
+    'ligt in de map truth/ van de dataset':
+        "lies in the dataset's truth/ folder",
+    "{option}: '{out}' zou invoerbestand '{source}' overschrijven; kies een ander uitvoerpad":
+        "{option}: '{out}' would overwrite input file '{source}'; choose another output path",
+    "{option}: '{out}' is een bestaande map; geef een bestandsnaam":
+        "{option}: '{out}' is an existing folder; give a file name",
+    "{option}: '{out}' is geen gewoon bestand":
+        "{option}: '{out}' is not a regular file",
+    "{option}: bestand '{out}' is alleen-lezen":
+        "{option}: file '{out}' is read-only",
+    "{option}: '{out}' is een bestaand bestand; geef een map":
+        "{option}: '{out}' is an existing file; give a folder",
+    "{option}: map '{out}' bevat al een dataset ({files}) die geen demo is; een demo overschrijft die niet: kies een lege of nieuwe map":
+        "{option}: folder '{out}' already holds a dataset ({files}) that is not a demo; a demo does not overwrite it: choose an empty or new folder",
+    "{option}: map '{out}' is een datasetmap ({files}); kies een map voor de uitvoer buiten de dataset":
+        "{option}: folder '{out}' is a dataset folder ({files}); choose a folder for the outputs outside the dataset",
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",

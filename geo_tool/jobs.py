@@ -235,10 +235,11 @@ def require_overlap(dataset, start, end, what: str, tables=tuple(DATED_TABLES)) 
     span = data_period(dataset, tables) or data_period(dataset)
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if span is None:
-        raise GeoToolError(f"{what}: de dataset bevat geen gedateerde gegevens")
+        raise GeoToolError(tr("{what}: de dataset bevat geen gedateerde gegevens", what=what))
     if end < span[0] or start > span[1]:
-        raise GeoToolError(f"{what} {start.date()} t/m {end.date()} valt buiten de gegevens "
-                           f"({span[0].date()} t/m {span[1].date()}); kies een periode binnen de gegevens")
+        raise GeoToolError(tr("{what} {start} t/m {end} valt buiten de gegevens ({first} t/m {last}); kies een "
+                              "periode binnen de gegevens", what=what, start=start.date(), end=end.date(),
+                              first=span[0].date(), last=span[1].date()))
 
 
 # per layer: (table, date column, stock): a stock layer has data when anything started by the window's end,
@@ -265,8 +266,8 @@ def _require_layer_data(dataset, layers: str, window) -> None:
         when = pd.to_datetime(frame[column], errors="coerce")
         if (when <= window.end).any() if stock else ((when >= window.start) & (when <= window.end)).any():
             return
-    raise GeoToolError(f"periode {window.start.date()} t/m {window.end.date()} bevat geen gegevens voor "
-                       f"{', '.join(keys)}; kies een andere periode of laag")
+    raise GeoToolError(tr("periode {start} t/m {end} bevat geen gegevens voor {layers}; kies een andere periode of "
+                          "laag", start=window.start.date(), end=window.end.date(), layers=", ".join(keys)))
 
 
 def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
@@ -281,7 +282,7 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
     if window is not None:
-        require_overlap(dataset, window.start, window.end, "periode")
+        require_overlap(dataset, window.start, window.end, tr("periode"))
         _require_layer_data(dataset, params.layers, window)
     if params.level == "building" and Path(params.out).suffix.lower() in (".csv", ".gpkg"):
         result = _building_map(dataset, params, window)
@@ -328,8 +329,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
         start = pd.Timestamp(params.start_date)
         events = ("complaints", "inspections")  # the signals; the register reaches back decades
         require_overlap(dataset, start - pd.DateOffset(months=params.months_before), start - pd.Timedelta(days=1),
-                        "periode vóór --start", events)
-        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), "periode na --start",
+                        tr("periode vóór --start"), events)
+        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), tr("periode na --start"),
                         events)
     if params.all_interventions:
         from geo_tool.analysis.monitoring import run_all_interventions
@@ -375,7 +376,7 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     previous_plan_files(out_dir)  # a folder with plan files we did not write is refused before the work
     ranked = read_ranked(ranked_csv)
     if ranked.empty:
-        raise GeoToolError(f"ranglijst '{ranked_csv}' bevat geen adressen: er valt niets te plannen")
+        raise GeoToolError(tr("ranglijst '{path}' bevat geen adressen: er valt niets te plannen", path=ranked_csv))
     dataset = load_dataset(dataset_dir, progress=progress)
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
@@ -408,8 +409,8 @@ def _require_dates_in_data(dataset, params: TrainParams) -> None:
     for name, value in (("--as-of", params.as_of), *(("--eval-dates", d) for d in params.eval_dates)):
         when = pd.Timestamp(value)
         if span is not None and when > span[1] + pd.Timedelta(days=1):
-            raise UsageError(f"{name} {value} ligt na de gegevens ({span[0].date()} t/m {span[1].date()}): "
-                             f"train op een datum binnen de gegevens")
+            raise UsageError(tr("{name} {value} ligt na de gegevens ({first} t/m {last}): train op een datum binnen de "
+                                "gegevens", name=name, value=value, first=span[0].date(), last=span[1].date()))
 
 
 RANK_HISTORY_DAYS = 4 * 365  # the production model learns from the visits of the 4 years before --as-of
@@ -427,14 +428,15 @@ def _require_rank_date_in_data(dataset, params: RankParams) -> None:
     span = data_period(dataset)
     visits = data_period(dataset, ("inspections",)) if params.model is None else span
     if span is None or visits is None:
-        raise UsageError("--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren")
+        raise UsageError(tr("--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren"))
     first, last = visits[0], visits[1] + pd.Timedelta(days=RANK_HISTORY_DAYS)
     if when <= first or when > last:
-        what = "huisbezoeken" if params.model is None else "gegevens"
-        why = f"ligt vóór de {what}" if when <= first else f"ligt meer dan 4 jaar na de {what}"
-        raise UsageError(f"--as-of {when.date()} {why} (gegevens {span[0].date()} t/m {span[1].date()}, "
-                         f"huisbezoeken {visits[0].date()} t/m {visits[1].date()}); kies een datum van "
-                         f"{(first + pd.Timedelta(days=1)).date()} t/m {last.date()}")
+        what = tr("huisbezoeken") if params.model is None else tr("gegevens")
+        why = tr("ligt vóór de {what}", what=what) if when <= first else tr("ligt meer dan 4 jaar na de {what}", what=what)
+        raise UsageError(tr("--as-of {date} {why} (gegevens {first} t/m {last}, huisbezoeken {v_first} t/m {v_last}); "
+                            "kies een datum van {low} t/m {high}", date=when.date(), why=why, first=span[0].date(),
+                            last=span[1].date(), v_first=visits[0].date(), v_last=visits[1].date(),
+                            low=(first + pd.Timedelta(days=1)).date(), high=last.date()))
 
 
 def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
@@ -455,7 +457,8 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     if ranked.empty:
         from geo_tool.errors import GeoToolError
 
-        raise GeoToolError(f"er zijn op {params.as_of} geen adressen om te rangschikken; {params.out} is niet geschreven")
+        raise GeoToolError(tr("er zijn op {date} geen adressen om te rangschikken; {path} is niet geschreven",
+                               date=params.as_of, path=params.out))
     path = write_ranking(ranked, params.out, dataset)
     audit_command("rank", dataset=dataset, outputs=[path], as_of=str(params.as_of),
                   model=str(Path(params.model).resolve()) if params.model else None,
