@@ -599,6 +599,63 @@ _EN: dict[str, str] = {
         "{option}: folder '{out}' already holds a dataset ({files}) that is not a demo; a demo does not overwrite it: choose an empty or new folder",
     "{option}: map '{out}' is een datasetmap ({files}); kies een map voor de uitvoer buiten de dataset":
         "{option}: folder '{out}' is a dataset folder ({files}); choose a folder for the outputs outside the dataset",
+    # reject reasons
+    'verplichte waarde ontbreekt':
+        'required value missing',
+    'dubbel id (het eerste voorkomen blijft staan)':
+        'duplicate id (the first occurrence is kept)',
+    'onbekend address_id (niet in addresses)':
+        'unknown address_id (not in addresses)',
+    'punt ligt buiten elke wijk':
+        'point outside every wijk',
+    'ongeldig address_id (16 cijfers verwacht)':
+        'invalid address_id (expected 16 digits)',
+    'ongeldige postcode (1234AB verwacht)':
+        'invalid postcode (expected 1234AB)',
+    'een geheel getal':
+        'a whole number',
+    'een getal':
+        'a number',
+    'ongeldige {name} ({what}{bounds} verwacht)':
+        'invalid {name} (expected {what}{bounds})',
+    'ongeldige datum (ISO 8601 JJJJ-MM-DD tussen {low} en {high} verwacht)':
+        'invalid date (expected ISO 8601 YYYY-MM-DD between {low} and {high})',
+    'ongeldige ja/nee-waarde (toegestaan: true/false, 1/0, ja/nee, yes/no)':
+        'invalid boolean (allowed: true/false, 1/0, ja/nee, yes/no)',
+    'onbekende {name} (toegestaan: {allowed}): bewaard als {kept}, de gegeven tekst wordt niet opgeslagen (waarde: de sleutel-hash ervan)':
+        'unknown {name} (allowed: {allowed}): kept as {kept}, the given text is not stored (value: its keyed hash)',
+    'ongeldige {name} (toegestaan: {allowed})':
+        'invalid {name} (allowed: {allowed})',
+    'onbekende waarde van {name} (toegestaan: {allowed}): verwijderd, de bekende blijven staan':
+        'unknown {name} value (allowed: {allowed}): removed, known ones kept',
+    # reject reasons (load)
+    'onmogelijke datumvolgorde: {b} vóór {a}':
+        'impossible date order: {b} before {a}',
+    'verplichte locatie ontbreekt':
+        'required location missing',
+    'geometrie ontbreekt':
+        'geometry missing',
+    'geometrie is geen polygoon':
+        'geometry is not a polygon',
+    'onbekende gebied_code (niet in laag gebieden)':
+        'unknown gebied_code (not in layer gebieden)',
+    'verplichte locatie ontbreekt (lege geometrie)':
+        'required location missing (empty geometry)',
+    'onbekend address_id; de eigen locatie van de melding wordt gebruikt':
+        "unknown address_id; the complaint's own location is used",
+    'onbekend address_id en geen geldige locatie':
+        'unknown address_id and no valid location',
+    'geen address_id en geen geldige locatie (een melding heeft er een nodig)':
+        'no address_id and no valid location (a complaint needs one)',
+    'onbekende wijk (geen wijkcode en geen wijknaam)':
+        'unknown wijk (neither a wijk code nor a wijk name)',
+    # malformed lines
+    'onjuiste regel: bevat een NUL-byte':
+        'malformed line: contains a NUL byte',
+    'onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te veel)':
+        'malformed line: {n} fields, header has {ncols} (too many)',
+    'onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te weinig)':
+        'malformed line: {n} fields, header has {ncols} (too few)',
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",

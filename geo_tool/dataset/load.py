@@ -202,7 +202,7 @@ def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) ->
         if col.required:
             missing = (s == "").to_numpy(dtype=bool)
             if missing.any():
-                log.add(label, rows[missing], col.name, "", REASON_MISSING, "rejected")
+                log.add(label, rows[missing], col.name, "", tr(REASON_MISSING), "rejected")
             if inv.any():
                 log.add(label, rows[inv], col.name, s[inv], reason, "rejected")
             alive &= ~(missing | inv)
@@ -218,7 +218,7 @@ def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) ->
         if a in f.columns and b in f.columns:
             bad = (out[b] < out[a]).fillna(False).to_numpy(dtype=bool) & alive
             if bad.any():
-                log.add(label, rows[bad], b, f[b][bad], f"impossible date order: {b} before {a}", "rejected")
+                log.add(label, rows[bad], b, f[b][bad], tr("onmogelijke datumvolgorde: {b} vóór {a}", b=b, a=a), "rejected")
                 alive &= ~bad
     return out, alive
 
@@ -228,7 +228,7 @@ def _reject_duplicates(out: pd.DataFrame, alive: np.ndarray, col: str, rows: np.
     ids = out[col].where(alive)
     dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy(dtype=bool)
     if dup.any():
-        log.add(label, rows[dup], col, out[col][dup], REASON_DUPLICATE, "rejected")
+        log.add(label, rows[dup], col, out[col][dup], tr(REASON_DUPLICATE), "rejected")
     return alive & ~dup
 
 
@@ -236,7 +236,7 @@ def _reject_unknown_address(out: pd.DataFrame, alive: np.ndarray, raw: RawTable,
                             label: str, log: RejectLog) -> np.ndarray:
     unknown = ~fast_isin(out["address_id"], known) & alive
     if unknown.any():
-        log.add(label, raw.rows[unknown], "address_id", out["address_id"][unknown], REASON_UNKNOWN_ADDRESS, "rejected")
+        log.add(label, raw.rows[unknown], "address_id", out["address_id"][unknown], tr(REASON_UNKNOWN_ADDRESS), "rejected")
     return alive & ~unknown
 
 
@@ -303,7 +303,7 @@ def _locate(raw: RawTable, label: str, log: RejectLog, required: bool) -> tuple[
     if required:
         none = ~given
         if none.any():
-            log.add(label, rows[none], "x,y or lon,lat", "", "required location missing", "rejected")
+            log.add(label, rows[none], "x,y or lon,lat", "", tr("verplichte locatie ontbreekt"), "rejected")
     points = np.full(n, None, dtype=object)
     if ok.any():
         points[ok] = shapely.points(px[ok], py[ok])
@@ -428,11 +428,12 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         geoms, repaired = _make_valid(raw.geometry)
         nogeom = (geoms.isna() | geoms.is_empty).to_numpy() & alive
         if nogeom.any():
-            log.add(label, raw.rows[nogeom], "geometry", "", "geometry missing", "rejected")
+            log.add(label, raw.rows[nogeom], "geometry", "", tr("geometrie ontbreekt"), "rejected")
             alive &= ~nogeom
         notpoly = ~geoms.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy() & alive
         if notpoly.any():
-            log.add(label, raw.rows[notpoly], "geometry", geoms.geom_type[notpoly], "geometry is not a polygon", "rejected")
+            log.add(label, raw.rows[notpoly], "geometry", geoms.geom_type[notpoly], tr("geometrie is geen polygoon"),
+                    "rejected")
             alive &= ~notpoly
         if spec is WIJKEN:
             gebied_codes = pd.Index(frames["gebieden"]["code"].dropna())
@@ -440,7 +441,7 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
             unknown = given.notna() & ~given.isin(gebied_codes)
             if unknown.any():
                 m = unknown.to_numpy(dtype=bool) & alive
-                log.add(label, raw.rows[m], "gebied_code", given[m], "unknown gebied_code (not in layer gebieden)", "blanked")
+                log.add(label, raw.rows[m], "gebied_code", given[m], tr("onbekende gebied_code (niet in laag gebieden)"), "blanked")
                 out.loc[unknown, "gebied_code"] = pd.NA
             derived = out["code"].str.replace(r"^BU(\d{6})\d{2}$", r"WK\1", regex=True)
             derivable = out["gebied_code"].isna() & out["code"].str.fullmatch(r"BU\d{8}").fillna(False) \
@@ -501,7 +502,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
             pts, ok = _locate(sub, label, log, required=True)
             points[np.flatnonzero(~has)] = pts
         elif (~has).any():
-            log.add(label, raw.rows[~has], "geometry", "", "required location missing (empty geometry)", "rejected")
+            log.add(label, raw.rows[~has], "geometry", "", tr("verplichte locatie ontbreekt (lege geometrie)"), "rejected")
         ok = np.array([p is not None for p in points], dtype=bool)
     else:
         points, ok = _locate(raw, label, log, required=True)
@@ -512,7 +513,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
     if outside.any():
         xy = shapely.get_coordinates(points[outside].tolist()) if outside.any() else np.zeros((0, 2))
         vals = [f"{x:.1f},{y:.1f}" for x, y in xy]
-        log.add(label, raw.rows[outside], "geometry" if raw.geometry is not None else "x,y", vals, REASON_OUTSIDE, "rejected")
+        log.add(label, raw.rows[outside], "geometry" if raw.geometry is not None else "x,y", vals, tr(REASON_OUTSIDE), "rejected")
         alive &= ~outside
     disagree = alive & ~pd.isna(given) & (given != codes)
     if disagree.any():
@@ -563,15 +564,15 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         unknown = given & ~is_known
         m = alive & unknown & loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", addr[m], "unknown address_id; the complaint's own location is used", "blanked")
+            log.add(label, raw.rows[m], "address_id", addr[m], tr("onbekend address_id; de eigen locatie van de melding wordt gebruikt"), "blanked")
             out.loc[m, "address_id"] = pd.NA
         m = alive & unknown & ~loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", addr[m], "unknown address_id and no valid location", "rejected")
+            log.add(label, raw.rows[m], "address_id", addr[m], tr("onbekend address_id en geen geldige locatie"), "rejected")
             alive &= ~m
         m = alive & ~given & ~loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", "", "no address_id and no valid location (a complaint needs one)", "rejected")
+            log.add(label, raw.rows[m], "address_id", "", tr("geen address_id en geen geldige locatie (een melding heeft er een nodig)"), "rejected")
             alive &= ~m
         use_addr = alive & ~loc_ok & is_known
         if use_addr.any():
@@ -581,7 +582,7 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         outside = alive & pd.isna(codes)
         if outside.any():
             xy = shapely.get_coordinates(points[outside].tolist())
-            log.add(label, raw.rows[outside], "x,y", [f"{x:.1f},{y:.1f}" for x, y in xy], REASON_OUTSIDE, "rejected")
+            log.add(label, raw.rows[outside], "x,y", [f"{x:.1f},{y:.1f}" for x, y in xy], tr(REASON_OUTSIDE), "rejected")
             alive &= ~outside
         out["wijk_code"] = pd.array(codes, dtype="string")
         geometry = points
@@ -596,7 +597,7 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         code = code.fillna(normalise_name(rawcode).map(by_name))
         bad = alive & code.isna().to_numpy(dtype=bool) & (rawcode != "").to_numpy(dtype=bool)
         if bad.any():
-            log.add(label, raw.rows[bad], "wijk_code", rawcode[bad], "unknown wijk (neither a wijk code nor a wijk name)", "rejected")
+            log.add(label, raw.rows[bad], "wijk_code", rawcode[bad], tr("onbekende wijk (geen wijkcode en geen wijknaam)"), "rejected")
             alive &= ~bad
         out["wijk_code"] = code.astype("string")
     if spec.unique:

@@ -140,6 +140,13 @@ def read_csv_raw(path: Path, label: str) -> RawTable:
     )
 
 
+def malformed_reason(n: int, ncols: int) -> str:
+    """The reject reason of a line with `n` fields under a header of `ncols` (too many or too few)."""
+    if n > ncols:
+        return tr("onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te veel)", n=n, ncols=ncols)
+    return tr("onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te weinig)", n=n, ncols=ncols)
+
+
 def in_rd_range(bounds: np.ndarray) -> bool:
     """True when total bounds (minx, miny, maxx, maxy) lie inside the RD New range."""
     minx, miny, maxx, maxy = bounds
@@ -255,17 +262,14 @@ def _split_csv(text: str, delimiter: str):
             row = start - header_lineno
             if has_nul and any("\x00" in f for f in rec):
                 bad_rows.append(row)
-                bad_reasons.append("malformed line: contains a NUL byte")
+                bad_reasons.append(tr("onjuiste regel: bevat een NUL-byte"))
                 continue
             if len(rec) != ncols:
                 if not "".join(rec).strip():
                     only_delims += 1
                     continue
                 bad_rows.append(row)
-                bad_reasons.append(
-                    f"malformed line: {len(rec)} fields, header has {ncols}"
-                    + (" (too many)" if len(rec) > ncols else " (too few)")
-                )
+                bad_reasons.append(malformed_reason(len(rec), ncols))
                 continue
             starts.append(row)
             records.append(rec)
@@ -311,10 +315,10 @@ def _split_simple(text: str, delimiter: str):
     for i in np.flatnonzero(bad):
         bad_rows.append(int(rownum[i]))
         if nul[i]:
-            bad_reasons.append("malformed line: contains a NUL byte")
+            bad_reasons.append(tr("onjuiste regel: bevat een NUL-byte"))
         else:
             n = int(lens[i])
-            bad_reasons.append(f"malformed line: {n} fields, header has {ncols}" + (" (too many)" if n > ncols else " (too few)"))
+            bad_reasons.append(malformed_reason(n, ncols))
     good = ~(blank | bad)
     if good.all():
         records = rows

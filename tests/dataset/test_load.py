@@ -185,7 +185,7 @@ def test_registered_until_before_from_is_rejected(make_dataset):
     brp = BRP_CSV + f"p9,{ADDR[0]},2021-01-01,2020-01-01,,,\n"
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
-    assert list(r["column"]) == ["registered_until"] and "date order" in r["reason"].iloc[0]
+    assert list(r["column"]) == ["registered_until"] and "datumvolgorde" in r["reason"].iloc[0]
     assert len(ds.brp) == 3
 
 
@@ -216,7 +216,7 @@ def test_duplicate_id_keeps_first(make_dataset):
     addr = ADDRESSES_WITH(f"{ADDR[0]},Dup,9,3081AB,92500,435000,,1,2000\n")
     ds = load_dataset(make_dataset({"addresses.csv": addr}))
     r = rejects_of(ds, "addresses.csv")
-    assert list(r["row"]) == [5] and "duplicate" in r["reason"].iloc[0]
+    assert list(r["row"]) == [5] and "dubbel" in r["reason"].iloc[0]
     assert ds.addresses.set_index("address_id").loc[ADDR[0], "street"] == "Kerkstraat"
 
 
@@ -230,7 +230,7 @@ def test_unknown_address_id_is_rejected(make_dataset):
     brp = BRP_CSV + "p9,0599200000009999,2021-01-01,,,,\n"
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
-    assert list(r["reason"]) == ["unknown address_id (not in addresses)"] and list(r["row"]) == [4]
+    assert list(r["reason"]) == ["onbekend address_id (niet in addresses)"] and list(r["row"]) == [4]
 
 
 def test_complaint_unknown_address_with_location_is_blanked(make_dataset):
@@ -261,7 +261,7 @@ def test_point_outside_every_wijk_is_rejected(make_dataset):
     """An address whose point lies in no wijk is rejected."""
     ds = load_dataset(make_dataset({"addresses.csv": ADDRESSES_WITH("0599200000000009,X,1,,80000,435000,,,\n")}))
     r = rejects_of(ds, "addresses.csv")
-    assert list(r["reason"]) == ["point outside every wijk"] and list(r["row"]) == [5]
+    assert list(r["reason"]) == ["punt ligt buiten elke wijk"] and list(r["row"]) == [5]
 
 
 # ------------------------------------------------------------------------------------------ locations
@@ -404,7 +404,7 @@ def test_too_many_and_too_few_fields_are_rejected(make_dataset):
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
     assert list(r["row"]) == [4, 5]
-    assert "too many" in r["reason"].iloc[0] and "too few" in r["reason"].iloc[1]
+    assert "te veel" in r["reason"].iloc[0] and "te weinig" in r["reason"].iloc[1]
     assert_invariant(ds)
 
 
@@ -528,7 +528,7 @@ def test_quoted_fields_path_keeps_rules(make_dataset):
     assert ds.inspections["violations"].iloc[0] == "overbewoning;brp_onjuist"
     assert ds.inspections["outcome"].iloc[0] == "violation"
     r = rejects_of(ds, "inspections.csv")
-    assert list(r["row"]) == [3] and "too many" in r["reason"].iloc[0]
+    assert list(r["row"]) == [3] and "te veel" in r["reason"].iloc[0]
     assert_invariant(ds)
 
 
