@@ -604,7 +604,7 @@ _EN: dict[str, str] = {
         'required value missing',
     'dubbel id (het eerste voorkomen blijft staan)':
         'duplicate id (the first occurrence is kept)',
-    'onbekend address_id (niet in addresses)':
+    'onbekend address_id (niet in het adressenbestand)':
         'unknown address_id (not in addresses)',
     'punt ligt buiten elke wijk':
         'point outside every wijk',

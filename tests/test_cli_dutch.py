@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from english_words import english_words
 
@@ -222,3 +223,29 @@ def test_english_mode_prints_english(runs, small_demo, tmp_path):
     assert re.search(r"\d,\d{3}\b", r.stdout), "English thousands separator"
     dutch_run = runs["validate"][0]
     assert "geen afkeuringen" in dutch_run.stdout and re.search(r"\d\.\d{3}\b", dutch_run.stdout), dutch_run.stdout
+
+
+def test_rejects_are_reported_in_dutch(small_demo, tmp_path):
+    """A copy with broken rows: validate's summary lists the reject reasons in Dutch (rejects.csv too),
+    and in English with --lang en."""
+    broken = tmp_path / "broken"
+    shutil.copytree(small_demo, broken, ignore=shutil.ignore_patterns("truth", "rejects*.csv"))
+    brp = broken / "brp_registrations.csv"
+    lines = brp.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[3].split(",")
+    row[header.index("registered_from")] = "31-12-2021"    # not ISO
+    lines[3] = ",".join(row)
+    row = lines[7].split(",")
+    row[header.index("address_id")] = "0599999999999999"  # unknown address
+    lines[7] = ",".join(row)
+    lines[10] += ",extra"                                  # too many fields
+    brp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = _run("validate", str(broken))
+    assert r.returncode == 1, r.stderr
+    assert "ongeldige datum" in r.stdout and "onbekend address_id" in r.stdout and "te veel" in r.stdout
+    assert english_words(r.stdout + r.stderr, _choices(build_parser())) == []
+    reasons = " ".join(pd.read_csv(broken / "rejects.csv", dtype=str)["reason"])
+    assert english_words(reasons) == [], reasons
+    r = _run("--lang", "en", "validate", str(broken), "--no-cache", "--rejects", str(tmp_path / "en.csv"))
+    assert "invalid date" in r.stdout and "unknown address_id" in r.stdout and "too many" in r.stdout, r.stdout

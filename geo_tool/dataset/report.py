@@ -81,6 +81,10 @@ def summary_json(report: ImportReport) -> dict:
     }
 
 
+# the `action` of a reject line (rejects.csv keeps the contract's English value) as a Dutch user reads it
+ACTION_NL = {"rejected": "afgekeurd", "blanked": "geleegd", "repaired": "hersteld"}
+
+
 def summary_text(report: ImportReport) -> str:
     """A human summary: rows per file read/imported/rejected, rejects by reason, notes, date ranges."""
     n = format_number
@@ -121,7 +125,7 @@ def summary_text(report: ImportReport) -> str:
         lines.append(tr("rejects.csv: {n} regel(s)", n=n(len(rej))))
         counts = rej.groupby(["file", "action", "reason"], dropna=False).size().sort_values(ascending=False)
         for (f, a, r), count in counts.items():
-            lines.append(f"  {n(count):>8}  {a:<8} {f}: {r}")
+            lines.append(f"  {n(count):>8}  {tr(ACTION_NL.get(a, a)):<9} {f}: {r}")
     else:
         lines.append(tr("geen afkeuringen: alles is ingelezen zoals het is aangeleverd"))
     lines += [tr("let op: {note}", note=note) for note in report.notes]

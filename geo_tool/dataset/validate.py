@@ -29,7 +29,7 @@ INT_MAX = 2.0**53
 # reject reasons: Dutch sources, translated where they are logged (`tr(REASON_MISSING)`)
 REASON_MISSING = "verplichte waarde ontbreekt"
 REASON_DUPLICATE = "dubbel id (het eerste voorkomen blijft staan)"
-REASON_UNKNOWN_ADDRESS = "onbekend address_id (niet in addresses)"
+REASON_UNKNOWN_ADDRESS = "onbekend address_id (niet in het adressenbestand)"
 REASON_OUTSIDE = "punt ligt buiten elke wijk"
 
 

@@ -230,7 +230,7 @@ def test_unknown_address_id_is_rejected(make_dataset):
     brp = BRP_CSV + "p9,0599200000009999,2021-01-01,,,,\n"
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
-    assert list(r["reason"]) == ["onbekend address_id (niet in addresses)"] and list(r["row"]) == [4]
+    assert list(r["reason"]) == ["onbekend address_id (niet in het adressenbestand)"] and list(r["row"]) == [4]
 
 
 def test_complaint_unknown_address_with_location_is_blanked(make_dataset):
