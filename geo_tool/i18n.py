@@ -656,6 +656,37 @@ _EN: dict[str, str] = {
         'malformed line: {n} fields, header has {ncols} (too many)',
     'onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te weinig)':
         'malformed line: {n} fields, header has {ncols} (too few)',
+    # planning inputs
+    'bestand bestaat niet':
+        'file does not exist',
+    'is geen tekstbestand (CSV): UTF-8, UTF-16 of Windows-1252 verwacht':
+        'is not a text (CSV) file: UTF-8, UTF-16 or Windows-1252 expected',
+    'kan niet als CSV worden gelezen ({cause})':
+        'cannot be read as CSV ({cause})',
+    ' (en nog {n})':
+        ' (and {n} more)',
+    'verplichte kolom(men) ontbreken: {columns} (gevonden: {found})':
+        'required column(s) missing: {columns} (found: {found})',
+    "rij {row}, kolom {column}: '{value}' is geen adres-id van 16 cijfers":
+        "row {row}, column {column}: '{value}' is not a 16-digit address id",
+    "rij {row}, kolom score: '{value}' is geen getal >= 0":
+        "row {row}, column score: '{value}' is not a number >= 0",
+    "rij {row}, kolom address_id: '{value}' komt twee keer voor":
+        "row {row}, column address_id: '{value}' occurs twice",
+    "rij {row}, kolom rank: '{value}' is geen getal":
+        "row {row}, column rank: '{value}' is not a number",
+    'vraagt de kolommen address_id en score':
+        'needs the columns address_id and score',
+    'rij {row}, kolom score: geen getal >= 0':
+        'row {row}, column score: not a number >= 0',
+    'rij {row}, kolom earliest/latest: geen ISO-datum of -tijdstip':
+        'row {row}, column earliest/latest: not an ISO date or date-time',
+    'rij {row}: {cause}':
+        'row {row}: {cause}',
+    "rij {row}, kolom visited_on: '{value}' is geen ISO-datum":
+        "row {row}, column visited_on: '{value}' is not an ISO date",
+    "rij {row}, kolom outcome: '{value}' is niet een van {allowed}":
+        "row {row}, column outcome: '{value}' is not one of {allowed}",
     # jobs: summaries
     "exports (in te lezen met het meegeleverde profiel met dezelfde naam):":
         "exports (import with the shipped profile of the same name):",
