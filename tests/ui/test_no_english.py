@@ -22,24 +22,23 @@ ALLOWED: tuple[str, ...] = ()
 
 
 @pytest.fixture
-def dutch_window(qtbot, small_demo):
-    """A main window in Dutch with the small demo loaded (errors collected, never a modal dialog)."""
+def _dutch():
+    """Dutch mode from before the window is built (its texts are read when it is made), restored afterwards."""
     from geo_tool.i18n import language, set_language
-    from geo_tool.ui.main_window import MainWindow
 
     before = language()
     set_language("nl")
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.errors = []
-    win.show_error = win.errors.append
-    win.show()
-    with qtbot.waitSignal(win.map_drawn, timeout=120000):
-        win.open_dataset(small_demo)
-    yield win
-    win.cancel_work()
-    win.close()
+    yield
     set_language(before)
+
+
+@pytest.fixture
+def dutch_window(_dutch, window):
+    """The shared window (tests/ui/conftest.py: small demo loaded) built in Dutch; errors collected, no dialogs."""
+    window.errors = []
+    window.show_error = window.errors.append
+    yield window
+    window.cancel_work()
 
 
 def _menu_texts(menu) -> list[str]:
