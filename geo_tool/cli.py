@@ -7,12 +7,15 @@ bad usage or a command that is not built yet. Qt is imported only by `gui`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
 from geo_tool import __version__
 from geo_tool.errors import GeoToolError, NotBuiltYetError
+from geo_tool.i18n import LANGUAGES, set_language, tr
 from geo_tool.progress import Cancelled, TerminalProgress
 
 
@@ -101,7 +104,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                         inputs=(args.ranked, args.must_visit, args.exclude, args.done, args.network))
     day_start, _, day_end = args.hours.partition("-")
     if not day_end:
-        raise UsageError(f"--hours: '{args.hours}' is not HH:MM-HH:MM")
+        raise UsageError(tr("--hours: '{value}' is niet UU:MM-UU:MM", value=args.hours))
     params = PlanParams(
         week=args.week, teams=args.teams, team_starts=tuple(args.team_start), team_ends=tuple(args.team_start),
         days=tuple(d.strip() for d in args.days.split(",") if d.strip()), day_start=day_start.strip(),
@@ -137,7 +140,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.list_profiles:
         return _report(run_list_profiles())
     if not args.source or not args.profile or not args.into:
-        raise UsageError("give SOURCE, --profile and --into (or --list-profiles)")
+        raise UsageError(tr("geef SOURCE, --profile en --into (of --list-profiles)"))
     params = ImportParams(source=Path(args.source), profile=args.profile, into=Path(args.into),
                           addresses=Path(args.addresses) if args.addresses else None)
     return _report(run_import(params, TerminalProgress()))
@@ -148,7 +151,7 @@ def _cmd_profile_new(args: argparse.Namespace) -> int:
     from geo_tool.jobs import run_profile_new
 
     if not Path(args.source).is_file():
-        raise UsageError(f"SOURCE: file '{args.source}' does not exist")
+        raise UsageError(tr("SOURCE: bestand '{path}' bestaat niet", path=args.source))
     return _report(run_profile_new(Path(args.source), Path(args.out) if args.out else None, args.table))
 
 
@@ -193,7 +196,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     from geo_tool.boundaries import fetch_boundaries
 
     path = fetch_boundaries(gemeente_code=args.gemeente, year=args.year, out=Path(args.out) if args.out else None)
-    print(f"boundaries written to {path}")
+    print(tr("grenzen geschreven naar {path}", path=path))
     return 0
 
 
@@ -201,191 +204,261 @@ def _cmd_network_fetch(args: argparse.Namespace) -> int:
     from geo_tool.network import fetch_network
 
     path = fetch_network(args.place, Path(args.out) if args.out else None)
-    print(f"street network written to {path} (© OpenStreetMap contributors, ODbL)")
+    print(tr("stratennet geschreven naar {path} (© OpenStreetMap-bijdragers, ODbL)", path=path))
     return 0
 
 
 def _not_built(issue: int, what: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        raise NotBuiltYetError(f"'{args.command}' ({what}) is not built yet (issue {issue})")
+        raise NotBuiltYetError(tr("'{command}' ({what}) is nog niet gebouwd (issue {issue})", command=args.command,
+                                  what=what, issue=issue))
 
     return run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand of CONTRACT.md section 2."""
+    """The argument parser with every subcommand of CONTRACT.md section 2, its texts in the current language.
+
+    Command and option names are the contract's; only the help texts follow `--lang`.
+    """
+    _hook_argparse()
     parser = argparse.ArgumentParser(
         prog="geo-tool",
-        description="Risk maps, address ranking, visit planning and waterbed analysis for housing enforcement.",
+        description=tr("Risicokaarten, rangschikking van adressen, planning van huisbezoeken en waterbedanalyse "
+                       "voor woningtoezicht."),
     )
-    parser.add_argument("--version", action="version", version=f"geo-tool {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"geo-tool {__version__}",
+                        help=tr("toon het versienummer en stop"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), help=tr(LANG_HELP))
+    sub = parser.add_subparsers(dest="command", metavar=tr("OPDRACHT"))
     sub.required = True
 
-    p = sub.add_parser("demo", help="generate a realistic synthetic Rotterdam dataset folder")
-    p.add_argument("--out", required=True, help="dataset folder to write")
-    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data; default 1)")
+    p = sub.add_parser("demo", help=tr("maak een realistische synthetische Rotterdamse datasetmap"))
+    p.add_argument("--out", required=True, help=tr("datasetmap om te schrijven"))
+    p.add_argument("--seed", type=int, default=1, help=tr("toevalszaad (zelfde zaad, zelfde gegevens; standaard 1)"))
     p.add_argument("--size", choices=["small", "city"], default="small",
-                   help="small = gebied Charlois only; city = all 91 wijken (default small)")
-    p.add_argument("--boundaries", help="districts file (GeoPackage with layers gebieden, wijken)")
-    p.add_argument("--grid", help="CBS 100 m grid GeoPackage to place addresses where people live")
+                   help=tr("small = alleen gebied Charlois; city = alle 91 wijken (standaard small)"))
+    p.add_argument("--boundaries", help=tr("bestand met gebiedsgrenzen (GeoPackage met de lagen gebieden en wijken)"))
+    p.add_argument("--grid", help=tr("CBS-100m-rasterbestand (GeoPackage) om adressen te plaatsen waar mensen wonen"))
     p.add_argument("--displacement", type=float, default=0.3,
-                   help="share of the problems removed from Carnisse that moves elsewhere (default 0.3)")
+                   help=tr("deel van de problemen die uit Carnisse verdwijnen en elders opduiken (standaard 0,3)"))
     p.add_argument("--displacement-mode", choices=["adjacent", "portfolio"], default="adjacent",
-                   help="adjacent: into neighbouring wijken; portfolio: into a non-adjacent wijk of the same landlords")
+                   help=tr("adjacent: naar aangrenzende wijken; portfolio: naar een niet-aangrenzende wijk van "
+                           "dezelfde verhuurders"))
     p.add_argument("--as-exported", action="store_true",
-                   help="also write exports/: the register as a GBA extract, complaints as a Signalen export, "
-                        "permits with text addresses (importable with the shipped profiles)")
+                   help=tr("schrijf ook exports/: het register als GBA-uittreksel, meldingen als Signalen-export, "
+                           "vergunningen met tekstadressen (in te lezen met de meegeleverde profielen)"))
     p.add_argument("--world", choices=["realistic", "simple"], default="realistic",
-                   help="realistic: hidden states, undercounted register, noisy complaints, biased visits (default); "
-                        "simple: the earlier demo where the register shows every violation")
+                   help=tr("realistic: verborgen toestanden, onvolledig register, ruis in meldingen, scheve "
+                           "bezoeken (standaard); simple: de eerdere demo waarin het register elke overtreding toont"))
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("quickstart", help="the main job on the built-in demo: build, validate, map; open the window")
-    p.add_argument("--out", default="demo-output", help="folder for the demo dataset and the outputs")
-    p.add_argument("--size", choices=["small", "city"], default="small")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--no-window", action="store_true", help="never open the window, even with a display")
+    p = sub.add_parser("quickstart",
+                       help=tr("het hoofdwerk op de ingebouwde demo: maken, controleren, kaarten; opent het venster"))
+    p.add_argument("--out", default="demo-output", help=tr("map voor de demodataset en de uitvoer"))
+    p.add_argument("--size", choices=["small", "city"], default="small",
+                   help=tr("demogrootte: small of city (standaard small)"))
+    p.add_argument("--seed", type=int, default=1, help=tr("toevalszaad (standaard 1)"))
+    p.add_argument("--no-window", action="store_true", help=tr("open nooit het venster, ook niet met een beeldscherm"))
     p.set_defaults(func=_cmd_quickstart)
 
-    p = sub.add_parser("validate", help="check and summarise a dataset folder; writes rejects.csv")
-    p.add_argument("dataset", help="dataset folder")
-    p.add_argument("--rejects", help="where to write rejects.csv (default DIR/rejects.csv)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--no-cache", action="store_true", help="ignore and do not use the import cache")
+    p = sub.add_parser("validate", help=tr("controleer en vat een datasetmap samen; schrijft rejects.csv"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--rejects", help=tr("waar rejects.csv komt (standaard MAP/rejects.csv)"))
+    p.add_argument("--json", action="store_true", help=tr("druk de samenvatting af als JSON"))
+    p.add_argument("--no-cache", action="store_true", help=tr("negeer de importcache en gebruik die niet"))
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("map", help="render or export map layers (.png .svg .pdf .html .gpkg .tif .csv)")
-    p.add_argument("dataset")
-    p.add_argument("--layers", required=True, help="comma-separated layer[:measure] list, e.g. brp:eum_share")
+    p = sub.add_parser("map", help=tr("teken of exporteer kaartlagen (.png .svg .pdf .html .gpkg .tif .csv)"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--layers", required=True,
+                   help=tr("lagen, met komma's gescheiden, als laag[:maat], bijv. brp:eum_share"))
     p.add_argument("--level", choices=["wijk", "gebied", "address", "building"], default="wijk",
-                   help="building: figures per building (BAG pand, else street number); needs --internal")
-    p.add_argument("--from", dest="date_from")
-    p.add_argument("--to", dest="date_to")
-    p.add_argument("--out", required=True, help="output file; the format follows the suffix")
-    p.add_argument("--dpi", type=int, default=200, help="resolution of .png (default 200)")
-    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="paper size of .pdf/.png/.svg (landscape)")
+                   help=tr("building: cijfers per gebouw (BAG-pand, anders straat en huisnummer); vraagt --internal"))
+    p.add_argument("--from", dest="date_from", help=tr("eerste dag van de periode (JJJJ-MM-DD)"))
+    p.add_argument("--to", dest="date_to", help=tr("laatste dag van de periode (JJJJ-MM-DD)"))
+    p.add_argument("--out", required=True, help=tr("uitvoerbestand; de extensie bepaalt het formaat"))
+    p.add_argument("--dpi", type=int, default=200, help=tr("resolutie van .png (standaard 200)"))
+    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help=tr("papierformaat van .pdf/.png/.svg (liggend)"))
     p.add_argument("--internal", action="store_true",
-                   help="internal export: no disclosure control, address level allowed; the file says so")
+                   help=tr("interne export: geen onthullingscontrole, adresniveau toegestaan; het bestand vermeldt dat"))
     p.set_defaults(func=_cmd_map)
 
-    p = sub.add_parser("train", help="train and evaluate the ranking model on data before a date")
-    p.add_argument("dataset")
-    p.add_argument("--as-of", required=True, help="train on data strictly before this date (YYYY-MM-DD)")
-    p.add_argument("--out", required=True, help="model folder to write (model, model card, evaluation report)")
-    p.add_argument("--capacity", type=int, default=40, help="visits per week: the k of precision@k (default 40)")
-    p.add_argument("--eval-dates", help="comma-separated evaluation dates (default: three, 26 weeks apart)")
+    p = sub.add_parser("train", help=tr("train en evalueer het rangschikmodel op de gegevens vóór een datum"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--as-of", required=True, help=tr("train op gegevens strikt vóór deze datum (JJJJ-MM-DD)"))
+    p.add_argument("--out", required=True, help=tr("modelmap om te schrijven (model, modelkaart, evaluatierapport)"))
+    p.add_argument("--capacity", type=int, default=40, help=tr("bezoeken per week: de k van precisie@k (standaard 40)"))
+    p.add_argument("--eval-dates",
+                   help=tr("evaluatiedata, met komma's gescheiden (standaard: drie, 26 weken uit elkaar)"))
     p.add_argument("--no-truth", action="store_true",
-                   help="ignore DIR/truth (the demo's hidden truth, used only as the evaluation ceiling)")
+                   help=tr("negeer MAP/truth (de verborgen waarheid van de demo, alleen gebruikt als bovengrens van "
+                           "de evaluatie)"))
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("rank", help="rank addresses for visits on a date")
-    p.add_argument("dataset")
-    p.add_argument("--as-of", required=True, help="the visit date: only data before it is used")
-    p.add_argument("--model", help="model folder from `geo-tool train` (default: train on the fly)")
-    p.add_argument("--top", type=int, help="keep the N highest-ranked addresses (default: all)")
+    p = sub.add_parser("rank", help=tr("rangschik adressen voor bezoeken op een datum"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--as-of", required=True, help=tr("de bezoekdatum: alleen gegevens van daarvoor worden gebruikt"))
+    p.add_argument("--model", help=tr("modelmap van `geo-tool train` (standaard: ter plekke trainen)"))
+    p.add_argument("--top", type=int, help=tr("houd de N hoogst gerangschikte adressen (standaard: alle)"))
     p.add_argument("--allow-other-dataset", action="store_true",
-                   help="rank with a model trained on another dataset (refused otherwise; the audit log records it)")
-    p.add_argument("--out", required=True, help="ranked.csv to write")
+                   help=tr("rangschik met een model dat op een andere dataset is getraind (anders geweigerd; het "
+                           "auditlog legt het vast)"))
+    p.add_argument("--out", required=True, help=tr("ranked.csv om te schrijven"))
     p.set_defaults(func=_cmd_rank)
 
-    p = sub.add_parser("plan", help="plan the week's visits and routes")
-    p.add_argument("dataset")
-    p.add_argument("--ranked", required=True, help="ranked.csv from `geo-tool rank` (or a hand-made list)")
-    p.add_argument("--week", required=True, help="ISO week, e.g. 2024-W05")
-    p.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
+    p = sub.add_parser("plan", help=tr("plan de bezoeken en routes van de week"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--ranked", required=True, help=tr("ranked.csv van `geo-tool rank` (of een zelfgemaakte lijst)"))
+    p.add_argument("--week", required=True, help=tr("ISO-week, bijv. 2024-W05"))
+    p.add_argument("--teams", type=int, default=2, help=tr("aantal teams (standaard 2)"))
     p.add_argument("--team-start", action="append", default=[],
-                   help="start (and end) point of a team: an address id or x,y in RD; repeat per team")
-    p.add_argument("--days", default="mon,tue,wed,thu,fri", help="working days (default mon-fri)")
-    p.add_argument("--hours", default="09:00-17:00", help="working hours (default 09:00-17:00)")
-    p.add_argument("--break-min", type=int, default=30, help="break in minutes (default 30)")
-    p.add_argument("--visit-min", type=int, default=30, help="minutes per visit (default 30)")
-    p.add_argument("--mode", choices=["walk", "bike", "car"], default="bike", help="travel mode (default bike)")
-    p.add_argument("--speed-kmh", type=float, help="travel speed (default walk 4.5, bike 13, car 20; on the street network bike 15, car the streets' speeds)")
+                   help=tr("start- (en eind)punt van een team: een adres-id of x,y in RD; herhaal per team"))
+    p.add_argument("--days", default="mon,tue,wed,thu,fri", help=tr("werkdagen (standaard mon-fri)"))
+    p.add_argument("--hours", default="09:00-17:00", help=tr("werktijd (standaard 09:00-17:00)"))
+    p.add_argument("--break-min", type=int, default=30, help=tr("pauze in minuten (standaard 30)"))
+    p.add_argument("--visit-min", type=int, default=30, help=tr("minuten per bezoek (standaard 30)"))
+    p.add_argument("--mode", choices=["walk", "bike", "car"], default="bike",
+                   help=tr("vervoer: walk (lopen), bike (fiets) of car (auto) (standaard bike)"))
+    p.add_argument("--speed-kmh", type=float,
+                   help=tr("reissnelheid in km/u (standaard lopen 4,5, fiets 13, auto 20; over het stratennet "
+                           "fiets 15, auto de snelheden van de straten)"))
     p.add_argument("--network", "--road-graph", dest="network",
-                   help="street network (GeoPackage like the shared OSM extract, or OSMnx GraphML; default: "
-                        "$GEO_TOOL_NETWORK, then the copy of `network fetch`, else straight line x 1.3)")
+                   help=tr("stratennet (GeoPackage zoals het gedeelde OSM-uittreksel, of OSMnx-GraphML; standaard: "
+                           "$GEO_TOOL_NETWORK, dan de kopie van `network fetch`, anders hemelsbreed x 1,3)"))
     p.add_argument("--stop-min", type=float,
-                   help="fixed minutes per stop on the network: lock the bike, park the car (default bike 2, car 5, walk 0)")
-    p.add_argument("--must-visit", help="CSV of addresses that must be visited (address_id[,deadline,tw_start,tw_end])")
-    p.add_argument("--exclude", help="CSV or text list of address ids to leave out (running legal procedures)")
-    p.add_argument("--recent-days", type=int, default=90, help="leave out addresses visited in the last N days")
-    p.add_argument("--exploration", type=float, default=0.10, help="share of random visits (default 0.10)")
-    p.add_argument("--wijk-cap", type=int, help="at most this many visits per wijk in the week")
-    p.add_argument("--time-limit", type=float, default=30.0, help="solver time in seconds (default 30)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--done", help="visits made this week (inspections.csv format): keep them, re-plan the rest")
-    p.add_argument("--out", required=True, help="plan folder")
+                   help=tr("vaste minuten per stop op het stratennet: fiets op slot, auto parkeren (standaard fiets "
+                           "2, auto 5, lopen 0)"))
+    p.add_argument("--must-visit",
+                   help=tr("CSV met adressen die bezocht moeten worden (address_id[,deadline,tw_start,tw_end])"))
+    p.add_argument("--exclude",
+                   help=tr("CSV of tekstlijst met adres-id's om over te slaan (lopende juridische procedures)"))
+    p.add_argument("--recent-days", type=int, default=90,
+                   help=tr("sla adressen over die in de laatste N dagen zijn bezocht (standaard 90)"))
+    p.add_argument("--exploration", type=float, default=0.10,
+                   help=tr("deel willekeurige bezoeken (steekproef; standaard 0,10)"))
+    p.add_argument("--wijk-cap", type=int, help=tr("hoogstens zoveel bezoeken per wijk in de week"))
+    p.add_argument("--time-limit", type=float, default=30.0,
+                   help=tr("rekentijd van de optimalisatie in seconden (standaard 30)"))
+    p.add_argument("--seed", type=int, default=1, help=tr("toevalszaad (standaard 1)"))
+    p.add_argument("--done", help=tr("bezoeken die deze week al zijn gedaan (formaat van inspections.csv): die "
+                                     "blijven, de rest wordt opnieuw gepland"))
+    p.add_argument("--out", required=True, help=tr("map voor de planning"))
     p.set_defaults(func=_cmd_plan)
 
-    p = sub.add_parser("waterbed", help="measure displacement of problems to neighbouring wijken")
-    p.add_argument("dataset")
-    p.add_argument("--target", default="", help="wijk code or name (case- and dash-insensitive), e.g. Carnisse")
+    p = sub.add_parser("waterbed", help=tr("meet verplaatsing van problemen naar omliggende wijken (waterbedeffect)"))
+    p.add_argument("dataset", help=tr("datasetmap"))
+    p.add_argument("--target", default="",
+                   help=tr("wijkcode of -naam (hoofdletters en streepjes tellen niet), bijv. Carnisse"))
     p.add_argument("--all", action="store_true",
-                   help="analyse every intervention in interventions.csv and write a month-by-month early-warning table")
-    p.add_argument("--start", help="intervention start date (default: the target's start in interventions.csv)")
-    p.add_argument("--months-before", type=int, default=12, help="months before the start (default 12)")
-    p.add_argument("--months-after", type=int, default=12, help="months after the start (default 12)")
-    p.add_argument("--buffer", default="queen", help="buffer rule: queen (neighbours) or distance:METRES")
+                   help=tr("analyseer elke interventie in interventions.csv en schrijf een maandelijkse "
+                           "signaleringstabel"))
+    p.add_argument("--start",
+                   help=tr("startdatum van de interventie (standaard: de start van de wijk in interventions.csv)"))
+    p.add_argument("--months-before", type=int, default=12, help=tr("maanden vóór de start (standaard 12)"))
+    p.add_argument("--months-after", type=int, default=12, help=tr("maanden na de start (standaard 12)"))
+    p.add_argument("--buffer", default="queen", help=tr("bufferregel: queen (buurwijken) of distance:METERS"))
     p.add_argument("--control", choices=["rest", "same_gebied_type"], default="rest",
-                   help="control areas: the rest of the city, or wijken of the same type (default rest)")
-    p.add_argument("--out", required=True, help="report folder")
+                   help=tr("controlegebieden: de rest van de stad (rest) of wijken van hetzelfde type "
+                           "(same_gebied_type; standaard rest)"))
+    p.add_argument("--out", required=True, help=tr("map voor het rapport"))
     p.set_defaults(func=_cmd_waterbed)
 
-    p = sub.add_parser("gui", help="open the desktop application")
-    p.add_argument("dataset", nargs="?")
-    p.add_argument("--screenshot", help="save a screenshot of the window to this PNG and exit")
+    p = sub.add_parser("gui", help=tr("open het bureaubladprogramma"))
+    p.add_argument("dataset", nargs="?", help=tr("datasetmap"))
+    p.add_argument("--screenshot", help=tr("sla een schermafdruk van het venster op in deze PNG en stop"))
     p.add_argument("--tab", choices=["kaart", "ranglijst", "weekplanning", "waterbed", "model"], default="kaart",
-                   help="tab to show (with --screenshot)")
+                   help=tr("tabblad om te tonen (met --screenshot)"))
     p.set_defaults(func=_cmd_gui)
 
-    p = sub.add_parser("audit", help="check the audit log")
-    asub = p.add_subparsers(dest="action", metavar="ACTION")
+    p = sub.add_parser("audit", help=tr("controleer het auditlog"))
+    asub = p.add_subparsers(dest="action", metavar=tr("ACTIE"))
     asub.required = True
-    a = asub.add_parser("verify", help="check the chain of the audit log: one line per break; exit 1 when broken")
+    a = asub.add_parser("verify", help=tr("controleer de keten van het auditlog: één regel per breuk; afsluitcode 1 "
+                                          "bij een breuk"))
     a.set_defaults(func=_cmd_audit_verify)
 
-    p = sub.add_parser("import", help="turn a municipal export into contract files through an import profile")
-    p.add_argument("source", nargs="?", help="the export (CSV)")
-    p.add_argument("--profile", help="a shipped profile name (see --list-profiles) or a profile file (.toml)")
-    p.add_argument("--into", help="dataset folder to write the contract file, rejects.csv and the match report into")
-    p.add_argument("--addresses", help="address source: a dataset folder, an addresses file, or a BAG GeoPackage "
-                                       "of verblijfsobjecten (default: the --into folder)")
-    p.add_argument("--list-profiles", action="store_true", help="list the shipped profiles and exit")
+    p = sub.add_parser("import", help=tr("zet een gemeentelijke export om in contractbestanden via een importprofiel"))
+    p.add_argument("source", nargs="?", help=tr("de export (CSV)"))
+    p.add_argument("--profile",
+                   help=tr("naam van een meegeleverd profiel (zie --list-profiles) of een profielbestand (.toml)"))
+    p.add_argument("--into", help=tr("datasetmap voor het contractbestand, rejects.csv en het koppelrapport"))
+    p.add_argument("--addresses", help=tr("adresbron: een datasetmap, een adressenbestand of een BAG-GeoPackage met "
+                                          "verblijfsobjecten (standaard: de map van --into)"))
+    p.add_argument("--list-profiles", action="store_true", help=tr("toon de meegeleverde profielen en stop"))
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("profile", help="import profiles")
-    psub = p.add_subparsers(dest="action", metavar="ACTION")
+    p = sub.add_parser("profile", help=tr("importprofielen"))
+    psub = p.add_subparsers(dest="action", metavar=tr("ACTIE"))
     psub.required = True
-    f = psub.add_parser("new", help="draft an import profile from an export's header, for a person to finish")
-    f.add_argument("source", help="the export (CSV)")
-    f.add_argument("--out", help="profile file to write (default: print it)")
+    f = psub.add_parser("new", help=tr("maak een concept-importprofiel uit de kopregel van een export, om door een "
+                                       "mens af te maken"))
+    f.add_argument("source", help=tr("de export (CSV)"))
+    f.add_argument("--out", help=tr("profielbestand om te schrijven (standaard: afdrukken)"))
     f.add_argument("--table", choices=["brp_registrations", "permits", "complaints", "inspections"],
-                   help="contract file the export becomes (default: guessed from the header)")
+                   help=tr("contractbestand dat de export wordt (standaard: geraden uit de kopregel)"))
     f.set_defaults(func=_cmd_profile_new)
 
-    p = sub.add_parser("boundaries", help="manage district boundaries")
-    bsub = p.add_subparsers(dest="action", metavar="ACTION")
+    p = sub.add_parser("boundaries", help=tr("beheer de gebiedsgrenzen"))
+    bsub = p.add_subparsers(dest="action", metavar=tr("ACTIE"))
     bsub.required = True
-    f = bsub.add_parser("fetch", help="download the CBS Wijk- en Buurtkaart for a gemeente from PDOK (CC BY 4.0)")
-    f.add_argument("--gemeente", default="GM0599", help="CBS gemeente code (default GM0599 Rotterdam)")
-    f.add_argument("--year", type=int, default=2024)
-    f.add_argument("--out", help="where to write (default data/shapefiles/ in the project)")
+    f = bsub.add_parser("fetch", help=tr("download de CBS Wijk- en Buurtkaart van een gemeente van PDOK (CC BY 4.0)"))
+    f.add_argument("--gemeente", default="GM0599", help=tr("CBS-gemeentecode (standaard GM0599 Rotterdam)"))
+    f.add_argument("--year", type=int, default=2024, help=tr("jaar van de kaart (standaard 2024)"))
+    f.add_argument("--out", help=tr("waar het bestand komt (standaard data/shapefiles/ in het project)"))
     f.set_defaults(func=_cmd_boundaries)
 
-    p = sub.add_parser("network", help="manage the street network used for travel times and map context")
-    nsub = p.add_subparsers(dest="action", metavar="ACTION")
+    p = sub.add_parser("network", help=tr("beheer het stratennet voor reistijden en kaartachtergrond"))
+    nsub = p.add_subparsers(dest="action", metavar=tr("ACTIE"))
     nsub.required = True
-    f = nsub.add_parser("fetch", help="download the gemeente's OpenStreetMap network with OSMnx (ODbL) and cache it")
-    f.add_argument("--place", default="Rotterdam, Netherlands", help="place name for OSMnx (default Rotterdam)")
-    f.add_argument("--out", help="where to write the GeoPackage (default: the geo_tool cache)")
+    f = nsub.add_parser("fetch", help=tr("download het OpenStreetMap-netwerk van de gemeente met OSMnx (ODbL) en "
+                                         "bewaar het"))
+    f.add_argument("--place", default="Rotterdam, Netherlands", help=tr("plaatsnaam voor OSMnx (standaard Rotterdam)"))
+    f.add_argument("--out", help=tr("waar de GeoPackage komt (standaard: de cache van geo_tool)"))
     f.set_defaults(func=_cmd_network_fetch)
 
     for name, command in sub.choices.items():  # every command may lower (never raise) the installation's role
         if name not in ("audit", "boundaries", "demo", "network"):
             command.add_argument("--role", choices=["planner", "director", "researcher"],
-                                 help="work with a lower role than the installation's (never a higher one)")
+                                 help=tr("werk met een lagere rol dan die van de installatie (nooit een hogere)"))
+    for command in _all_parsers(sub):  # `--lang en` also after the command; the value is read before parsing
+        command.add_argument("--lang", choices=list(LANGUAGES), default=argparse.SUPPRESS, help=tr(LANG_HELP))
     return parser
+
+
+LANG_HELP = "taal van alle teksten: nl (standaard) of en; ook via GEO_TOOL_LANG"
+
+
+def _all_parsers(sub) -> list[argparse.ArgumentParser]:
+    """Every subcommand's parser, nested ones (audit verify, profile new, ...) included."""
+    found = []
+    for command in dict.fromkeys(sub.choices.values()):
+        found.append(command)
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found += _all_parsers(action)
+    return found
+
+
+def _hook_argparse() -> None:
+    """argparse's own texts ('usage:', 'options', its error lines) in the current language."""
+    from geo_tool.i18n import argparse_text
+
+    argparse._ = argparse_text  # argparse looks its gettext `_` up at call time
+
+
+def language_from_argv(argv: Sequence[str]) -> str | None:
+    """The value of `--lang X` / `--lang=X` anywhere on the command line (read before the parser is built,
+    because the help texts are built in that language), or None."""
+    argv = list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -396,7 +469,7 @@ def _cmd_audit_verify(args: argparse.Namespace) -> int:
     for line in breaks:
         print(f"{path}: {line}")
     if not breaks:
-        print(f"{path}: {n} regels, de keten is heel")
+        print(tr("{path}: {n} regels, de keten is heel", path=path, n=n))
     return 1 if breaks else 0
 
 
@@ -419,13 +492,22 @@ def _refuse_empty_paths(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if isinstance(value, str) and not value.strip():
             option = name if name == "dataset" else "--" + name.replace("_", "-")
-            raise UsageError(f"{option}: geen pad opgegeven")
+            raise UsageError(tr("{option}: geen pad opgegeven", option=option))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `geo-tool` console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # a library's English remark ("Not enough unique values ... to form 4 classes") is no message for a user:
+    # the legend shows the classes there are
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"mapclassify(\.|$)")
+    chosen = language_from_argv(argv)
+    if chosen in LANGUAGES:  # an unknown value is left to argparse, which names the allowed ones
+        set_language(chosen)
+        os.environ["GEO_TOOL_LANG"] = chosen  # the window (`gui`, `quickstart`) starts in it too
     parser = build_parser()
     args = parser.parse_args(argv)
+    prog = f"geo-tool {args.command}"
     try:
         from geo_tool.security.roles import set_session_role
 
@@ -433,18 +515,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse_empty_paths(args)
         return args.func(args)
     except GeoToolError as exc:
-        print(f"geo-tool {args.command}: error: {exc}", file=sys.stderr)
+        print(tr("{prog}: fout: {message}", prog=prog, message=exc), file=sys.stderr)
         return exc.exit_code
     except Cancelled:
-        print(f"geo-tool {args.command}: cancelled", file=sys.stderr)
+        print(tr("{prog}: geannuleerd", prog=prog), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"geo-tool {args.command}: interrupted", file=sys.stderr)
+        print(tr("{prog}: onderbroken", prog=prog), file=sys.stderr)
         return 130
     except OSError as exc:  # last resort: a read-only folder, a full disk, ... is one line naming the path
         from geo_tool.outputs import os_error_message
 
-        print(f"geo-tool {args.command}: error: {os_error_message(exc)}", file=sys.stderr)
+        print(tr("{prog}: fout: {message}", prog=prog, message=os_error_message(exc)), file=sys.stderr)
         return 2
 
 

@@ -20,6 +20,7 @@ from geo_tool.params import (
     ValidateParams,
     WaterbedParams,
 )
+from geo_tool.i18n import format_number, tr
 from geo_tool.progress import NullProgress, Progress
 from geo_tool.security.audit import audit_command
 from geo_tool.security.roles import has_role, require_role
@@ -59,7 +60,8 @@ def run_demo(params: DemoParams, progress: Progress | None = None) -> JobResult:
         from geo_tool.demo.exported import write_exports
 
         exports = write_exports(params.out, seed=params.seed)
-        text += "\nexports (import with the shipped profile of the same name):\n" + "\n".join(f"  {p}" for p in exports)
+        text += "\n" + tr("exports (in te lezen met het meegeleverde profiel met dezelfde naam):") + "\n" + "\n".join(
+            f"  {p}" for p in exports)
     return JobResult(text, 0, [Path(params.out)], summary)
 
 
@@ -73,7 +75,7 @@ def run_validate(params: ValidateParams, progress: Progress | None = None) -> Jo
     if params.as_json:
         text = json.dumps(summary_json(dataset.report), indent=2, ensure_ascii=False, default=str)
     else:
-        text = summary_text(dataset.report) + f"\nrejects: {params.rejects_path}"
+        text = summary_text(dataset.report) + "\n" + tr("afgekeurde rijen: {path}", path=params.rejects_path)
     return JobResult(text, dataset.report.exit_code, [params.rejects_path], dataset)
 
 
@@ -96,7 +98,7 @@ def run_quickstart(params: QuickstartParams, progress: Progress | None = None) -
     outputs = [dataset_dir, *validated.outputs]
     dataset = validated.data
     outputs += _quickstart_maps(dataset, out / "maps", progress)
-    lines.append("maps:\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
+    lines.append(tr("kaarten:") + "\n" + "\n".join(f"  {p}" for p in outputs[-len(QUICKSTART_MAPS):]))
     plan_text, plan_files = _quickstart_plan(dataset, out, params, progress, network=sources.get("network"))
     lines.append(plan_text)
     outputs += plan_files
@@ -157,7 +159,7 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
     from geo_tool.planning.outputs import adopt_plan_folder
 
     if not has_role("planner"):  # ranking and planning are a planner's work
-        return "ranking and plan skipped: they need the planner role", []
+        return tr("ranglijst en planning overgeslagen: daarvoor is de rol planner nodig"), []
     adopt_plan_folder(out / "plan")  # an older quickstart's plan (no manifest yet): ours, checked by QuickstartParams
     as_of, week = next_planning_week(dataset)
     ranked = rank_addresses(dataset, as_of, top=QUICKSTART_CANDIDATES, progress=progress)
@@ -166,7 +168,8 @@ def _quickstart_plan(dataset, out: Path, params: QuickstartParams, progress: Pro
                                                  network=network),
                      progress=progress)
     files = write_plan_outputs(plan, dataset, out / "plan", progress=progress)
-    text = f"ranking for {as_of}: {ranked_path}\n{plan.summary()}\nplan: {out / 'plan'} ({len(files)} files)"
+    text = "\n".join([tr("ranglijst voor {date}: {path}", date=as_of, path=ranked_path), plan.summary(),
+                      tr("planning: {path} ({n} bestanden)", path=out / "plan", n=len(files))])
     audit_command("quickstart (rank, plan)", dataset=dataset, outputs=[ranked_path, *files])
     return text, [Path(ranked_path), *files]
 
@@ -229,9 +232,9 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
     if not has_role("planner"):  # points are address-level: a planner's, on screen as in files
         drawn = [d for d in drawn if d.measure.kind != "points"]
         if level_.value == "address":
-            require_role("planner", "the address level")
+            require_role("planner", tr("het adresniveau"))
         if level_.value == "building":
-            require_role("planner", "the building level")
+            require_role("planner", tr("het gebouwniveau"))
     internal = has_role("planner")
     table = figures_table(dataset, [], level_, window, disclose=not internal, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, internal, current_user(user), "png")
@@ -268,10 +271,11 @@ def require_overlap(dataset, start, end, what: str, tables=tuple(DATED_TABLES)) 
     span = data_period(dataset, tables) or data_period(dataset)
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if span is None:
-        raise GeoToolError(f"{what}: de dataset bevat geen gedateerde gegevens")
+        raise GeoToolError(tr("{what}: de dataset bevat geen gedateerde gegevens", what=what))
     if end < span[0] or start > span[1]:
-        raise GeoToolError(f"{what} {start.date()} t/m {end.date()} valt buiten de gegevens "
-                           f"({span[0].date()} t/m {span[1].date()}); kies een periode binnen de gegevens")
+        raise GeoToolError(tr("{what} {start} t/m {end} valt buiten de gegevens ({first} t/m {last}); kies een "
+                              "periode binnen de gegevens", what=what, start=start.date(), end=end.date(),
+                              first=span[0].date(), last=span[1].date()))
 
 
 # per layer: (table, date column, stock): a stock layer has data when anything started by the window's end,
@@ -298,8 +302,8 @@ def _require_layer_data(dataset, layers: str, window) -> None:
         when = pd.to_datetime(frame[column], errors="coerce")
         if (when <= window.end).any() if stock else ((when >= window.start) & (when <= window.end)).any():
             return
-    raise GeoToolError(f"periode {window.start.date()} t/m {window.end.date()} bevat geen gegevens voor "
-                       f"{', '.join(keys)}; kies een andere periode of laag")
+    raise GeoToolError(tr("periode {start} t/m {end} bevat geen gegevens voor {layers}; kies een andere periode of "
+                          "laag", start=window.start.date(), end=window.end.date(), layers=", ".join(keys)))
 
 
 def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
@@ -310,11 +314,11 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
 
     progress = progress or NullProgress()
     if params.internal or params.level in ("address", "building"):
-        require_role("planner", "map --internal, --level address or --level building")
+        require_role("planner", tr("map --internal, --level address of --level building"))
     dataset = load_dataset(params.dataset, progress=progress)
     window = TimeWindow(params.date_from, params.date_to) if params.date_from else None
     if window is not None:
-        require_overlap(dataset, window.start, window.end, "periode")
+        require_overlap(dataset, window.start, window.end, tr("periode"))
         _require_layer_data(dataset, params.layers, window)
     if params.level == "building" and Path(params.out).suffix.lower() in (".csv", ".gpkg"):
         result = _building_map(dataset, params, window)
@@ -325,15 +329,16 @@ def run_map(params: MapParams, progress: Progress | None = None) -> JobResult:
                       paper=params.paper, internal=params.internal, progress=progress)
     audit_command("map", dataset=dataset, outputs=[path], internal=bool(params.internal), level=params.level,
                   layers=params.layers)
-    note = " (INTERN)" if params.internal else " (onthullingscontrole toegepast)"
-    return JobResult(f"map written to {path}{note}", 0, [Path(path)])
+    note = tr("INTERN") if params.internal else tr("onthullingscontrole toegepast")
+    return JobResult(tr("kaart geschreven naar {path} ({note})", path=path, note=note), 0, [Path(path)])
 
 
 def _building_map(dataset, params: MapParams, window) -> JobResult:
     """`geo-tool map --level building --internal`: addresses, residents, complaints, findings per building."""
     out = Path(params.out)
     table = write_building_figures(dataset, out, window)
-    return JobResult(f"map written to {out} ({len(table):,} gebouwen, INTERN)", 0, [out], table)
+    return JobResult(tr("kaart geschreven naar {path} ({n} gebouwen, INTERN)", path=out, n=format_number(len(table))), 0,
+                     [out], table)
 
 
 def write_building_figures(dataset, out: Path, window=None):
@@ -362,7 +367,7 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     from geo_tool.dataset import load_dataset
 
     progress = progress or NullProgress()
-    require_role("director", "waterbed (displacement analysis)")
+    require_role("director", tr("waterbed (verplaatsingsanalyse)"))
     dataset = load_dataset(params.dataset, progress=progress)
     if params.start_date is not None:
         import pandas as pd
@@ -370,8 +375,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
         start = pd.Timestamp(params.start_date)
         events = ("complaints", "inspections")  # the signals; the register reaches back decades
         require_overlap(dataset, start - pd.DateOffset(months=params.months_before), start - pd.Timedelta(days=1),
-                        "periode vóór --start", events)
-        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), "periode na --start",
+                        tr("periode vóór --start"), events)
+        require_overlap(dataset, start, start + pd.DateOffset(months=params.months_after), tr("periode na --start"),
                         events)
     if params.all_interventions:
         from geo_tool.analysis.monitoring import run_all_interventions
@@ -381,7 +386,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
                                     buffer_rule=params.buffer_rule, control=params.control, progress=progress)
         written = write_monitoring_report(mon, params.out)
         audit_command("waterbed --all", dataset=dataset, outputs=written)
-        text = mon.summary() + f"\n\nreport: {Path(params.out) / 'overview.csv'} ({len(written)} files)"
+        text = mon.summary() + "\n\n" + tr("rapport: {path} ({n} bestanden)", path=Path(params.out) / "overview.csv",
+                                             n=len(written))
         return JobResult(text, 0, list(written), mon)
     result = run_waterbed_analysis(
         dataset, params.target, params.start_date, months_before=params.months_before,
@@ -389,7 +395,8 @@ def run_waterbed(params: WaterbedParams, progress: Progress | None = None) -> Jo
     )
     written = write_waterbed_report(result, params.out)
     audit_command("waterbed", dataset=dataset, outputs=written, target=params.target)
-    text = result.summary() + f"\n\nreport: {Path(params.out) / 'report.md'} ({len(written)} files)"
+    text = result.summary() + "\n\n" + tr("rapport: {path} ({n} bestanden)", path=Path(params.out) / "report.md",
+                                            n=len(written))
     return JobResult(text, 0, list(written), result)
 
 
@@ -406,7 +413,7 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     from geo_tool.planning import plan_week, read_ranked, write_plan_outputs
 
     progress = progress or NullProgress()
-    require_role("planner", "plan (visit planning)")
+    require_role("planner", tr("plan (bezoekplanning)"))
     require_dataset_folder(dataset_dir)
     check_output_folder(out_dir, "--out", dataset=dataset_dir, may_contain_inputs=True,
                         inputs=(ranked_csv, *(Path(p) for p in (params.road_graph, params.network) if p)))
@@ -415,12 +422,12 @@ def run_plan(dataset_dir: Path, ranked_csv: Path, params, out_dir: Path,
     previous_plan_files(out_dir)  # a folder with plan files we did not write is refused before the work
     ranked = read_ranked(ranked_csv)
     if ranked.empty:
-        raise GeoToolError(f"ranglijst '{ranked_csv}' bevat geen adressen: er valt niets te plannen")
+        raise GeoToolError(tr("ranglijst '{path}' bevat geen adressen: er valt niets te plannen", path=ranked_csv))
     dataset = load_dataset(dataset_dir, progress=progress)
     plan = plan_week(dataset, ranked, params, progress=progress)
     written = write_plan_outputs(plan, dataset, out_dir, progress=progress)
     audit_command("plan", dataset=dataset, outputs=written, week=params.week)
-    text = plan.summary() + f"\n\nplan written to {out_dir} ({len(written)} files)"
+    text = plan.summary() + "\n\n" + tr("planning geschreven naar {path} ({n} bestanden)", path=out_dir, n=len(written))
     return JobResult(text, 0, list(written), plan)
 
 
@@ -448,8 +455,8 @@ def _require_dates_in_data(dataset, params: TrainParams) -> None:
     for name, value in (("--as-of", params.as_of), *(("--eval-dates", d) for d in params.eval_dates)):
         when = pd.Timestamp(value)
         if span is not None and when > span[1] + pd.Timedelta(days=1):
-            raise UsageError(f"{name} {value} ligt na de gegevens ({span[0].date()} t/m {span[1].date()}): "
-                             f"train op een datum binnen de gegevens")
+            raise UsageError(tr("{name} {value} ligt na de gegevens ({first} t/m {last}): train op een datum binnen de "
+                                "gegevens", name=name, value=value, first=span[0].date(), last=span[1].date()))
 
 
 RANK_HISTORY_DAYS = 4 * 365  # the production model learns from the visits of the 4 years before --as-of
@@ -467,14 +474,15 @@ def _require_rank_date_in_data(dataset, params: RankParams) -> None:
     span = data_period(dataset)
     visits = data_period(dataset, ("inspections",)) if params.model is None else span
     if span is None or visits is None:
-        raise UsageError("--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren")
+        raise UsageError(tr("--as-of: de dataset bevat geen gedateerde huisbezoeken om van te leren"))
     first, last = visits[0], visits[1] + pd.Timedelta(days=RANK_HISTORY_DAYS)
     if when <= first or when > last:
-        what = "huisbezoeken" if params.model is None else "gegevens"
-        why = f"ligt vóór de {what}" if when <= first else f"ligt meer dan 4 jaar na de {what}"
-        raise UsageError(f"--as-of {when.date()} {why} (gegevens {span[0].date()} t/m {span[1].date()}, "
-                         f"huisbezoeken {visits[0].date()} t/m {visits[1].date()}); kies een datum van "
-                         f"{(first + pd.Timedelta(days=1)).date()} t/m {last.date()}")
+        what = tr("huisbezoeken") if params.model is None else tr("gegevens")
+        why = tr("ligt vóór de {what}", what=what) if when <= first else tr("ligt meer dan 4 jaar na de {what}", what=what)
+        raise UsageError(tr("--as-of {date} {why} (gegevens {first} t/m {last}, huisbezoeken {v_first} t/m {v_last}); "
+                            "kies een datum van {low} t/m {high}", date=when.date(), why=why, first=span[0].date(),
+                            last=span[1].date(), v_first=visits[0].date(), v_last=visits[1].date(),
+                            low=(first + pd.Timedelta(days=1)).date(), high=last.date()))
 
 
 def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
@@ -483,7 +491,7 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     from geo_tool.model.api import rank_addresses, write_ranking
 
     progress = progress or NullProgress()
-    require_role("planner", "rank (address ranking)")
+    require_role("planner", tr("rank (rangschikking van adressen)"))
     if params.model is not None:  # refuse a bad model folder before any personal data is read
         from geo_tool.security.modelfolder import verify_folder
 
@@ -495,15 +503,18 @@ def run_rank(params: RankParams, progress: Progress | None = None) -> JobResult:
     if ranked.empty:
         from geo_tool.errors import GeoToolError
 
-        raise GeoToolError(f"er zijn op {params.as_of} geen adressen om te rangschikken; {params.out} is niet geschreven")
+        raise GeoToolError(tr("er zijn op {date} geen adressen om te rangschikken; {path} is niet geschreven",
+                               date=params.as_of, path=params.out))
     path = write_ranking(ranked, params.out, dataset)
     audit_command("rank", dataset=dataset, outputs=[path], as_of=str(params.as_of),
                   model=str(Path(params.model).resolve()) if params.model else None,
                   allow_other_dataset=True if params.allow_other_dataset else None,
                   model_from_other_dataset=bool(ranked.attrs.get("other_dataset")) if params.model else None)
     head = ranked.head(5)
-    lines = [f"{len(ranked):,} addresses ranked for {params.as_of} -> {path}"]
-    lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {r.score:.3f}: {r.reason_1}" for r in head.itertuples()]
+    lines = [tr("{n} adressen gerangschikt voor {date} -> {path}", n=format_number(len(ranked)), date=params.as_of,
+                path=path)]
+    lines += [f"  {r.rank:>3}. {r.address_id} {r.wijk_code} score {format_number(r.score, 3)}: {r.reason_1}"
+              for r in head.itertuples()]
     return JobResult("\n".join(lines), 0, [Path(path)], ranked)
 
 

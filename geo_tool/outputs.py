@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 
 TRUTH_FOLDER = "truth"
 
@@ -94,11 +95,13 @@ def _check_writable_folder(folder: Path, option: str, shown: str | os.PathLike) 
     """The nearest existing folder at or above `folder` must be a folder we can create files in."""
     base = _nearest_existing(resolved(folder))
     if not base.is_dir():
-        raise UsageError(f"{option}: '{shown}' kan niet worden gemaakt: '{base}' is een bestand, geen map")
+        raise UsageError(tr("{option}: '{shown}' kan niet worden gemaakt: '{base}' is een bestand, geen map",
+                            option=option, shown=shown, base=base))
     try:
         fd, probe = tempfile.mkstemp(prefix=".geo_tool_probe.", dir=base)
     except OSError as exc:
-        raise UsageError(f"{option}: in map '{base}' kan niet worden geschreven ({_reason(exc)})") from None
+        raise UsageError(tr("{option}: in map '{base}' kan niet worden geschreven ({cause})", option=option, base=base,
+                            cause=_reason(exc))) from None
     os.close(fd)
     os.unlink(probe)
 
@@ -107,13 +110,14 @@ def check_path_text(path: str | os.PathLike, option: str) -> None:
     """Refuse a path the operating system cannot take (empty, a NUL byte, text that cannot be encoded)."""
     text = os.fspath(path)
     if not str(text).strip():
-        raise UsageError(f"{option}: geen pad opgegeven")
+        raise UsageError(tr("{option}: geen pad opgegeven", option=option))
     try:
         os.fsencode(text)
     except UnicodeError:
-        raise UsageError(f"{option}: '{text!r}' bevat tekens die geen bestandsnaam kunnen zijn") from None
+        raise UsageError(tr("{option}: '{text}' bevat tekens die geen bestandsnaam kunnen zijn", option=option,
+                            text=repr(text))) from None
     if "\x00" in str(text):
-        raise UsageError(f"{option}: het pad bevat een NUL-teken")
+        raise UsageError(tr("{option}: het pad bevat een NUL-teken", option=option))
 
 
 def _check_inputs(out: str | os.PathLike, option: str, dataset, inputs: Iterable, may_contain: bool = False) -> None:
@@ -121,10 +125,12 @@ def _check_inputs(out: str | os.PathLike, option: str, dataset, inputs: Iterable
     if dataset is not None:
         why = dataset_conflict(out, dataset)
         if why:
-            raise UsageError(f"{option}: '{out}' {why}; kies een uitvoerpad buiten de invoer (die blijft ongewijzigd)")
+            raise UsageError(tr("{option}: '{out}' {why}; kies een uitvoerpad buiten de invoer (die blijft ongewijzigd)",
+                                option=option, out=out, why=tr(why)))
     for source in inputs:
         if source is not None and str(source).strip() and input_conflict(out, source, may_contain=may_contain):
-            raise UsageError(f"{option}: '{out}' zou invoerbestand '{source}' overschrijven; kies een ander uitvoerpad")
+            raise UsageError(tr("{option}: '{out}' zou invoerbestand '{source}' overschrijven; kies een ander uitvoerpad",
+                                option=option, out=out, source=source))
 
 
 def check_output_file(out: str | os.PathLike, option: str = "--out", *, dataset: str | os.PathLike | None = None,
@@ -137,12 +143,12 @@ def check_output_file(out: str | os.PathLike, option: str = "--out", *, dataset:
     path = Path(out)
     _check_inputs(out, option, dataset, inputs)
     if path.is_dir():
-        raise UsageError(f"{option}: '{out}' is een bestaande map; geef een bestandsnaam")
+        raise UsageError(tr("{option}: '{out}' is een bestaande map; geef een bestandsnaam", option=option, out=out))
     if path.exists() and not path.is_file():
-        raise UsageError(f"{option}: '{out}' is geen gewoon bestand")
+        raise UsageError(tr("{option}: '{out}' is geen gewoon bestand", option=option, out=out))
     _check_writable_folder(resolved(path).parent, option, out)
     if path.is_file() and not os.access(path, os.W_OK):
-        raise UsageError(f"{option}: bestand '{out}' is alleen-lezen")
+        raise UsageError(tr("{option}: bestand '{out}' is alleen-lezen", option=option, out=out))
 
 
 def check_output_folder(out: str | os.PathLike, option: str = "--out", *, dataset: str | os.PathLike | None = None,
@@ -157,7 +163,7 @@ def check_output_folder(out: str | os.PathLike, option: str = "--out", *, datase
     path = Path(out)
     _check_inputs(out, option, dataset, inputs, may_contain_inputs)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{option}: '{out}' is een bestaand bestand; geef een map")
+        raise UsageError(tr("{option}: '{out}' is een bestaand bestand; geef een map", option=option, out=out))
     _check_writable_folder(resolved(path), option, out)
 
 
@@ -194,8 +200,9 @@ def check_demo_folder(out: str | os.PathLike, option: str = "--out") -> None:
     names = _contract_names()
     found = sorted(p.name for p in folder.iterdir() if p.name.lower() in names)
     if found and not _is_earlier_demo(folder):
-        raise UsageError(f"{option}: map '{out}' bevat al een dataset ({', '.join(found[:3])}) die geen demo is; "
-                         f"een demo overschrijft die niet: kies een lege of nieuwe map")
+        raise UsageError(tr("{option}: map '{out}' bevat al een dataset ({files}) die geen demo is; een demo "
+                            "overschrijft die niet: kies een lege of nieuwe map", option=option, out=out,
+                            files=", ".join(found[:3])))
 
 
 def check_not_a_dataset(out: str | os.PathLike, option: str = "--out") -> None:
@@ -205,6 +212,6 @@ def check_not_a_dataset(out: str | os.PathLike, option: str = "--out") -> None:
         names = _contract_names()
         found = sorted(p.name for p in folder.iterdir() if p.name.lower() in names)
         if found:
-            raise UsageError(f"{option}: map '{out}' is een datasetmap ({', '.join(found[:3])}); "
-                             f"kies een map voor de uitvoer buiten de dataset")
+            raise UsageError(tr("{option}: map '{out}' is een datasetmap ({files}); kies een map voor de uitvoer buiten "
+                                "de dataset", option=option, out=out, files=", ".join(found[:3])))
 

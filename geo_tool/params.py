@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 from geo_tool.outputs import (
     check_demo_folder,
     check_not_a_dataset,
@@ -26,7 +27,7 @@ def parse_date(value: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise UsageError(f"{name}: '{value}' is not an ISO date (YYYY-MM-DD)") from None
+        raise UsageError(tr("{name}: '{value}' is geen ISO-datum (JJJJ-MM-DD)", name=name, value=value)) from None
 
 
 MAX_SEED = 2**32 - 1
@@ -35,14 +36,14 @@ MAX_SEED = 2**32 - 1
 def check_seed(seed: int, name: str = "--seed") -> None:
     """A random seed every generator takes (numpy, pyvrp): a whole number 0..2^32-1."""
     if not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"{name}: {seed} is outside 0..{MAX_SEED}")
+        raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name=name, value=seed, low=0, high=MAX_SEED))
 
 
 def require_dataset_folder(path: Path) -> None:
     """Stop with a one-line reason when the dataset folder is missing (before any work starts)."""
     check_path_text(path, "dataset")
     if not Path(path).is_dir():
-        raise UsageError(f"dataset folder '{path}' does not exist or is not a folder")
+        raise UsageError(tr("datasetmap '{path}' bestaat niet of is geen map", path=path))
 
 
 @dataclass(frozen=True)
@@ -61,20 +62,22 @@ class DemoParams:
 
     def __post_init__(self) -> None:
         if self.world not in DEMO_WORLDS:
-            raise UsageError(f"--world: '{self.world}' is not one of {', '.join(DEMO_WORLDS)}")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--world", value=self.world,
+                                 allowed=", ".join(DEMO_WORLDS)))
         if self.size not in DEMO_SIZES:
-            raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--size", value=self.size,
+                                allowed=", ".join(DEMO_SIZES)))
         check_seed(self.seed)
         if not 0.0 <= self.displacement <= 1.0:
-            raise UsageError(f"--displacement: {self.displacement} is outside 0..1")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--displacement", value=self.displacement,
+                                low=0, high=1))
         if self.displacement_mode not in DISPLACEMENT_MODES:
-            raise UsageError(
-                f"--displacement-mode: '{self.displacement_mode}' is not one of {', '.join(DISPLACEMENT_MODES)}"
-            )
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--displacement-mode",
+                                value=self.displacement_mode, allowed=", ".join(DISPLACEMENT_MODES)))
         for name in ("boundaries", "grid"):
             path = getattr(self, name)
             if path is not None and not Path(path).exists():
-                raise UsageError(f"--{name}: file '{path}' does not exist")
+                raise UsageError(tr("{name}: bestand '{path}' bestaat niet", name="--" + name, path=path))
         check_output_folder(self.out, "--out", inputs=(self.boundaries, self.grid))
         check_demo_folder(self.out, "--out")
 
@@ -109,7 +112,8 @@ class QuickstartParams:
 
     def __post_init__(self) -> None:
         if self.size not in DEMO_SIZES:
-            raise UsageError(f"--size: '{self.size}' is not one of {', '.join(DEMO_SIZES)}")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--size", value=self.size,
+                                allowed=", ".join(DEMO_SIZES)))
         check_seed(self.seed)
         check_output_folder(self.out, "--out")
         check_not_a_dataset(self.out, "--out")
@@ -137,21 +141,23 @@ class MapParams:
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
         if self.level not in ("wijk", "gebied", "address", "building"):
-            raise UsageError(f"--level: '{self.level}' is not one of wijk, gebied, address, building")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--level", value=self.level,
+                                allowed="wijk, gebied, address, building"))
         building_formats = (".csv", ".gpkg", ".png", ".pdf", ".svg", ".html")
         if self.level == "building" and (not self.internal or Path(self.out).suffix.lower() not in building_formats):
-            raise UsageError("--level building: figures per building are address-level detail: give --internal "
-                             "and a .csv, .gpkg, .png, .pdf, .svg or .html --out")
+            raise UsageError(tr("--level building: cijfers per gebouw zijn details op adresniveau: geef --internal "
+                                "en een --out op .csv, .gpkg, .png, .pdf, .svg of .html"))
         if (self.date_from is None) != (self.date_to is None):
-            raise UsageError("give both --from and --to, or neither (default: the last year in the data)")
+            raise UsageError(tr("geef --from en --to allebei, of geen van beide (standaard: het laatste jaar in de gegevens)"))
         if self.date_from is not None:
             start, end = parse_date(self.date_from, "--from"), parse_date(self.date_to, "--to")
             if end < start:
-                raise UsageError(f"--to {end} lies before --from {start}")
+                raise UsageError(tr("--to {end} ligt vóór --from {start}", end=end, start=start))
         if self.paper not in ("A4", "A3"):
-            raise UsageError(f"--paper: '{self.paper}' is not one of A4, A3")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--paper", value=self.paper,
+                                allowed="A4, A3"))
         if not 30 <= self.dpi <= 1200:  # an A3 page at 10^6 dpi would be terabytes of pixels
-            raise UsageError(f"--dpi: {self.dpi} is outside 30..1200")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--dpi", value=self.dpi, low=30, high=1200))
         check_output_file(self.out, "--out", dataset=self.dataset)
 
 
@@ -172,19 +178,21 @@ class WaterbedParams:
     def __post_init__(self) -> None:
         require_dataset_folder(self.dataset)
         if not self.all_interventions and not self.target:
-            raise UsageError("give --target WIJK, or --all for every intervention in interventions.csv")
+            raise UsageError(tr("geef --target WIJK, of --all voor elke interventie in interventions.csv"))
         if self.all_interventions and (self.target or self.start):
-            raise UsageError("--all analyses every intervention in interventions.csv: leave out --target and --start")
+            raise UsageError(tr("--all analyseert elke interventie in interventions.csv: laat --target en --start weg"))
         if self.start is not None:
             parse_date(self.start, "--start")
         for name in ("months_before", "months_after"):
             value = getattr(self, name)
             if not 2 <= value <= 60:
-                raise UsageError(f"--{name.replace('_', '-')}: {value} is outside 2..60")
+                raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--" + name.replace("_", "-"),
+                                    value=value, low=2, high=60))
         if self.buffer_rule != "queen" and not self.buffer_rule.startswith("distance:"):
-            raise UsageError(f"--buffer: '{self.buffer_rule}' is not 'queen' or 'distance:METRES'")
+            raise UsageError(tr("--buffer: '{value}' is niet 'queen' of 'distance:METERS'", value=self.buffer_rule))
         if self.control not in ("rest", "same_gebied_type"):
-            raise UsageError(f"--control: '{self.control}' is not one of rest, same_gebied_type")
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--control", value=self.control,
+                                allowed="rest, same_gebied_type"))
         check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
@@ -210,7 +218,7 @@ class TrainParams:
         for d in self.eval_dates:
             parse_date(d, "--eval-dates")
         if self.capacity < 1:
-            raise UsageError(f"--capacity: {self.capacity} must be at least 1")
+            raise UsageError(tr("{name}: {value} moet ten minste 1 zijn", name="--capacity", value=self.capacity))
         check_output_folder(self.out, "--out", dataset=self.dataset)
 
     @property
@@ -235,9 +243,9 @@ class RankParams:
         require_dataset_folder(self.dataset)
         parse_date(self.as_of, "--as-of")
         if self.model is not None and not Path(self.model).is_dir():
-            raise UsageError(f"--model: folder '{self.model}' does not exist")
+            raise UsageError(tr("--model: map '{path}' bestaat niet", path=self.model))
         if self.top is not None and self.top < 1:
-            raise UsageError(f"--top: {self.top} must be at least 1")
+            raise UsageError(tr("{name}: {value} moet ten minste 1 zijn", name="--top", value=self.top))
         check_output_file(self.out, "--out", dataset=self.dataset, inputs=(self.model,))
 
 
@@ -252,8 +260,8 @@ class ImportParams:
 
     def __post_init__(self) -> None:
         if not Path(self.source).is_file():
-            raise UsageError(f"SOURCE: file '{self.source}' does not exist")
+            raise UsageError(tr("SOURCE: bestand '{path}' bestaat niet", path=self.source))
         if Path(self.into).exists() and not Path(self.into).is_dir():
-            raise UsageError(f"--into: '{self.into}' is not a folder")
+            raise UsageError(tr("--into: '{path}' is geen map", path=self.into))
         if self.addresses is not None and not Path(self.addresses).exists():
-            raise UsageError(f"--addresses: '{self.addresses}' does not exist")
+            raise UsageError(tr("--addresses: '{path}' bestaat niet", path=self.addresses))

@@ -50,4 +50,4 @@ def test_cli_unbuilt_command_exits_2(capsys, monkeypatch):
     monkeypatch.setattr(cli, "build_parser", parser_with_stub)
     assert cli.main(["future"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "not built yet" in err and len(err.splitlines()) == 1
+    assert "nog niet gebouwd" in err and len(err.splitlines()) == 1

@@ -84,11 +84,14 @@ def test_unusable_dataset_exits_2_and_names_the_file(tmp_path):
 
 
 def test_every_command_has_help():
-    """Every subcommand answers --help with exit 0."""
+    """Every subcommand answers --help with exit 0, in Dutch by default and in English with --lang en."""
     for cmd in ("demo", "validate", "map", "train", "rank", "plan", "waterbed", "gui", "quickstart"):
         result = _geo_tool(cmd, "--help")
         assert result.returncode == 0, cmd
-        assert "usage" in result.stdout.lower()
+        assert "gebruik:" in result.stdout.lower() and "usage" not in result.stdout.lower(), cmd
+        result = _geo_tool("--lang", "en", cmd, "--help")
+        assert result.returncode == 0, cmd
+        assert "usage:" in result.stdout.lower(), cmd
 
 
 def test_waterbed_command_writes_the_contract_csv(small_demo, tmp_path):

@@ -55,6 +55,7 @@ from geo_tool.dataset.validate import (
     parse_number,
 )
 from geo_tool.errors import UnusableInputError
+from geo_tool.i18n import format_number, tr
 from geo_tool.progress import NullProgress, Progress
 
 DISTRICTS = "districts.gpkg"
@@ -71,24 +72,25 @@ def locate_files(root: Path) -> dict[str, Path]:
     Raises `UnusableInputError` for a missing required file or an ambiguous dataset.
     """
     if not root.is_dir():
-        raise UnusableInputError(str(root), "is not a folder (a dataset folder was expected)")
+        raise UnusableInputError(str(root), tr("is geen map (een datasetmap werd verwacht)"))
     found: dict[str, list[Path]] = {}
     for p in root.iterdir():
         if p.is_file() and p.name.lower() in KNOWN_FILES:
             found.setdefault(p.name.lower(), []).append(p)
     for name, paths in found.items():
         if len(paths) > 1:
-            raise UnusableInputError(name, f"ambiguous dataset: {', '.join(sorted(p.name for p in paths))} differ only in case")
+            raise UnusableInputError(name, tr("dubbelzinnige dataset: {names} verschillen alleen in hoofdletters",
+                                              names=", ".join(sorted(p.name for p in paths))))
     files = {name: paths[0] for name, paths in found.items()}
     addr = [n for n in ADDRESSES.file_names if n in files]
     if len(addr) > 1:
-        raise UnusableInputError(" and ".join(addr), "ambiguous dataset: keep exactly one addresses file")
+        raise UnusableInputError(tr(" en ").join(addr), tr("dubbelzinnige dataset: houd precies één adressenbestand"))
     if DISTRICTS not in files:
-        raise UnusableInputError(DISTRICTS, f"required file missing in {root}")
+        raise UnusableInputError(DISTRICTS, tr("verplicht bestand ontbreekt in {folder}", folder=root))
     if not addr:
-        raise UnusableInputError("addresses.gpkg|.csv", f"required file missing in {root}")
+        raise UnusableInputError("addresses.gpkg|.csv", tr("verplicht bestand ontbreekt in {folder}", folder=root))
     if BRP.name not in files:
-        raise UnusableInputError(BRP.name, f"required file missing in {root}")
+        raise UnusableInputError(BRP.name, tr("verplicht bestand ontbreekt in {folder}", folder=root))
     return files
 
 
@@ -200,7 +202,7 @@ def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) ->
         if col.required:
             missing = (s == "").to_numpy(dtype=bool)
             if missing.any():
-                log.add(label, rows[missing], col.name, "", REASON_MISSING, "rejected")
+                log.add(label, rows[missing], col.name, "", tr(REASON_MISSING), "rejected")
             if inv.any():
                 log.add(label, rows[inv], col.name, s[inv], reason, "rejected")
             alive &= ~(missing | inv)
@@ -216,7 +218,7 @@ def _parse_generic(raw: RawTable, spec: FileSpec, label: str, log: RejectLog) ->
         if a in f.columns and b in f.columns:
             bad = (out[b] < out[a]).fillna(False).to_numpy(dtype=bool) & alive
             if bad.any():
-                log.add(label, rows[bad], b, f[b][bad], f"impossible date order: {b} before {a}", "rejected")
+                log.add(label, rows[bad], b, f[b][bad], tr("onmogelijke datumvolgorde: {b} vóór {a}", b=b, a=a), "rejected")
                 alive &= ~bad
     return out, alive
 
@@ -226,7 +228,7 @@ def _reject_duplicates(out: pd.DataFrame, alive: np.ndarray, col: str, rows: np.
     ids = out[col].where(alive)
     dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy(dtype=bool)
     if dup.any():
-        log.add(label, rows[dup], col, out[col][dup], REASON_DUPLICATE, "rejected")
+        log.add(label, rows[dup], col, out[col][dup], tr(REASON_DUPLICATE), "rejected")
     return alive & ~dup
 
 
@@ -234,7 +236,7 @@ def _reject_unknown_address(out: pd.DataFrame, alive: np.ndarray, raw: RawTable,
                             label: str, log: RejectLog) -> np.ndarray:
     unknown = ~fast_isin(out["address_id"], known) & alive
     if unknown.any():
-        log.add(label, raw.rows[unknown], "address_id", out["address_id"][unknown], REASON_UNKNOWN_ADDRESS, "rejected")
+        log.add(label, raw.rows[unknown], "address_id", out["address_id"][unknown], tr(REASON_UNKNOWN_ADDRESS), "rejected")
     return alive & ~unknown
 
 
@@ -301,7 +303,7 @@ def _locate(raw: RawTable, label: str, log: RejectLog, required: bool) -> tuple[
     if required:
         none = ~given
         if none.any():
-            log.add(label, rows[none], "x,y or lon,lat", "", "required location missing", "rejected")
+            log.add(label, rows[none], "x,y or lon,lat", "", tr("verplichte locatie ontbreekt"), "rejected")
     points = np.full(n, None, dtype=object)
     if ok.any():
         points[ok] = shapely.points(px[ok], py[ok])
@@ -373,16 +375,17 @@ def _raw_or_skip(path: Path, spec: FileSpec, label: str, log: RejectLog, layer: 
     except ReadError as exc:
         if spec.required_file:
             raise UnusableInputError(label, mask_bsn_text(str(exc))) from exc
-        log.add_whole_file(label, "", f"file skipped: {mask_bsn_text(str(exc))}")
+        log.add_whole_file(label, "", tr("bestand overgeslagen: {cause}", cause=mask_bsn_text(str(exc))))
         return None
     _scrub_raw(raw, spec)
     missing = _missing_required(raw, spec)
     if missing:
-        cause = (f"required column {', '.join(repr(m) for m in missing)} missing "
-                 f"(found: {', '.join([*raw.frame.columns, *raw.unknown_columns]) or 'none'})")
+        cause = tr("verplichte kolom {columns} ontbreekt (gevonden: {found})",
+                   columns=", ".join(repr(m) for m in missing),
+                   found=", ".join([*raw.frame.columns, *raw.unknown_columns]) or tr("geen"))
         if spec.required_file:
             raise UnusableInputError(label, cause)
-        log.add_whole_file(label, missing[0], f"file skipped: {cause}")
+        log.add_whole_file(label, missing[0], tr("bestand overgeslagen: {cause}", cause=cause))
         return None
     return raw
 
@@ -411,9 +414,11 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         raise UnusableInputError(DISTRICTS, str(exc)) from exc
     by_lower = {name.lower(): name for name in layers}
     if "wijken" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"districts.gpkg without wijken: no layer 'wijken' (found: {mask_bsn_text(', '.join(layers)) or 'none'})")
+        raise UnusableInputError(DISTRICTS, tr("districts.gpkg zonder wijken: geen laag 'wijken' (gevonden: {found})",
+                                                found=mask_bsn_text(", ".join(layers)) or tr("geen")))
     if "gebieden" not in by_lower:
-        raise UnusableInputError(DISTRICTS, f"no layer 'gebieden' (found: {mask_bsn_text(', '.join(layers))})")
+        raise UnusableInputError(DISTRICTS, tr("geen laag 'gebieden' (gevonden: {found})",
+                                                found=mask_bsn_text(", ".join(layers))))
     frames = {}
     for spec in (GEBIEDEN, WIJKEN):
         layer = by_lower[spec.table]
@@ -423,11 +428,12 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         geoms, repaired = _make_valid(raw.geometry)
         nogeom = (geoms.isna() | geoms.is_empty).to_numpy() & alive
         if nogeom.any():
-            log.add(label, raw.rows[nogeom], "geometry", "", "geometry missing", "rejected")
+            log.add(label, raw.rows[nogeom], "geometry", "", tr("geometrie ontbreekt"), "rejected")
             alive &= ~nogeom
         notpoly = ~geoms.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy() & alive
         if notpoly.any():
-            log.add(label, raw.rows[notpoly], "geometry", geoms.geom_type[notpoly], "geometry is not a polygon", "rejected")
+            log.add(label, raw.rows[notpoly], "geometry", geoms.geom_type[notpoly], tr("geometrie is geen polygoon"),
+                    "rejected")
             alive &= ~notpoly
         if spec is WIJKEN:
             gebied_codes = pd.Index(frames["gebieden"]["code"].dropna())
@@ -435,7 +441,7 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
             unknown = given.notna() & ~given.isin(gebied_codes)
             if unknown.any():
                 m = unknown.to_numpy(dtype=bool) & alive
-                log.add(label, raw.rows[m], "gebied_code", given[m], "unknown gebied_code (not in layer gebieden)", "blanked")
+                log.add(label, raw.rows[m], "gebied_code", given[m], tr("onbekende gebied_code (niet in laag gebieden)"), "blanked")
                 out.loc[unknown, "gebied_code"] = pd.NA
             derived = out["code"].str.replace(r"^BU(\d{6})\d{2}$", r"WK\1", regex=True)
             derivable = out["gebied_code"].isna() & out["code"].str.fullmatch(r"BU\d{8}").fillna(False) \
@@ -447,11 +453,11 @@ def _load_districts(path: Path, log: RejectLog, report: ImportReport) -> tuple[g
         fs = _summary(label, raw, len(frame), log, 0)
         fs.unknown_columns = []
         if repaired:
-            fs.notes.append(f"{repaired} invalid polygon(s) repaired with make_valid")
+            fs.notes.append(tr("{n} ongeldige polygo(o)n(en) hersteld met make_valid", n=repaired))
         report.files[label] = fs
         frames[spec.table] = frame
     if len(frames["wijken"]) == 0:
-        raise UnusableInputError(DISTRICTS, "districts.gpkg without wijken: layer 'wijken' has no valid row")
+        raise UnusableInputError(DISTRICTS, tr("districts.gpkg zonder wijken: laag 'wijken' heeft geen geldige rij"))
     return frames["gebieden"], frames["wijken"]
 
 
@@ -470,8 +476,9 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
         elif len(layers) == 1:
             layer = layers[0]
         else:
-            raise UnusableInputError(name, f"ambiguous dataset: {len(layers)} layers and none named 'addresses' "
-                                           f"(found: {mask_bsn_text(', '.join(layers)) or 'none'})")
+            raise UnusableInputError(name, tr("dubbelzinnige dataset: {n} lagen en geen met de naam 'addresses' "
+                                              "(gevonden: {found})", n=len(layers),
+                                              found=mask_bsn_text(", ".join(layers)) or tr("geen")))
         label = mask_bsn_text(f"{name}:{layer}")
     raw = _raw_or_skip(path, ADDRESSES, label, log, layer=layer if layer is not None else
                        (None if name.endswith(".csv") else pyogrio_first_layer(path)))
@@ -487,7 +494,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
             notpoint = shapely.get_type_id(arr) != 0
             if notpoint.any():
                 arr[notpoint] = shapely.point_on_surface(arr[notpoint])
-                notes.append(f"{int(notpoint.sum())} non-point geometries replaced by a point on them")
+                notes.append(tr("{n} geometrieën die geen punt zijn vervangen door een punt erop", n=int(notpoint.sum())))
             points[has] = arr
         if (~has).any() and ({"x", "y"} <= set(raw.frame.columns) or {"lon", "lat"} <= set(raw.frame.columns)):
             sub = RawTable(frame=raw.frame.loc[~has].reset_index(drop=True), rows=raw.rows[~has], rows_read=0,
@@ -495,7 +502,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
             pts, ok = _locate(sub, label, log, required=True)
             points[np.flatnonzero(~has)] = pts
         elif (~has).any():
-            log.add(label, raw.rows[~has], "geometry", "", "required location missing (empty geometry)", "rejected")
+            log.add(label, raw.rows[~has], "geometry", "", tr("verplichte locatie ontbreekt (lege geometrie)"), "rejected")
         ok = np.array([p is not None for p in points], dtype=bool)
     else:
         points, ok = _locate(raw, label, log, required=True)
@@ -506,7 +513,7 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
     if outside.any():
         xy = shapely.get_coordinates(points[outside].tolist()) if outside.any() else np.zeros((0, 2))
         vals = [f"{x:.1f},{y:.1f}" for x, y in xy]
-        log.add(label, raw.rows[outside], "geometry" if raw.geometry is not None else "x,y", vals, REASON_OUTSIDE, "rejected")
+        log.add(label, raw.rows[outside], "geometry" if raw.geometry is not None else "x,y", vals, tr(REASON_OUTSIDE), "rejected")
         alive &= ~outside
     disagree = alive & ~pd.isna(given) & (given != codes)
     if disagree.any():
@@ -521,7 +528,8 @@ def _load_addresses(path: Path, wijken: gpd.GeoDataFrame, log: RejectLog, report
     fs.values_repaired = int(disagree.sum())  # recounted in _finalise
     report.files[label] = fs
     if len(frame) == 0:
-        raise UnusableInputError(label, f"addresses with no valid row ({raw.rows_read} row(s) read, all rejected)")
+        raise UnusableInputError(label, tr("adressen: geen geldige rij ({n} rij(en) gelezen, alle afgekeurd)",
+                                          n=raw.rows_read))
     return frame
 
 
@@ -556,15 +564,15 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         unknown = given & ~is_known
         m = alive & unknown & loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", addr[m], "unknown address_id; the complaint's own location is used", "blanked")
+            log.add(label, raw.rows[m], "address_id", addr[m], tr("onbekend address_id; de eigen locatie van de melding wordt gebruikt"), "blanked")
             out.loc[m, "address_id"] = pd.NA
         m = alive & unknown & ~loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", addr[m], "unknown address_id and no valid location", "rejected")
+            log.add(label, raw.rows[m], "address_id", addr[m], tr("onbekend address_id en geen geldige locatie"), "rejected")
             alive &= ~m
         m = alive & ~given & ~loc_ok
         if m.any():
-            log.add(label, raw.rows[m], "address_id", "", "no address_id and no valid location (a complaint needs one)", "rejected")
+            log.add(label, raw.rows[m], "address_id", "", tr("geen address_id en geen geldige locatie (een melding heeft er een nodig)"), "rejected")
             alive &= ~m
         use_addr = alive & ~loc_ok & is_known
         if use_addr.any():
@@ -574,7 +582,7 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         outside = alive & pd.isna(codes)
         if outside.any():
             xy = shapely.get_coordinates(points[outside].tolist())
-            log.add(label, raw.rows[outside], "x,y", [f"{x:.1f},{y:.1f}" for x, y in xy], REASON_OUTSIDE, "rejected")
+            log.add(label, raw.rows[outside], "x,y", [f"{x:.1f},{y:.1f}" for x, y in xy], tr(REASON_OUTSIDE), "rejected")
             alive &= ~outside
         out["wijk_code"] = pd.array(codes, dtype="string")
         geometry = points
@@ -589,7 +597,7 @@ def _load_csv(spec: FileSpec, path: Path | None, ctx: dict, log: RejectLog, repo
         code = code.fillna(normalise_name(rawcode).map(by_name))
         bad = alive & code.isna().to_numpy(dtype=bool) & (rawcode != "").to_numpy(dtype=bool)
         if bad.any():
-            log.add(label, raw.rows[bad], "wijk_code", rawcode[bad], "unknown wijk (neither a wijk code nor a wijk name)", "rejected")
+            log.add(label, raw.rows[bad], "wijk_code", rawcode[bad], tr("onbekende wijk (geen wijkcode en geen wijknaam)"), "rejected")
             alive &= ~bad
         out["wijk_code"] = code.astype("string")
     if spec.unique:
@@ -660,12 +668,12 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     except OSError:
         orphans = 0
     if orphans:
-        notes.append(f"{orphans} unfinished cache folder(s) of an interrupted import removed")
+        notes.append(tr("{n} onvoltooide cachemap(pen) van een onderbroken import verwijderd", n=orphans))
     try:
         cached = cache_mod.load_cached(key, root, hashes)
     except cache_mod.DamagedEntry as exc:
         cached = None
-        notes.append(f"cache entry damaged ({exc}): rebuilt from the source files")
+        notes.append(tr("cache beschadigd ({cause}): opnieuw opgebouwd uit de bronbestanden", cause=exc))
         cache_mod.discard(key)
     if cached is not None:
         cached.report.notes += notes
@@ -674,7 +682,7 @@ def load_dataset(root: str | Path, *, progress: Progress | None = None, use_cach
     try:
         cache_mod.store(key, ds)
     except Exception as exc:  # a full, read-only or failing cache never stops an import (its temp folder is gone)
-        notes.append(f"cache not written ({exc.__class__.__name__}: {mask_bsn_text(str(exc))})")
+        notes.append(tr("cache niet geschreven ({cause})", cause=f"{exc.__class__.__name__}: {mask_bsn_text(str(exc))}"))
     ds.report.notes += notes  # after storing: a later open from the cache does not repeat them
     return ds
 
@@ -692,7 +700,7 @@ def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress
     log = RejectLog()
     report = ImportReport()
     steps = 3 + len(OPTIONAL_CSV)
-    progress.start(steps, "Importing dataset")
+    progress.start(steps, tr("Dataset inlezen"))
     progress.step("districts.gpkg")
     gebieden, wijken = _load_districts(files[DISTRICTS], log, report)
     progress.advance()
@@ -710,7 +718,7 @@ def _import(root: Path, files: dict[str, Path], hashes: dict[str, str], progress
         progress.advance()
     _finalise(report, log)
     report.wijken_covered = int(addresses["wijk_code"].nunique())
-    report.notes.append(f"imported in {time.perf_counter() - t0:.1f} s")
+    report.notes.append(tr("ingelezen in {seconds} s", seconds=format_number(time.perf_counter() - t0, 1)))
     progress.finish()
     return Dataset(root=root, gebieden=gebieden, wijken=wijken, addresses=addresses, report=report,
                    file_hashes=hashes, **tables)

@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from geo_tool.dataset.schema import RD_X_RANGE, RD_Y_RANGE
+from geo_tool.i18n import tr
 
 csv.field_size_limit(2**31 - 1)
 
@@ -58,7 +59,8 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         try:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError as exc:
-            raise ReadError(f"starts with a UTF-16 byte order mark but is not valid UTF-16 ({exc.reason})") from exc
+            raise ReadError(tr("begint met een UTF-16-bytevolgordeteken maar is geen geldige UTF-16 ({cause})",
+                               cause=exc.reason)) from exc
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
@@ -83,9 +85,9 @@ def read_csv_raw(path: Path, label: str) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"cannot be read ({exc.strerror or exc})") from exc
+        raise ReadError(tr("kan niet worden gelezen ({cause})", cause=exc.strerror or exc)) from exc
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise ReadError("is empty (no header line)")
+        raise ReadError(tr("is leeg (geen kopregel)"))
     text, encoding, notes = decode_bytes(data)
     # find the header: the first non-blank line
     lines_iter = io.StringIO(text, newline="")
@@ -120,11 +122,11 @@ def read_csv_raw(path: Path, label: str) -> RawTable:
         frame = frame.loc[~blank].reset_index(drop=True)
         starts = list(np.asarray(starts)[~blank])
     if only_delims:
-        notes.append(f"{only_delims} line(s) holding only delimiters or spaces skipped as blank")
+        notes.append(tr("{n} regel(s) met alleen scheidingstekens of spaties overgeslagen als leeg", n=only_delims))
     if unknown_dupes:
-        notes.append(f"duplicate column(s) {', '.join(sorted(set(unknown_dupes)))}: the first one is used")
+        notes.append(tr("dubbele kolom(men) {columns}: de eerste wordt gebruikt", columns=", ".join(sorted(set(unknown_dupes)))))
     if delimiter == ";":
-        notes.append("delimiter ';' (decimal comma accepted)")
+        notes.append(tr("scheidingsteken ';' (decimale komma geaccepteerd)"))
     malformed = pd.DataFrame({"row": pd.array(bad_rows, dtype="Int64"), "reason": pd.array(bad_reasons, dtype="string")})
     return RawTable(
         frame=frame,
@@ -136,6 +138,13 @@ def read_csv_raw(path: Path, label: str) -> RawTable:
         delimiter=delimiter,
         decimal_comma=delimiter == ";",
     )
+
+
+def malformed_reason(n: int, ncols: int) -> str:
+    """The reject reason of a line with `n` fields under a header of `ncols` (too many or too few)."""
+    if n > ncols:
+        return tr("onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te veel)", n=n, ncols=ncols)
+    return tr("onjuiste regel: {n} velden, de kopregel heeft er {ncols} (te weinig)", n=n, ncols=ncols)
 
 
 def in_rd_range(bounds: np.ndarray) -> bool:
@@ -151,7 +160,7 @@ def list_layers(path: Path) -> list[str]:
     try:
         return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise ReadError(f"cannot be opened as a vector file ({exc})") from exc
+        raise ReadError(tr("kan niet worden geopend als vectorbestand ({cause})", cause=exc)) from exc
 
 
 def _to_rd(gdf: gpd.GeoDataFrame, notes: list[str]) -> tuple[gpd.GeoDataFrame, str]:
@@ -160,13 +169,12 @@ def _to_rd(gdf: gpd.GeoDataFrame, notes: list[str]) -> tuple[gpd.GeoDataFrame, s
         geoms = gdf.geometry
         nonempty = geoms[~(geoms.isna() | geoms.is_empty)]
         if len(nonempty) and not in_rd_range(nonempty.total_bounds):
-            raise ReadError(
-                "has no CRS and its coordinates are outside the RD New range "
-                f"(x {RD_X_RANGE[0]:.0f}..{RD_X_RANGE[1]:.0f}, y {RD_Y_RANGE[0]:.0f}..{RD_Y_RANGE[1]:.0f}); "
-                "set the CRS (EPSG:28992 expected)"
-            )
-        notes.append("no CRS: taken as EPSG:28992 (coordinates lie in the RD New range)")
-        return gdf.set_crs(28992, allow_override=True), "EPSG:28992 (assumed)"
+            raise ReadError(tr(
+                "heeft geen CRS en de coördinaten liggen buiten het RD-New-bereik (x {x0}..{x1}, y {y0}..{y1}); "
+                "stel het CRS in (EPSG:28992 verwacht)", x0=f"{RD_X_RANGE[0]:.0f}", x1=f"{RD_X_RANGE[1]:.0f}",
+                y0=f"{RD_Y_RANGE[0]:.0f}", y1=f"{RD_Y_RANGE[1]:.0f}"))
+        notes.append(tr("geen CRS: opgevat als EPSG:28992 (de coördinaten liggen in het RD-New-bereik)"))
+        return gdf.set_crs(28992, allow_override=True), tr("EPSG:28992 (aangenomen)")
     epsg = gdf.crs.to_epsg()
     if epsg == 28992:
         return gdf, "EPSG:28992"
@@ -174,9 +182,9 @@ def _to_rd(gdf: gpd.GeoDataFrame, notes: list[str]) -> tuple[gpd.GeoDataFrame, s
     try:
         out = gdf.to_crs(28992)
     except Exception as exc:
-        raise ReadError(f"cannot be reprojected from {src} to EPSG:28992 ({exc})") from exc
-    notes.append(f"reprojected from {src} to EPSG:28992")
-    return out, f"{src} (reprojected to EPSG:28992)"
+        raise ReadError(tr("kan niet worden omgezet van {src} naar EPSG:28992 ({cause})", src=src, cause=exc)) from exc
+    notes.append(tr("omgezet van {src} naar EPSG:28992", src=src))
+    return out, tr("{src} (omgezet naar EPSG:28992)", src=src)
 
 
 def read_vector_raw(path: Path, layer: str | None, label: str) -> RawTable:
@@ -184,9 +192,9 @@ def read_vector_raw(path: Path, layer: str | None, label: str) -> RawTable:
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:
-        raise ReadError(f"layer {layer!r} cannot be read ({exc})") from exc
+        raise ReadError(tr("laag {layer} kan niet worden gelezen ({cause})", layer=repr(layer), cause=exc)) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
-        raise ReadError(f"layer {layer!r} has no geometry")
+        raise ReadError(tr("laag {layer} heeft geen geometrie", layer=repr(layer)))
     notes: list[str] = []
     gdf, crs = _to_rd(gdf, notes)
     geom = gdf.geometry.reset_index(drop=True)
@@ -196,7 +204,7 @@ def read_vector_raw(path: Path, layer: str | None, label: str) -> RawTable:
     attrs.columns = names
     if dupes:
         attrs = attrs.loc[:, ~attrs.columns.duplicated()]
-        notes.append(f"duplicate column(s) {', '.join(dupes)}: the first one is used")
+        notes.append(tr("dubbele kolom(men) {columns}: de eerste wordt gebruikt", columns=", ".join(dupes)))
     frame = pd.DataFrame(
         {c: cells_as_strings(attrs[c]) for c in attrs.columns}, index=pd.RangeIndex(len(attrs))
     )
@@ -254,17 +262,14 @@ def _split_csv(text: str, delimiter: str):
             row = start - header_lineno
             if has_nul and any("\x00" in f for f in rec):
                 bad_rows.append(row)
-                bad_reasons.append("malformed line: contains a NUL byte")
+                bad_reasons.append(tr("onjuiste regel: bevat een NUL-byte"))
                 continue
             if len(rec) != ncols:
                 if not "".join(rec).strip():
                     only_delims += 1
                     continue
                 bad_rows.append(row)
-                bad_reasons.append(
-                    f"malformed line: {len(rec)} fields, header has {ncols}"
-                    + (" (too many)" if len(rec) > ncols else " (too few)")
-                )
+                bad_reasons.append(malformed_reason(len(rec), ncols))
                 continue
             starts.append(row)
             records.append(rec)
@@ -310,10 +315,10 @@ def _split_simple(text: str, delimiter: str):
     for i in np.flatnonzero(bad):
         bad_rows.append(int(rownum[i]))
         if nul[i]:
-            bad_reasons.append("malformed line: contains a NUL byte")
+            bad_reasons.append(tr("onjuiste regel: bevat een NUL-byte"))
         else:
             n = int(lens[i])
-            bad_reasons.append(f"malformed line: {n} fields, header has {ncols}" + (" (too many)" if n > ncols else " (too few)"))
+            bad_reasons.append(malformed_reason(n, ncols))
     good = ~(blank | bad)
     if good.all():
         records = rows

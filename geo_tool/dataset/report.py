@@ -9,6 +9,7 @@ from pathlib import Path
 from geo_tool.dataset.dataset import ImportReport
 from geo_tool.dataset.schema import REJECT_COLUMNS
 from geo_tool.fileio import write_csv_atomic
+from geo_tool.i18n import format_number, tr
 
 
 #: a temporary rejects file older than this was left by a killed run (writing one takes seconds)
@@ -80,18 +81,24 @@ def summary_json(report: ImportReport) -> dict:
     }
 
 
+# the `action` of a reject line (rejects.csv keeps the contract's English value) as a Dutch user reads it
+ACTION_NL = {"rejected": "afgekeurd", "blanked": "geleegd", "repaired": "hersteld"}
+
+
 def summary_text(report: ImportReport) -> str:
     """A human summary: rows per file read/imported/rejected, rejects by reason, notes, date ranges."""
+    n = format_number
     lines = []
-    width = max((len(n) for n in report.files), default=10)
-    lines.append(f"{'file':<{width}}  {'read':>9} {'imported':>9} {'rejected':>9} {'blanked':>8} {'repaired':>8}")
+    width = max((len(name) for name in report.files), default=10)
+    heads = [tr("gelezen"), tr("ingelezen"), tr("afgekeurd"), tr("geleegd"), tr("hersteld")]
+    lines.append(f"{tr('bestand'):<{width}}  {heads[0]:>9} {heads[1]:>9} {heads[2]:>9} {heads[3]:>9} {heads[4]:>9}")
     for name, fs in report.files.items():
         if not fs.present:
-            lines.append(f"{name:<{width}}  {'absent (optional)':>9}")
+            lines.append(f"{name:<{width}}  {tr('ontbreekt (optioneel)'):>9}")
             continue
         lines.append(
-            f"{name:<{width}}  {fs.rows_read:>9,} {fs.rows_imported:>9,} {fs.rows_rejected:>9,} "
-            f"{fs.values_blanked:>8,} {fs.values_repaired:>8,}"
+            f"{name:<{width}}  {n(fs.rows_read):>9} {n(fs.rows_imported):>9} {n(fs.rows_rejected):>9} "
+            f"{n(fs.values_blanked):>9} {n(fs.values_repaired):>9}"
         )
     lines.append("")
     for name, fs in report.files.items():
@@ -99,27 +106,28 @@ def summary_text(report: ImportReport) -> str:
         if fs.crs:
             details.append(f"CRS {fs.crs}")
         if fs.encoding and fs.encoding not in ("utf-8", "utf-8-sig"):
-            details.append(f"encoding {fs.encoding}")
+            details.append(tr("codering {encoding}", encoding=fs.encoding))
         if fs.date_range:
-            details.append(f"dates {fs.date_range[0]} .. {fs.date_range[1]}")
+            details.append(tr("datums {first} t/m {last}", first=fs.date_range[0], last=fs.date_range[1]))
         if fs.unknown_columns:
-            details.append(f"unknown columns ignored: {', '.join(fs.unknown_columns)}")
+            details.append(tr("onbekende kolommen genegeerd: {columns}", columns=", ".join(fs.unknown_columns)))
         if fs.bsn_found:
-            details.append(f"{sum(fs.bsn_found.values()):,} BSN-like value(s) replaced (hashed in ids, masked in text): "
-                           + ", ".join(f"{col} {n:,}" for col, n in fs.bsn_found.items()))
+            details.append(tr("{n} BSN-achtige waarde(n) vervangen (gehasht in id's, gemaskeerd in tekst): ",
+                              n=n(sum(fs.bsn_found.values())))
+                           + ", ".join(f"{col} {n(count)}" for col, count in fs.bsn_found.items()))
         details += fs.notes
         if details:
             lines.append(f"{name}: " + "; ".join(details))
-    lines.append(f"wijken with addresses: {report.wijken_covered}")
+    lines.append(tr("wijken met adressen: {n}", n=report.wijken_covered))
     rej = report.rejects
     if len(rej):
         lines.append("")
-        lines.append(f"rejects.csv: {len(rej):,} line(s)")
+        lines.append(tr("rejects.csv: {n} regel(s)", n=n(len(rej))))
         counts = rej.groupby(["file", "action", "reason"], dropna=False).size().sort_values(ascending=False)
-        for (f, a, r), n in counts.items():
-            lines.append(f"  {n:>8,}  {a:<8} {f}: {r}")
+        for (f, a, r), count in counts.items():
+            lines.append(f"  {n(count):>8}  {tr(ACTION_NL.get(a, a)):<9} {f}: {r}")
     else:
-        lines.append("no rejects: everything imported as given")
-    lines += [f"note: {n}" for n in report.notes]
-    lines.append(f"exit status {report.exit_code}")
+        lines.append(tr("geen afkeuringen: alles is ingelezen zoals het is aangeleverd"))
+    lines += [tr("let op: {note}", note=note) for note in report.notes]
+    lines.append(tr("afsluitcode {code}", code=report.exit_code))
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo_tool.dataset.schema import DATE_MAX, DATE_MIN, OPEN_END, REJECT_COLUMNS, Column
+from geo_tool.i18n import tr
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _TZ_SUFFIX = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
@@ -25,10 +26,11 @@ _FALSE = {"false", "0", "nee", "no"}
 #: whole numbers from here on are not held exactly (float64 parsing): invalid
 INT_MAX = 2.0**53
 
-REASON_MISSING = "required value missing"
-REASON_DUPLICATE = "duplicate id (the first occurrence is kept)"
-REASON_UNKNOWN_ADDRESS = "unknown address_id (not in addresses)"
-REASON_OUTSIDE = "point outside every wijk"
+# reject reasons: Dutch sources, translated where they are logged (`tr(REASON_MISSING)`)
+REASON_MISSING = "verplichte waarde ontbreekt"
+REASON_DUPLICATE = "dubbel id (het eerste voorkomen blijft staan)"
+REASON_UNKNOWN_ADDRESS = "onbekend address_id (niet in het adressenbestand)"
+REASON_OUTSIDE = "punt ligt buiten elke wijk"
 
 
 @dataclass
@@ -147,11 +149,11 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         return raw.str.upper().where(present).astype("string"), pd.Series(False, index=raw.index), ""
     if kind == "bag_id":
         ok = raw.str.fullmatch(r"\d{16}").fillna(False).astype(bool)
-        return raw.where(ok).astype("string"), present & ~ok, "invalid address_id (expected 16 digits)"
+        return raw.where(ok).astype("string"), present & ~ok, tr("ongeldig address_id (16 cijfers verwacht)")
     if kind == "postcode":
         norm = raw.str.replace(r"\s+", "", regex=True).str.upper()
         ok = norm.str.fullmatch(r"[1-9]\d{3}[A-Z]{2}").fillna(False).astype(bool)
-        return norm.where(ok).astype("string"), present & ~ok, "invalid postcode (expected 1234AB)"
+        return norm.where(ok).astype("string"), present & ~ok, tr("ongeldige postcode (1234AB verwacht)")
     if kind in ("int", "float", "coord"):
         num, invalid = parse_number(raw, decimal_comma)
         if kind == "int":
@@ -165,8 +167,9 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         if col.maximum is not None:
             invalid |= (num > col.maximum).fillna(False).astype(bool)
             bounds += f" <= {col.maximum:g}"
-        what = "a whole number" if kind == "int" else "a number"
-        reason = f"invalid {col.name} (expected {what}{bounds and ','}{bounds})"
+        what = tr("een geheel getal") if kind == "int" else tr("een getal")
+        reason = tr("ongeldige {name} ({what}{bounds} verwacht)", name=col.name, what=what,
+                    bounds=(bounds and ",") + bounds)
         num = num.where(~invalid)
         if kind == "int":
             return num.round().astype("Int64"), invalid, reason
@@ -176,7 +179,8 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
             open_end = raw.str.fullmatch(OPEN_END + _TIME_SUFFIX).fillna(False).astype(bool)
             raw = raw.mask(open_end, "")
         vals, invalid = parse_dates(raw)
-        return vals, invalid, f"invalid date (expected ISO 8601 YYYY-MM-DD between {DATE_MIN} and {DATE_MAX})"
+        return vals, invalid, tr("ongeldige datum (ISO 8601 JJJJ-MM-DD tussen {low} en {high} verwacht)", low=DATE_MIN,
+                                   high=DATE_MAX)
     if kind == "bool":
         key = _canon_key(raw)
         t = fast_isin(key, _TRUE)
@@ -184,7 +188,7 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
         out[t] = True
         out[f] = False
-        return out, present & ~(t | f), "invalid boolean (allowed: true/false, 1/0, ja/nee, yes/no)"
+        return out, present & ~(t | f), tr("ongeldige ja/nee-waarde (toegestaan: true/false, 1/0, ja/nee, yes/no)")
     if kind in ("enum", "category"):
         mapping = {v.casefold(): v for v in col.values}
         key = _canon_key(raw)
@@ -192,11 +196,12 @@ def parse_column(raw: pd.Series, col: Column, decimal_comma: bool = False) -> tu
         known = canon.notna() & present
         if kind == "category":
             return canon.where(known, col.unknown_to).where(present).astype("string"), present & ~known, (
-                f"unknown {col.name} (allowed: {', '.join(col.values)}): kept as {col.unknown_to}, "
-                "the given text is not stored (value: its keyed hash)"
+                tr("onbekende {name} (toegestaan: {allowed}): bewaard als {kept}, de gegeven tekst wordt niet "
+                   "opgeslagen (waarde: de sleutel-hash ervan)", name=col.name, allowed=", ".join(col.values),
+                   kept=col.unknown_to)
             )
         return canon.where(known).astype("string"), present & ~known, (
-            f"invalid {col.name} (allowed: {', '.join(col.values)})"
+            tr("ongeldige {name} (toegestaan: {allowed})", name=col.name, allowed=", ".join(col.values))
         )
     if kind == "multi":
         return _parse_multi(raw, col)
@@ -216,7 +221,8 @@ def _parse_multi(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series, str
             invalid.loc[bad_rows] = True
             kept = entries[ok].groupby(level=0).agg(";".join)
             parts.loc[bad_rows] = kept.reindex(bad_rows).fillna("").to_numpy()
-    reason = f"unknown {col.name} value (allowed: {', '.join(col.values)}): removed, known ones kept"
+    reason = tr("onbekende waarde van {name} (toegestaan: {allowed}): verwijderd, de bekende blijven staan",
+                name=col.name, allowed=", ".join(col.values))
     return parts.where(parts.fillna("") != "").astype("string"), invalid, reason
 
 

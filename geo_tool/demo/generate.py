@@ -21,6 +21,8 @@ from geo_tool.demo.calibration import norm_name, wijk_targets
 from geo_tool.demo.timeline import END, INTERVENTION, PERMIT_START, iso, month_label
 from geo_tool.demo.writer import write_csv, write_gpkg, write_text
 from geo_tool.errors import UsageError
+from geo_tool.i18n import format_number
+from geo_tool.i18n import tr as _tr  # `tr` is the truth below
 from geo_tool.progress import NullProgress, Progress
 
 SIZES = ("small", "city")
@@ -58,14 +60,24 @@ class DemoSummary:
 
     def summary(self) -> str:
         """A short human-readable report: files and row counts, time taken, boundaries used."""
-        lines = [f"demo dataset written to {self.out_dir} (seed {self.seed}, size {self.size}, world {self.world}) "
-                 f"in {self.seconds:.1f} s",
-                 f"boundaries: {self.boundaries} ({self.boundaries_source})"]
+        lines = [_tr("demodataset geschreven naar {path} (zaad {seed}, grootte {size}, wereld {world}) in {seconds} s",
+                    path=self.out_dir, seed=self.seed, size=self.size, world=self.world,
+                    seconds=format_number(self.seconds, 1)),
+                 _tr("grenzen: {path} ({source})", path=self.boundaries,
+                    source=_tr(BOUNDARY_SOURCES_NL.get(self.boundaries_source, self.boundaries_source)))]
         if self.boundaries_source == "schematic":
-            lines.append("NOTE: schematic boundaries - maps of this dataset are schematic, not real geography")
-        lines.append(f"displacement: {self.displacement} ({self.displacement_mode}) -> {', '.join(self.destinations) or '-'}")
-        lines += [f"  {name:<28} {n:>10,}" for name, n in self.counts.items()]
+            lines.append(_tr("LET OP: schematische grenzen - kaarten van deze dataset zijn schematisch, geen echte "
+                            "geografie"))
+        lines.append(_tr("verplaatsing: {share} ({mode}) -> {wijken}", share=format_number(self.displacement, 2),
+                        mode=self.displacement_mode, wijken=", ".join(self.destinations) or "-"))
+        lines += [f"  {name:<28} {format_number(n):>10}" for name, n in self.counts.items()]
         return "\n".join(lines)
+
+
+# where the demo's boundaries came from (boundaries.resolve_boundaries), as a Dutch user reads it
+BOUNDARY_SOURCES_NL = {"argument": "opgegeven met --boundaries", "environment": "uit $GEO_TOOL_BOUNDARIES",
+                       "cached CBS Wijk- en Buurtkaart": "CBS Wijk- en Buurtkaart uit de cache",
+                       "schematic": "schematisch"}
 
 
 def _read_layer(path: Path, wanted: str) -> gpd.GeoDataFrame:
@@ -124,10 +136,10 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
         raise UsageError(f"displacement must be between 0 and 1, not {displacement}")
     out = Path(out_dir)
     rng = np.random.default_rng(seed)
-    progress.start(10, "demo city")
+    progress.start(10, _tr("demostad maken"))
     step = lambda label: (progress.check_cancelled(), progress.step(label), progress.advance(1))  # noqa: E731
 
-    step("boundaries")
+    step(_tr("grenzen"))
     bpath, source = resolve_boundaries(boundaries)
     gebieden = _read_layer(bpath, "gebieden")
     wijken = _read_layer(bpath, "wijken")
@@ -158,12 +170,12 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     eum20 = targets["eum_2020"].to_numpy()
     eum_share = eum20 / np.maximum(res20, 1)
 
-    step("addresses")
+    step(_tr("adressen"))
     addr = addr_mod.make_addresses(wijken, rng, grid_df)
     A = len(addr)
     w_of = addr["wijk"].to_numpy()
 
-    step("landlords and permits")
+    step(_tr("verhuurders en vergunningen"))
     tenure = landlords.assign_tenure(addr, wijken, rng)
     landlord, ll_table = landlords.assign_landlords(addr, tenure, eum_share, rng)
     exploit_ll = ll_table["exploitative"].to_numpy(bool)
@@ -222,7 +234,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     goed = landlords.goed_huren_mask(wijken)
     permits, vf, vu = landlords.make_permits(addr, landlord, ll_table, goed, rng)
 
-    step("population")
+    step(_tr("bevolking"))
     area = addr["floor_area_m2"].to_numpy(float)
     a_exploit = np.where(landlord >= 0, exploit_ll[np.maximum(landlord, 0)], False)
     vac_pct = pd.to_numeric(wijken.get("percentage_onbewoond", pd.Series(population.DEFAULT_VACANCY_PCT, index=wijken.index)),
@@ -235,7 +247,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     beds, addr_kind = population.make_beds(addr, eum20, house_w, eligible, rng)
     hh_sp, _ = population.household_spells(addr, wijken, np.maximum(res20 - eum20, 0), ~vacant & (addr_kind == 0), rng)
 
-    step("truth and enforcement")
+    step(_tr("werkelijkheid en handhaving"))
     ctx = truth.Context(wijk=w_of, area=area, private=private, landlord=landlord, exploit=a_exploit,
                         permit_from=vf, permit_until=vu, goed_huren=goed[w_of], target=target_mask_w[w_of],
                         dest_addr_of_landlord=dest_of_landlord)
@@ -250,7 +262,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     else:
         tr = truth.simulate(ctx, beds, rng, displacement)
 
-    step("register")
+    step(_tr("register"))
     stay = world_mod.BED_STAY_DAYS if realistic else population.EUM_MEAN_STAY_DAYS
     eum_sp, fixed, displaced = population.place_bed_spells(beds, tr.bed_close, tr.events, rng, stay)
     eum_sp = population.match_movers(eum_sp, population.EUM_MOVER_SHARE, rng, fixed=fixed)
@@ -270,7 +282,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     pid = np.char.add("P", np.char.zfill(perm.astype(str), 8))   # 'P' + 8 digits: never a BSN
     person_id = pid[inv]
 
-    step("complaints and inspections")
+    step(_tr("meldingen en huisbezoeken"))
     if realistic:
         comp = wres.complaints
     else:
@@ -282,7 +294,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = 1, size: str = "sma
     comp_t = _keep_complaints_inside(comp_t, comp["addr"].to_numpy(), addr, wijken)
     insp_t = events.inspections_table(tr.insp, ids, south, target_mask_w[w_of], rng)
 
-    step("writing")
+    step(_tr("schrijven"))
     counts: dict[str, int] = {}
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)

@@ -21,10 +21,14 @@ from geo_tool.export.disclosure import (
 )
 from geo_tool.export.tables import export_metadata, figures_table, resolve_specs, table_for_file, write_csv_metadata
 from geo_tool.fileio import atomic_path
+from geo_tool.i18n import tr
 from geo_tool.layers.base import LayerSelection, Level, TimeWindow
 from geo_tool.progress import NullProgress, Progress
 
 FORMATS = (".png", ".svg", ".pdf", ".html", ".gpkg", ".tif", ".csv")
+
+
+LEVEL_NL = {"wijk": "wijk", "gebied": "gebied", "address": "adres", "building": "gebouw"}  # as users say them
 
 
 def _format_of(out_path: Path) -> str:
@@ -34,8 +38,9 @@ def _format_of(out_path: Path) -> str:
     if suffix == ".htm":
         suffix = ".html"
     if suffix not in FORMATS:
-        raise UsageError(f"cannot export to {out_path.name!r}: the suffix {suffix or '(none)'} is not supported; "
-                         f"use one of: {', '.join(FORMATS)}")
+        raise UsageError(tr("kan niet exporteren naar {name}: de extensie {suffix} wordt niet ondersteund; gebruik een "
+                            "van: {allowed}", name=repr(out_path.name), suffix=suffix or tr("(geen)"),
+                            allowed=", ".join(FORMATS)))
     return suffix[1:]
 
 
@@ -60,20 +65,20 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
     level = Level.parse(level)
     window = window or TimeWindow.default_for(dataset)
     if dpi < 50 or dpi > 1200:
-        raise UsageError(f"dpi {dpi} is not allowed; use 50 .. 1200")
-    progress.start(4, f"Exporteren naar {out_path.name}")
+        raise UsageError(tr("dpi {dpi} is niet toegestaan; gebruik 50 .. 1200", dpi=dpi))
+    progress.start(4, tr("Exporteren naar {name}", name=out_path.name))
     selections = resolve_specs(dataset, layer_specs, params)
     check_release(level, [s.measure for s in selections], internal)
     if internal or level.is_detail or any(s.measure.kind == "points" for s in selections):
         from geo_tool.security.roles import require_role
 
-        require_role("planner", "an internal or address-level export")
+        require_role("planner", tr("een interne export of een export op adresniveau"))
     if not internal and any(s.measure.kind == "surface" for s in selections):
         check_density_window(window)
     user = current_user(user)
     meta = export_metadata(dataset, selections, level, window, internal, user, fmt, threshold=threshold)
     disclose = not internal
-    progress.step("Cijfers berekenen")
+    progress.step(tr("Cijfers berekenen"))
     progress.check_cancelled()
 
     if fmt in ("png", "svg", "pdf"):
@@ -82,7 +87,7 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
         drawn = _explicit(selections)
         table = figures_table(dataset, [], level, window, disclose=disclose, threshold=threshold, selections=drawn)
         progress.advance(1)
-        progress.step("Kaart tekenen")
+        progress.step(tr("Kaart tekenen"))
         fig = compose_map(dataset, drawn, table, level, window, meta, paper=paper, internal=internal)
         progress.advance(1)
         with atomic_path(out_path) as tmp:
@@ -92,7 +97,7 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
 
         table = figures_table(dataset, [], level, window, disclose=disclose, threshold=threshold, selections=selections)
         progress.advance(1)
-        progress.step("Webkaart schrijven")
+        progress.step(tr("Webkaart schrijven"))
         write_html(dataset, _explicit(selections), table, level, window, meta, out_path)
     elif fmt == "csv":
         table = figures_table(dataset, [], level, window, disclose=disclose, threshold=threshold, selections=selections)
@@ -111,14 +116,16 @@ def export_map(dataset: Dataset, layer_specs: "str | Sequence[str]", out_path: "
         tables = _gpkg_tables(dataset, selections, level, window, disclose, threshold)
         progress.advance(1)
         if not tables:
-            raise UsageError(f"none of the layers {[s.spec for s in selections]} has figures per {level.value} to write")
+            raise UsageError(tr("geen van de lagen {layers} heeft cijfers per {level} om te schrijven",
+                                layers=", ".join(s.spec for s in selections),
+                                level=tr(LEVEL_NL.get(level.value, level.value))))
         write_gpkg(tables, meta, out_path)
     elif fmt == "tif":
         from geo_tool.export.raster import write_geotiff
 
         surfaces = [s for s in selections if s.measure.kind == "surface"]
         if not surfaces:
-            raise UsageError("a .tif export needs a surface layer, e.g. complaints:density")
+            raise UsageError(tr("een .tif-export vraagt een dichtheidslaag, bijv. complaints:density"))
         write_geotiff(export_surface(surfaces[0].layer, window, meta), meta, out_path)
     progress.advance(2)
     append_audit({

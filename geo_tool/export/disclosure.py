@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 from geo_tool.layers.base import Layer, Level, Measure, TimeWindow, dataset_index
 
 DEFAULT_THRESHOLD = 10
@@ -253,7 +254,7 @@ def apply_disclosure(frame: pd.DataFrame, measures: Mapping[str, Measure], *, th
     every count and derived figure.
     """
     if threshold < 1:
-        raise UsageError(f"disclosure threshold must be at least 1, got {threshold}")
+        raise UsageError(tr("de onthullingsdrempel moet ten minste 1 zijn, niet {value}", value=threshold))
     out = frame.copy()
     suppressed = suppressed or {}
     published: dict[str, np.ndarray] = {}
@@ -328,9 +329,10 @@ def protect_layer(layer: Layer, window: TimeWindow, level: "Level | str", *, thr
 def check_density_window(window: TimeWindow) -> None:
     """Refuse a researcher density surface over less than one month (single complaints would show)."""
     if window.end < window.start + MIN_PERIOD - pd.Timedelta(days=1):
-        raise UsageError(
-            f"a density surface outside the tool needs a period of at least one month; {window.as_dict()['start']} "
-            f".. {window.as_dict()['end']} is {window.days} day(s): widen --from/--to, or make an internal export")
+        raise UsageError(tr(
+            "een dichtheidskaart buiten de tool vraagt een periode van ten minste één maand; {start} t/m {end} is "
+            "{days} dag(en): verruim --from/--to, of maak een interne export (--internal)",
+            start=window.as_dict()["start"], end=window.as_dict()["end"], days=window.days))
 
 
 def protected_density(layer: Layer, window: TimeWindow, *, threshold: int = DEFAULT_THRESHOLD,
@@ -365,15 +367,16 @@ def check_release(level: "Level | str", measures: Iterable[Measure], internal: b
         return
     level = Level.parse(level)
     if level is Level.ADDRESS:
-        raise UsageError("figures per address may not leave the tool: export per wijk or gebied, "
-                         "or mark the export internal (internal=True)")
+        raise UsageError(tr("cijfers per adres mogen de tool niet verlaten: exporteer per wijk of gebied, of maak "
+                            "een interne export (--internal; in het venster: Intern)"))
     if level is Level.BUILDING:
-        raise UsageError("figures per building may not leave the tool: export per wijk or gebied, "
-                         "or mark the export internal (internal=True)")
+        raise UsageError(tr("cijfers per gebouw mogen de tool niet verlaten: exporteer per wijk of gebied, of maak "
+                            "een interne export (--internal; in het venster: Intern)"))
     points = [m.key for m in measures if m.kind in {"points", "category"}]
     if points:
-        raise UsageError(f"address-level layer(s) {points} may not leave the tool: use a per-wijk figure "
-                         "or the density surface, or mark the export internal (internal=True)")
+        raise UsageError(tr("laag/lagen op adresniveau {layers} mogen de tool niet verlaten: gebruik een cijfer per "
+                            "wijk of de dichtheidskaart, of maak een interne export (--internal; in het venster: "
+                            "Intern)", layers=", ".join(points)))
 
 
 def drop_pseudonyms(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from geo_tool.errors import GeoToolError
 from geo_tool.export.disclosure import SUPPRESSED_LABEL, export_surface
 from geo_tool.export.maps import SUPPRESSED_LEGEND, class_colours, class_labels, format_value, value_decimals
 from geo_tool.fileio import write_bytes_atomic, write_text_atomic
+from geo_tool.i18n import tr
 from geo_tool.layers.base import ATTRIBUTION, OKABE_ITO, LayerSelection, Level, Measure, TimeWindow
 
 CDN_PATTERNS = ("https://cdn", "http://cdn", "unpkg", "jsdelivr", "bootstrapcdn", "code.jquery", "cdnjs", "googleapis")
@@ -324,7 +325,8 @@ def render_html(dataset: Dataset, selections: Sequence[LayerSelection], table: g
     page = f"<!-- geo_tool export: {marker}{comment} -->\n" + page
     found = [p for p in CDN_PATTERNS if p in page]
     if found:  # a folium upgrade that brings its own CDN links must not slip through
-        raise GeoToolError(f"the HTML map would load {found} from the internet; refusing to write an online-only page")
+        raise GeoToolError(tr("de HTML-kaart zou {what} van internet laden; een pagina die alleen online werkt wordt niet "
+                               "geschreven", what=found))
     return page
 
 

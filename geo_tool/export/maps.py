@@ -25,6 +25,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.export.disclosure import DECIMALS, DEFAULT_THRESHOLD, SUPPRESSED_LABEL, export_surface  # noqa: E402
+from geo_tool.i18n import tr  # noqa: E402
 from geo_tool.layers.base import OKABE_ITO, LayerSelection, Level, Measure, TimeWindow, area_frame  # noqa: E402
 
 PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69), "SCREEN": (11.69, 8.27)}
@@ -41,7 +42,8 @@ def paper_size(paper: str) -> tuple[float, float]:
     key = str(paper).upper()
     if key not in PAPER_IN:
         from geo_tool.errors import UsageError
-        raise UsageError(f"paper {paper!r} is not allowed; use one of: {', '.join(PAPER_IN)}")
+        raise UsageError(tr("papierformaat {paper} is niet toegestaan; gebruik een van: {allowed}", paper=repr(paper),
+                            allowed=", ".join(PAPER_IN)))
     return PAPER_IN[key]
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.fileio import write_text_atomic
+from geo_tool.i18n import tr
 from geo_tool.export.disclosure import DEFAULT_THRESHOLD, disclosure_rules, export_note, protect_layer
 from geo_tool.layers.base import (
     ATTRIBUTION,
@@ -37,7 +38,7 @@ def resolve_specs(dataset: Dataset, layer_specs: "str | Sequence[str]",
         layer_specs = [s for s in layer_specs.split(",") if s.strip()]
     if not layer_specs:
         from geo_tool.errors import UsageError
-        raise UsageError("no layers given; name at least one, e.g. brp:eum_share")
+        raise UsageError(tr("geen lagen opgegeven; noem er ten minste één, bijv. brp:eum_share"))
     params = params or {}
     layers: dict[str, Any] = {}
     out = []

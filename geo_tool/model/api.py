@@ -18,6 +18,7 @@ import pandas as pd
 from geo_tool.dataset import Dataset
 from geo_tool.errors import UsageError
 from geo_tool.fileio import write_csv_atomic
+from geo_tool.i18n import format_number, tr
 from geo_tool.model.features import FeatureBuilder, to_day, training_rows
 from geo_tool.model.pipeline import RiskModel
 from geo_tool.model.reasons import group_contributions, reference_row, top_reasons
@@ -45,21 +46,28 @@ class TrainResult:
 
     def summary(self) -> str:
         """A few lines for the terminal: where the model is and how it did against the baselines."""
-        lines = [f"model trained on data before {self.as_of}: {self.model_dir}",
-                 f"  training rows: {self.metrics['final']['train_rows']}, time {self.seconds:.0f} s"]
+        f = lambda v: format_number(v, 2)  # noqa: E731
+        lines = [tr("model getraind op de gegevens vóór {date}: {path}", date=self.as_of, path=self.model_dir),
+                 tr("  trainingsrijen: {n}, tijd {seconds} s", n=format_number(self.metrics["final"]["train_rows"]),
+                    seconds=format_number(self.seconds))]
         k = self.metrics["capacity"]
         for split in self.metrics["splits"]:
-            pop = split.get(f"population_precision@k_model")
+            pop = split.get("population_precision@k_model")
             if pop is not None:
-                lines.append(
-                    f"  {split['as_of']}: precision@{k} (all addresses, truth) model {pop:.2f}, logistic "
-                    f"{split[f'population_precision@k_logistic']:.2f}, complaints {split[f'population_precision@k_complaints_90d']:.2f}, "
-                    f"random {split[f'population_precision@k_random_expected']:.2f}, ceiling {split[f'population_precision@k_truth']:.2f}")
-            elif f"visited_precision@k_model" in split:
-                lines.append(
-                    f"  {split['as_of']}: precision@{k} among visited addresses model {split['visited_precision@k_model']:.2f}, "
-                    f"complaints {split['visited_precision@k_complaints_90d']:.2f}, random {split['visited_precision@k_random_expected']:.2f}")
-        lines.append(f"  report: {self.model_dir / 'report.md'}")
+                lines.append(tr(
+                    "  {date}: precisie@{k} (alle adressen, werkelijkheid) model {model}, logistische regressie "
+                    "{logistic}, meldingen {complaints}, willekeurig {random}, bovengrens {ceiling}",
+                    date=split["as_of"], k=k, model=f(pop), logistic=f(split["population_precision@k_logistic"]),
+                    complaints=f(split["population_precision@k_complaints_90d"]),
+                    random=f(split["population_precision@k_random_expected"]),
+                    ceiling=f(split["population_precision@k_truth"])))
+            elif "visited_precision@k_model" in split:
+                lines.append(tr(
+                    "  {date}: precisie@{k} onder bezochte adressen model {model}, meldingen {complaints}, "
+                    "willekeurig {random}", date=split["as_of"], k=k, model=f(split["visited_precision@k_model"]),
+                    complaints=f(split["visited_precision@k_complaints_90d"]),
+                    random=f(split["visited_precision@k_random_expected"])))
+        lines.append(tr("  rapport: {path}", path=self.model_dir / "report.md"))
         return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 from geo_tool.planning.plan import VisitPlan, _plan_from_routes
 from geo_tool.planning.schedule import route_times
 
@@ -27,7 +28,7 @@ def _as_date(day: dt.date | str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(day).strip())
     except ValueError:
-        raise UsageError(f"day '{day}' is not an ISO date (YYYY-MM-DD)") from None
+        raise UsageError(tr("dag '{day}' is geen ISO-datum (JJJJ-MM-DD)", day=day)) from None
 
 
 def plan_routes(plan: VisitPlan) -> dict[int, list[int]]:
@@ -42,7 +43,7 @@ def plan_routes(plan: VisitPlan) -> dict[int, list[int]]:
     for (team, day), grp in planned.groupby(["team", "day"], sort=False):
         key = vehicle.get((team, day))
         if key is None:
-            raise UsageError(f"{team} {day}: not a team-day of this plan")
+            raise UsageError(tr("{team} {day}: geen teamdag van deze planning", team=team, day=day))
         routes[key] = [int(c) for c in grp["candidate"]]
     return routes
 
@@ -73,17 +74,19 @@ def move_visit(plan: VisitPlan, address_id: str, team: str, day: dt.date | str) 
     v = plan.visits
     rows = v[v["address_id"].astype(str) == address_id] if len(v) else v
     if rows.empty:
-        raise UsageError(f"address {address_id} is not in this plan")
+        raise UsageError(tr("adres {address} staat niet in deze planning", address=address_id))
     row = rows.iloc[0]
     if row["status"] != "planned":
-        raise UsageError(f"address {address_id} was already visited ({row['status']}); a made visit cannot be moved")
+        raise UsageError(tr("adres {address} is al bezocht ({status}); een gedaan bezoek kan niet worden verplaatst",
+                            address=address_id, status=row["status"]))
     vehicle = {(r.team, r.day): i for i, r in enumerate(inst.team_days.itertuples())}
     target = vehicle.get((str(team), day))
     if target is None:
         days = sorted({d.isoformat() for d in inst.team_days["day"]})
         teams = sorted(set(inst.team_days["team"]))
-        raise UsageError(f"{team} on {day.isoformat()} is not a team-day of this plan "
-                         f"(teams {', '.join(teams) or 'none'}; days {', '.join(days) or 'none'})")
+        raise UsageError(tr("{team} op {day} is geen teamdag van deze planning (teams {teams}; dagen {days})", team=team,
+                            day=day.isoformat(), teams=", ".join(teams) or tr("geen"),
+                            days=", ".join(days) or tr("geen")))
     cand = int(row["candidate"])
     routes = plan_routes(plan)
     source = vehicle[(row["team"], row["day"])]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.errors import UnusableInputError
+from geo_tool.i18n import tr
 from geo_tool.planning.params import OUTCOMES, DoneVisit, MustVisit
 
 RANKED_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
@@ -26,7 +27,7 @@ def _read_table(path: str | Path) -> tuple[pd.DataFrame, bool]:
     """All cells as strings ('' = empty), headers normalised; returns (frame, decimal_comma)."""
     path = Path(path)
     if not path.is_file():
-        raise UnusableInputError(path.name, "file does not exist")
+        raise UnusableInputError(path.name, tr("bestand bestaat niet"))
     raw = path.read_bytes()
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -39,34 +40,35 @@ def _read_table(path: str | Path) -> tuple[pd.DataFrame, bool]:
             except UnicodeDecodeError:
                 text = raw.decode("cp1252")
     except UnicodeDecodeError:
-        raise UnusableInputError(path.name, "is not a text (CSV) file: UTF-8, UTF-16 or Windows-1252 expected") from None
+        raise UnusableInputError(path.name, tr("is geen tekstbestand (CSV): UTF-8, UTF-16 of Windows-1252 verwacht")) from None
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
                             quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise UnusableInputError(path.name, f"cannot be read as CSV ({exc})") from None
+        raise UnusableInputError(path.name, tr("kan niet als CSV worden gelezen ({cause})", cause=exc)) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     return frame.apply(lambda s: s.str.strip()), sep == ";"
 
 
 def _fail(path: Path, problems: list[str]) -> None:
     if problems:
-        more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+        more = tr(" (en nog {n})", n=len(problems) - MAX_LISTED) if len(problems) > MAX_LISTED else ""
         raise UnusableInputError(Path(path).name, "; ".join(problems[:MAX_LISTED]) + more)
 
 
 def _require(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise UnusableInputError(Path(path).name, f"required column(s) missing: {', '.join(missing)} "
-                                                  f"(found: {', '.join(frame.columns) or 'none'})")
+        raise UnusableInputError(Path(path).name, tr("verplichte kolom(men) ontbreken: {columns} (gevonden: {found})",
+                                                     columns=", ".join(missing),
+                                                     found=", ".join(frame.columns) or tr("geen")))
 
 
 def _bad_ids(frame: pd.DataFrame, column: str = "address_id") -> list[str]:
     ok = frame[column].str.fullmatch(r"\d{16}")
-    return [f"row {i + 1}, column {column}: '{v}' is not a 16-digit address id"
+    return [tr("rij {row}, kolom {column}: '{value}' is geen adres-id van 16 cijfers", row=i + 1, column=column, value=v)
             for i, v in zip(np.flatnonzero(~ok.to_numpy()), frame[column][~ok])]
 
 
@@ -84,15 +86,15 @@ def read_ranked(path: str | Path) -> pd.DataFrame:
     txt = frame["score"].str.replace(",", ".", regex=False) if decimal_comma else frame["score"]
     score = pd.to_numeric(txt, errors="coerce")
     bad = score.isna() | ~np.isfinite(score.fillna(0)) | (score < 0)
-    problems += [f"row {i + 1}, column score: '{v}' is not a number >= 0"
+    problems += [tr("rij {row}, kolom score: '{value}' is geen getal >= 0", row=i + 1, value=v)
                  for i, v in zip(np.flatnonzero(bad.to_numpy()), frame["score"][bad])]
     dup = frame["address_id"].duplicated(keep="first") & frame["address_id"].ne("")
-    problems += [f"row {i + 1}, column address_id: '{v}' occurs twice" for i, v in
+    problems += [tr("rij {row}, kolom address_id: '{value}' komt twee keer voor", row=i + 1, value=v) for i, v in
                  zip(np.flatnonzero(dup.to_numpy()), frame["address_id"][dup])]
     if "rank" in frame.columns:
         rank = pd.to_numeric(frame["rank"], errors="coerce")
         badr = frame["rank"].ne("") & rank.isna()
-        problems += [f"row {i + 1}, column rank: '{v}' is not a number" for i, v in
+        problems += [tr("rij {row}, kolom rank: '{value}' is geen getal", row=i + 1, value=v) for i, v in
                      zip(np.flatnonzero(badr.to_numpy()), frame["rank"][badr])]
     _fail(path, problems)
     out = pd.DataFrame({"address_id": frame["address_id"].astype("string"), "score": score.astype(float)})
@@ -107,14 +109,14 @@ def read_ranked(path: str | Path) -> pd.DataFrame:
 def validate_ranked(ranked: pd.DataFrame, name: str = "ranking") -> pd.DataFrame:
     """Check an in-memory ranking the way `read_ranked` checks a file; returns a normalised copy."""
     if "address_id" not in ranked.columns or "score" not in ranked.columns:
-        raise UnusableInputError(name, "needs the columns address_id and score")
+        raise UnusableInputError(name, tr("vraagt de kolommen address_id en score"))
     frame = pd.DataFrame({"address_id": ranked["address_id"].astype(str).str.strip()})
     problems = _bad_ids(frame)
     score = pd.to_numeric(ranked["score"], errors="coerce").astype(float).reset_index(drop=True)
     bad = score.isna() | ~np.isfinite(score.fillna(0)) | (score < 0)
-    problems += [f"row {i + 1}, column score: not a number >= 0" for i in np.flatnonzero(bad.to_numpy())]
+    problems += [tr("rij {row}, kolom score: geen getal >= 0", row=i + 1) for i in np.flatnonzero(bad.to_numpy())]
     dup = frame["address_id"].duplicated()
-    problems += [f"row {i + 1}, column address_id: '{v}' occurs twice" for i, v in
+    problems += [tr("rij {row}, kolom address_id: '{value}' komt twee keer voor", row=i + 1, value=v) for i, v in
                  zip(np.flatnonzero(dup.to_numpy()), frame["address_id"][dup])]
     _fail(Path(name), problems)
     out = pd.DataFrame({"address_id": frame["address_id"].astype("string"), "score": score})
@@ -147,12 +149,12 @@ def read_must_visits(path: str | Path) -> tuple[MustVisit, ...]:
             early = _parse_when(row.get("earliest", ""), end_of_day=False)
             late = _parse_when(row.get("latest", ""), end_of_day=True)
         except ValueError:
-            problems.append(f"row {i + 1}, column earliest/latest: not an ISO date or date-time")
+            problems.append(tr("rij {row}, kolom earliest/latest: geen ISO-datum of -tijdstip", row=i + 1))
             continue
         try:
             out.append(MustVisit(row["address_id"], early, late, row.get("reason") or "verplicht bezoek"))
         except Exception as exc:  # noqa: BLE001 - the record's own check
-            problems.append(f"row {i + 1}: {exc}")
+            problems.append(tr("rij {row}: {cause}", row=i + 1, cause=exc))
     _fail(path, problems)
     return tuple(out)
 
@@ -177,11 +179,12 @@ def read_done(path: str | Path) -> tuple[DoneVisit, ...]:
         try:
             when = dt.datetime.fromisoformat(row["visited_on"].replace(" ", "T"))
         except ValueError:
-            problems.append(f"row {i + 1}, column visited_on: '{row['visited_on']}' is not an ISO date")
+            problems.append(tr("rij {row}, kolom visited_on: '{value}' is geen ISO-datum", row=i + 1, value=row["visited_on"]))
             continue
         outcome = row["outcome"].lower()
         if outcome not in OUTCOMES:
-            problems.append(f"row {i + 1}, column outcome: '{row['outcome']}' is not one of {', '.join(OUTCOMES)}")
+            problems.append(tr("rij {row}, kolom outcome: '{value}' is niet een van {allowed}", row=i + 1,
+                                 value=row["outcome"], allowed=", ".join(OUTCOMES)))
             continue
         out.append(DoneVisit(row["address_id"], when, outcome, row.get("team") or None, row["inspection_id"],
                              row.get("selected_by", "")))

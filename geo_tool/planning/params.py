@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import format_number, tr
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_ALIASES = {
@@ -45,12 +46,13 @@ def parse_week(week: str) -> dt.date:
     """The Monday of an ISO week given as ``YYYY-Www`` (``2026-W10``); the error names the value."""
     m = re.fullmatch(r"\s*(\d{4})-?W(\d{1,2})\s*", str(week), flags=re.IGNORECASE)
     if not m:
-        raise UsageError(f"--week: '{week}' is not an ISO week (YYYY-Www, e.g. 2026-W10)")
+        raise UsageError(tr("--week: '{value}' is geen ISO-week (JJJJ-Www, bijv. 2026-W10)", value=week))
     year, num = int(m.group(1)), int(m.group(2))
     try:
         return dt.date.fromisocalendar(year, num, 1)
     except ValueError:
-        raise UsageError(f"--week: '{week}' does not exist (year {year} has no week {num})") from None
+        raise UsageError(tr("--week: '{value}' bestaat niet (jaar {year} heeft geen week {num})", value=week, year=year,
+                            num=num)) from None
 
 
 def parse_clock(value: str | dt.time, name: str) -> int:
@@ -59,7 +61,7 @@ def parse_clock(value: str | dt.time, name: str) -> int:
         return value.hour * 3600 + value.minute * 60 + value.second
     m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", str(value))
     if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
-        raise UsageError(f"{name}: '{value}' is not a clock time (HH:MM)")
+        raise UsageError(tr("{name}: '{value}' is geen kloktijd (UU:MM)", name=name, value=value))
     return int(m.group(1)) * 3600 + int(m.group(2)) * 60
 
 
@@ -69,7 +71,7 @@ def _weekday(value: str | int) -> int:
     key = str(value).strip().lower()
     key = WEEKDAY_ALIASES.get(key, key)
     if key not in WEEKDAYS:
-        raise UsageError(f"--days: '{value}' is not a weekday; use {', '.join(WEEKDAYS)}")
+        raise UsageError(tr("--days: '{value}' is geen weekdag; gebruik {allowed}", value=value, allowed=", ".join(WEEKDAYS)))
     return WEEKDAYS.index(key)
 
 
@@ -88,7 +90,8 @@ class MustVisit:
 
     def __post_init__(self) -> None:
         if self.earliest and self.latest and self.latest < self.earliest:
-            raise UsageError(f"must-visit {self.address_id}: latest {self.latest} is before earliest {self.earliest}")
+            raise UsageError(tr("verplicht bezoek {address}: uiterlijk {latest} ligt vóór vanaf {earliest}", address=self.address_id,
+                                latest=self.latest, earliest=self.earliest))
 
 
 @dataclass(frozen=True)
@@ -166,55 +169,61 @@ class PlanParams:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
         parse_week(self.week)
         if not isinstance(self.teams, int) or not 1 <= self.teams <= 50:
-            raise UsageError(f"--teams: {self.teams!r} must be a whole number from 1 to 50")
+            raise UsageError(tr("--teams: {value} moet een geheel getal van 1 tot en met 50 zijn", value=repr(self.teams)))
         for name in ("team_starts", "team_ends"):
             val = getattr(self, name)
             val = tuple(val) if not isinstance(val, str) else (val,)
             if len(val) not in (0, 1, self.teams):
-                raise UsageError(f"{name}: give one point for all teams or one per team ({self.teams}), not {len(val)}")
+                raise UsageError(tr("{name}: geef één punt voor alle teams of één per team ({teams}), niet {n}", name=name,
+                                    teams=self.teams, n=len(val)))
             set_(name, tuple(str(v) for v in val))
         days = tuple(sorted({_weekday(d) for d in self.days}))
         if not days:
-            raise UsageError("--days: at least one working day is needed")
+            raise UsageError(tr("--days: er is ten minste één werkdag nodig"))
         set_("days", days)
         start, end = parse_clock(self.day_start, "--day-start"), parse_clock(self.day_end, "--day-end")
         if end <= start:
-            raise UsageError(f"--day-end {self.day_end} is not after --day-start {self.day_start}")
+            raise UsageError(tr("--day-end {end} ligt niet na --day-start {start}", end=self.day_end, start=self.day_start))
         if not 0 <= self.break_min < (end - start) / 60:
-            raise UsageError(f"--break: {self.break_min} min must be 0 or more and shorter than the day")
+            raise UsageError(tr("--break: {value} min moet 0 of meer zijn en korter dan de dag", value=self.break_min))
         if not 1 <= self.visit_min <= (end - start) / 60 - self.break_min:
-            raise UsageError(f"--visit-min: {self.visit_min} must be at least 1 and fit in the working day")
+            raise UsageError(tr("--visit-min: {value} moet ten minste 1 zijn en in de werkdag passen", value=self.visit_min))
         try:
             mode = TravelMode(str(getattr(self.travel_mode, "value", self.travel_mode)).lower())
         except ValueError:
-            raise UsageError(f"--mode: '{self.travel_mode}' is not one of {', '.join(m.value for m in TravelMode)}") from None
+            raise UsageError(tr("{name}: '{value}' is niet een van {allowed}", name="--mode", value=self.travel_mode,
+                                allowed=", ".join(m.value for m in TravelMode))) from None
         set_("travel_mode", mode)
         if self.speed_kmh is None:
             set_("speed_kmh", DEFAULT_SPEED_KMH[mode])
         elif not 0.5 <= float(self.speed_kmh) <= 130:
-            raise UsageError(f"--speed: {self.speed_kmh} km/h is outside 0.5..130")
+            raise UsageError(tr("{name}: {value} km/u ligt buiten {low}..{high}", name="--speed", value=self.speed_kmh,
+                                low=format_number(0.5, 1), high=130))
         if not 1.0 <= self.detour_factor <= 3.0:
-            raise UsageError(f"--detour-factor: {self.detour_factor} is outside 1.0..3.0")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--detour-factor", value=self.detour_factor,
+                                low=format_number(1, 1), high=format_number(3, 1)))
         if self.road_graph is not None:
             if not Path(self.road_graph).is_file():
-                raise UsageError(f"--road-graph: file '{self.road_graph}' does not exist")
+                raise UsageError(tr("{name}: bestand '{path}' bestaat niet", name="--road-graph", path=self.road_graph))
             set_("road_graph", Path(self.road_graph))
             if self.network is None:
                 set_("network", self.road_graph)
         if self.network is not None and str(self.network).strip():
             if not Path(self.network).is_file():
-                raise UsageError(f"--network: file '{self.network}' does not exist")
+                raise UsageError(tr("{name}: bestand '{path}' bestaat niet", name="--network", path=self.network))
             set_("network", Path(self.network))
         else:
             set_("network", None)
         if self.network_speed_kmh is None:
             set_("network_speed_kmh", NETWORK_SPEED_KMH[mode])
         elif not 0.5 <= float(self.network_speed_kmh) <= 130:
-            raise UsageError(f"--speed: {self.network_speed_kmh} km/h is outside 0.5..130")
+            raise UsageError(tr("{name}: {value} km/u ligt buiten {low}..{high}", name="--speed", value=self.network_speed_kmh,
+                                low=format_number(0.5, 1), high=130))
         if self.stop_min is None:
             set_("stop_min", STOP_MIN[mode])
         elif not 0 <= float(self.stop_min) <= 60:
-            raise UsageError(f"--stop-min: {self.stop_min} min is outside 0..60")
+            raise UsageError(tr("{name}: {value} min ligt buiten {low}..{high}", name="--stop-min", value=self.stop_min,
+                                low=0, high=60))
         if isinstance(self.must_visits, (str, Path)):
             from geo_tool.planning.inputs import read_must_visits
             set_("must_visits", read_must_visits(self.must_visits))
@@ -231,19 +240,22 @@ class PlanParams:
         else:
             set_("done", tuple(self.done or ()))
         if not 0 <= self.recent_visit_days <= 3650:
-            raise UsageError(f"--recent-days: {self.recent_visit_days} is outside 0..3650")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--recent-days", value=self.recent_visit_days,
+                                low=0, high=3650))
         if not 0.0 <= self.exploration_share <= 0.5:
-            raise UsageError(f"--exploration: {self.exploration_share} is outside 0..0.5")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--exploration", value=self.exploration_share,
+                                low=0, high=format_number(0.5, 1)))
         if self.wijk_cap is not None and self.wijk_cap < 0:
-            raise UsageError(f"--wijk-cap: {self.wijk_cap} must be 0 or more")
+            raise UsageError(tr("{name}: {value} moet 0 of meer zijn", name="--wijk-cap", value=self.wijk_cap))
         if not isinstance(self.seed, numbers.Integral) or not 0 <= self.seed <= 2**32 - 1:
-            raise UsageError(f"--seed: {self.seed} is outside 0..{2**32 - 1}")
+            raise UsageError(tr("{name}: {value} ligt buiten {low}..{high}", name="--seed", value=self.seed, low=0, high=2**32 - 1))
         if not 0.1 <= self.time_limit_s <= 7200:
-            raise UsageError(f"--time-limit: {self.time_limit_s} s is outside 0.1..7200")
+            raise UsageError(tr("{name}: {value} s ligt buiten {low}..{high}", name="--time-limit", value=self.time_limit_s,
+                                low=format_number(0.1, 1), high=7200))
         if self.candidate_pool_factor is not None and not 1.0 <= self.candidate_pool_factor <= 100:
-            raise UsageError(f"--pool-factor: {self.candidate_pool_factor} is outside 1..100 (or none for all)")
+            raise UsageError(tr("--pool-factor: {value} ligt buiten 1..100 (of geen voor alle)", value=self.candidate_pool_factor))
         if self.max_iterations is not None and self.max_iterations < 1:
-            raise UsageError(f"--max-iterations: {self.max_iterations} must be positive")
+            raise UsageError(tr("--max-iterations: {value} moet positief zijn", value=self.max_iterations))
 
     # derived figures, in the units their names say
     @property

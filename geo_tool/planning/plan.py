@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
+from geo_tool.i18n import tr
 from geo_tool.planning import solve as solve_module
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
@@ -232,10 +233,10 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
     """
     from geo_tool.security.roles import require_role
 
-    require_role("planner", "plan (visit planning)")
+    require_role("planner", tr("plan (bezoekplanning)"))
     progress = progress or NullProgress()
     progress.start(params.time_limit_s + 2, "Weekplanning")
-    progress.step("instance")
+    progress.step(tr("opgave opbouwen"))
     inst = build_instance(dataset, ranked, params)
     n_random = n_greedy = 0
     _trim_candidates(inst)
@@ -244,16 +245,16 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
         n_random = int(round(params.exploration_share * n_greedy))
     apply_cap_and_random(inst, dataset, n_random, np.random.default_rng(params.seed))
     _limit_pool(inst, n_greedy)
-    progress.step("travel times")
+    progress.step(tr("reistijden"))
     t0 = time.perf_counter()
     inst.compute_travel()
     travel_s = time.perf_counter() - t0
     progress.advance(1)
     progress.check_cancelled()
-    progress.step("greedy baseline")
+    progress.step(tr("vergelijking: gewone werkwijze"))
     greedy = greedy_routes(inst) if not inst.team_days.empty else {}
     baseline = _plan_from_routes(inst, greedy, "greedy")
-    progress.step("solving (pyvrp)")
+    progress.step(tr("optimaliseren (pyvrp)"))
     start, used_s = (_warm_start(inst, greedy, progress) if params.warm_start and params.max_iterations is None
                      else (greedy, 0.0))
     routes, info = solve_routes(inst, initial=start, progress=progress,
@@ -268,9 +269,11 @@ def plan_week(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams, *,
                       f"{speed_txt} km/u ({secs} s rekentijd)")
     problems = check_plan(plan)
     if problems:
-        raise GeoToolError("the plan failed its own check (a bug, please report): " + "; ".join(problems[:5]))
+        raise GeoToolError(tr("de planning haalt haar eigen controle niet (een fout in geo_tool, meld die a.u.b.): ")
+                           + "; ".join(problems[:5]))
     base_problems = check_plan(baseline)
     if base_problems:
-        plan.notes.append(f"greedy baseline breaks {len(base_problems)} rule(s): {base_problems[0]}")
+        plan.notes.append(tr("de gewone werkwijze houdt zich niet aan {n} regel(s): {first}", n=len(base_problems),
+                              first=base_problems[0]))
     progress.finish()
     return plan

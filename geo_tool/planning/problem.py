@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 from geo_tool.planning.inputs import validate_ranked
 from geo_tool.planning.params import PlanParams
 from geo_tool.planning.travel import TravelMatrices, travel_matrices
@@ -98,20 +99,22 @@ def _resolve_point(spec: str, dataset: Dataset, pts: pd.DataFrame) -> tuple[floa
     spec = spec.strip()
     if re.fullmatch(r"\d{16}", spec):
         if spec not in pts.index:
-            raise UsageError(f"team start/end: address {spec} is not in the dataset")
+            raise UsageError(tr("start/eindpunt van een team: adres {address} staat niet in de dataset", address=spec))
         return float(pts.at[spec, "x"]), float(pts.at[spec, "y"]), f"adres {spec}"
     m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*", spec)
     if m:
         x, y = float(m.group(1)), float(m.group(2))
         if not (-7000 <= x <= 300000 and 289000 <= y <= 629000):
-            raise UsageError(f"team start/end: '{spec}' is not an RD New point (x 0..300000, y 289000..629000)")
+            raise UsageError(tr("start/eindpunt van een team: '{value}' is geen RD-New-punt (x 0..300000, y 289000..629000)",
+                                    value=spec))
         return x, y, f"punt {x:.0f},{y:.0f}"
     key = re.sub(r"[\s\-]+", "", spec.lower())
     w = dataset.wijken
     hit = w[(w["code"].astype(str).str.lower() == key)
             | (w["name"].astype(str).str.lower().str.replace(r"[\s\-]+", "", regex=True) == key)]
     if hit.empty:
-        raise UsageError(f"team start/end: '{spec}' is not an address id (16 digits), an x,y point or a wijk code/name")
+        raise UsageError(tr("start/eindpunt van een team: '{value}' is geen adres-id (16 cijfers), geen x,y-punt en geen "
+                            "wijkcode of -naam", value=spec))
     c = hit.geometry.iloc[0].representative_point()
     x, y = _snap_to_address(c.x, c.y, pts)
     return x, y, f"hub {hit['name'].iloc[0]}"
@@ -188,7 +191,7 @@ def _fixed_visits(params: PlanParams, pts: pd.DataFrame, ranked: pd.DataFrame) -
     rows = []
     for d in params.done:
         if d.address_id not in pts.index:
-            raise UsageError(f"done visits: address {d.address_id} is not in the dataset")
+            raise UsageError(tr("gedane bezoeken: adres {address} staat niet in de dataset", address=d.address_id))
         day = d.visited_on.date()
         if not params.monday <= day < params.monday + dt.timedelta(days=7):
             continue  # not this week: only excluded
@@ -216,11 +219,12 @@ def build_instance(dataset: Dataset, ranked: pd.DataFrame, params: PlanParams) -
     must_ids = [m.address_id for m in params.must_visits]
     for m in params.must_visits:
         if m.address_id not in pts.index:
-            raise UsageError(f"must-visit {m.address_id} is not an address of the dataset")
+            raise UsageError(tr("verplicht bezoek {address} is geen adres van de dataset", address=m.address_id))
         if m.address_id in procedure:
-            raise UsageError(f"must-visit {m.address_id} is on the list of running procedures (--exclude)")
+            raise UsageError(tr("verplicht bezoek {address} staat op de lijst van lopende procedures (--exclude)",
+                                address=m.address_id))
     if len(set(must_ids)) != len(must_ids):
-        raise UsageError("must-visits: an address occurs twice")
+        raise UsageError(tr("verplichte bezoeken: een adres komt twee keer voor"))
     done_ids = {d.address_id for d in params.done}
     must_ids = [a for a in must_ids if a not in done_ids]
 
@@ -293,15 +297,17 @@ def _check_windows(inst: PlanInstance) -> None:
     if req.empty:
         return
     if inst.team_days.empty:
-        raise UsageError(f"{len(req)} must-visits but no working day is left in the week")
+        raise UsageError(tr("{n} verplichte bezoeken maar er is geen werkdag meer over in de week", n=len(req)))
     vs = inst.params.visit_s
     lo = inst.team_days["shift_start_s"].to_numpy()
     hi = inst.team_days["shift_end_s"].to_numpy() - vs
     for r in req.itertuples():
         if r.tw_late_s < r.tw_early_s:
-            raise UsageError(f"must-visit {r.address_id}: its window is shorter than the break; widen it")
+            raise UsageError(tr("verplicht bezoek {address}: het tijdvenster is korter dan de pauze; maak het ruimer",
+                                address=r.address_id))
         if not np.any((np.maximum(lo, r.tw_early_s) <= np.minimum(hi, r.tw_late_s))):
-            raise UsageError(f"must-visit {r.address_id}: its window {r.window or ''} falls outside every working shift left")
+            raise UsageError(tr("verplicht bezoek {address}: het tijdvenster {window} valt buiten elke resterende werktijd",
+                                address=r.address_id, window=r.window or ""))
 
 
 def apply_cap_and_random(inst: PlanInstance, dataset: Dataset, n_random: int, rng: np.random.Generator) -> None:

@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo_tool.i18n import tr
+
 #: From the lowest to the highest role.
 ROLES = ("researcher", "director", "planner")
 LOWEST_ROLE = ROLES[0]
@@ -53,14 +55,14 @@ def untrusted_reason(path: Path) -> str | None:
         try:
             mode = p.stat().st_mode
         except OSError as exc:
-            return f"cannot be checked ({exc.strerror})"
+            return tr("kan niet worden gecontroleerd ({cause})", cause=exc.strerror)
         if mode & stat.S_IWOTH:
-            return f"{p} is writable by everyone"
+            return tr("{path} is voor iedereen schrijfbaar", path=p)
     if os.geteuid() != 0:
         if os.access(path, os.W_OK):
-            return f"{path} is writable by the current user"
+            return tr("{path} is schrijfbaar voor de huidige gebruiker", path=path)
         if os.access(path.parent, os.W_OK):
-            return f"{path.parent} is writable by the current user (the file could be replaced)"
+            return tr("{path} is schrijfbaar voor de huidige gebruiker (het bestand kan worden vervangen)", path=path.parent)
     return None
 
 
@@ -73,12 +75,14 @@ def read_installation_file(path: Path) -> Installation:
         return Installation(LOWEST_ROLE, default_audit_log(), None, (f"{path}: unreadable ({exc}); role {LOWEST_ROLE}",))
     role = data.get("role", LOWEST_ROLE)
     if role not in ROLES:
-        warnings.append(f"{path}: role '{role}' is not one of {', '.join(ROLES)}; role {LOWEST_ROLE}")
+        warnings.append(tr("{path}: rol '{role}' is niet een van {roles}; rol {lowest}", path=path, role=role,
+                           roles=", ".join(ROLES), lowest=LOWEST_ROLE))
         role = LOWEST_ROLE
     log = data.get("audit_log")
     audit_log = Path(log) if isinstance(log, str) and log.strip() else default_audit_log()
     if not audit_log.is_absolute():
-        warnings.append(f"{path}: audit_log '{log}' is not an absolute path; using {default_audit_log()}")
+        warnings.append(tr("{path}: audit_log '{log}' is geen absoluut pad; {default} wordt gebruikt", path=path, log=log,
+                           default=default_audit_log()))
         audit_log = default_audit_log()
     return Installation(role, audit_log, path, tuple(warnings))
 
@@ -96,7 +100,7 @@ def find_installation(paths: list[Path]) -> Installation:
             continue
         reason = untrusted_reason(path)
         if reason is not None:
-            warnings.append(f"{path} is ignored: {reason}; only IT may set the role")
+            warnings.append(tr("{path} wordt genegeerd: {reason}; alleen IT stelt de rol in", path=path, reason=reason))
             continue
         found = read_installation_file(path)
         return Installation(found.role, found.audit_log, found.source, tuple(warnings) + found.warnings)
@@ -115,5 +119,5 @@ def current_installation() -> Installation:
         if warning not in _warned:
             _warned.add(warning)
             logging.getLogger("geo_tool.security").warning(warning)
-            print(f"geo-tool: warning: {warning}", file=sys.stderr)
+            print(tr("geo-tool: waarschuwing: {warning}", warning=warning), file=sys.stderr)
     return found

@@ -13,6 +13,7 @@ output, so the window (which calls the same core functions) cannot do more than 
 from __future__ import annotations
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 from geo_tool.security import installation as _installation
 from geo_tool.security.installation import ROLES
 
@@ -28,7 +29,7 @@ class RoleError(UsageError):
 def role_rank(role: str) -> int:
     """0 for researcher, 1 for director, 2 for planner."""
     if role not in ROLES:
-        raise UsageError(f"role '{role}' is not one of {', '.join(ROLES)}")
+        raise UsageError(tr("rol '{role}' is niet een van {roles}", role=role, roles=", ".join(ROLES)))
     return ROLES.index(role)
 
 
@@ -61,8 +62,8 @@ def set_session_role(role: str | None, source: str = "--role") -> str:
         return active_role()
     granted = installation_role()
     if role_rank(role) > role_rank(granted):
-        raise RoleError(f"{source} {role}: higher than this installation's role '{granted}' "
-                        "(a role can only be lowered; IT sets it in installation.toml)")
+        raise RoleError(tr("{source} {role}: hoger dan de rol van deze installatie '{granted}' (een rol kan alleen "
+                           "lager; IT stelt die in in installation.toml)", source=source, role=role, granted=granted))
     _session_role = role
     return active_role()
 
@@ -79,6 +80,6 @@ def require_role(needed: str, what: str) -> str:
     """
     role = active_role()
     if role_rank(role) < role_rank(needed):
-        raise RoleError(f"{what} needs the role '{needed}'; this session has the role '{role}' "
-                        "(set by IT in installation.toml, see README)")
+        raise RoleError(tr("{what} vraagt de rol '{needed}'; deze sessie heeft de rol '{role}' (IT stelt die in in "
+                           "installation.toml, zie README)", what=what, needed=needed, role=role))
     return role

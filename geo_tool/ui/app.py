@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from geo_tool.i18n import tr
+
 
 def _log_file() -> Path:
     home = Path(os.environ.get("GEO_TOOL_HOME", Path.home() / ".config" / "geo_tool"))
@@ -38,13 +40,14 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
     try:
         set_session_role(role, "--role")
     except GeoToolError as exc:
-        print(f"geo-tool gui: error: {exc}", file=sys.stderr)
+        print(tr("{prog}: fout: {message}", prog="geo-tool gui", message=exc), file=sys.stderr)
         return exc.exit_code
     QCoreApplication.setOrganizationName("geo_tool")
     QCoreApplication.setApplicationName("geo_tool")
     use_home_settings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    language = QSettings().value("language", "nl")
+    # `--lang`/GEO_TOOL_LANG for this start, else the language chosen in the Taal menu last time
+    language = os.environ.get("GEO_TOOL_LANG") or QSettings().value("language", "nl")
     set_language(language if language in ("nl", "en") else "nl")
     window = MainWindow(log_file=log_file, role=active_role())
     geometry = QSettings().value("geometry")
@@ -68,10 +71,11 @@ def run_gui(dataset: Path | None = None, screenshot: Path | None = None, tab: st
                     ok = window.grab().save(str(tmp), "PNG")
                 result["code"] = 0 if ok else 1
             except GeoToolError as exc:
-                print(f"geo-tool gui: error: {exc}", file=sys.stderr)
+                print(tr("{prog}: fout: {message}", prog="geo-tool gui", message=exc), file=sys.stderr)
                 result["code"] = exc.exit_code
             except OSError as exc:
-                print(f"geo-tool gui: error: {os_error_message(exc)}", file=sys.stderr)
+                print(tr("{prog}: fout: {message}", prog="geo-tool gui", message=os_error_message(exc)),
+                      file=sys.stderr)
                 result["code"] = 2
             app.quit()
 

@@ -1,8 +1,11 @@
-"""One translation mechanism for every string the window shows: Dutch by default, English selectable."""
+"""The window's strings (Dutch source -> English) in the one translation mechanism, `geo_tool.i18n`.
+
+`tr`, `set_language` and `language` are the core's: the window and the command line share them.
+"""
 
 from __future__ import annotations
 
-_LANGUAGE = "nl"
+from geo_tool.i18n import add_translations, format_number, language, set_language, tr  # noqa: F401
 
 _EN = {
     "Bestand": "File",
@@ -241,21 +244,5 @@ _EN = {
 }
 
 
-def set_language(language: str) -> None:
-    """Switch the interface language ('nl' or 'en'); windows re-read their strings afterwards."""
-    global _LANGUAGE
-    if language not in ("nl", "en"):
-        raise ValueError(f"language '{language}' is not one of nl, en")
-    _LANGUAGE = language
-
-
-def language() -> str:
-    """The current interface language."""
-    return _LANGUAGE
-
-
-def tr(text: str) -> str:
-    """Translate a Dutch interface string into the current language (Dutch passes through)."""
-    if _LANGUAGE == "en":
-        return _EN.get(text, text)
-    return text
+# the window's strings join the one shared table: the window and the command line translate alike
+add_translations(_EN)

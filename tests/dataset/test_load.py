@@ -135,7 +135,7 @@ def test_missing_required_column_in_optional_file_skips_file(make_dataset):
 
 def test_empty_required_file_is_unusable(make_dataset):
     """A 0-byte required file is unusable."""
-    with pytest.raises(UnusableInputError, match="brp_registrations.csv.*empty"):
+    with pytest.raises(UnusableInputError, match="brp_registrations.csv.*leeg"):
         load_dataset(make_dataset({"brp_registrations.csv": b""}))
 
 
@@ -150,19 +150,19 @@ def test_both_address_files_is_ambiguous(make_dataset):
     root = make_dataset()
     pts = gpd.GeoDataFrame({"address_id": [ADDR[0]]}, geometry=gpd.points_from_xy([91500], [435000]), crs=28992)
     pts.to_file(root / "addresses.gpkg", layer="addresses")
-    with pytest.raises(UnusableInputError, match="ambiguous"):
+    with pytest.raises(UnusableInputError, match="dubbelzinnig"):
         load_dataset(root)
 
 
 def test_districts_without_wijken_is_unusable(make_dataset):
     """districts.gpkg without a wijken layer: unusable."""
-    with pytest.raises(UnusableInputError, match="without wijken"):
+    with pytest.raises(UnusableInputError, match="zonder wijken"):
         load_dataset(make_dataset(districts={"wijken_layer": "buurten"}))
 
 
 def test_addresses_with_no_valid_row_is_unusable(make_dataset):
     """addresses where every row is invalid: unusable."""
-    with pytest.raises(UnusableInputError, match="no valid row"):
+    with pytest.raises(UnusableInputError, match="geen geldige rij"):
         load_dataset(make_dataset({"addresses.csv": "address_id,x,y\n123,91500,435000\n"}))
 
 
@@ -185,7 +185,7 @@ def test_registered_until_before_from_is_rejected(make_dataset):
     brp = BRP_CSV + f"p9,{ADDR[0]},2021-01-01,2020-01-01,,,\n"
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
-    assert list(r["column"]) == ["registered_until"] and "date order" in r["reason"].iloc[0]
+    assert list(r["column"]) == ["registered_until"] and "datumvolgorde" in r["reason"].iloc[0]
     assert len(ds.brp) == 3
 
 
@@ -216,7 +216,7 @@ def test_duplicate_id_keeps_first(make_dataset):
     addr = ADDRESSES_WITH(f"{ADDR[0]},Dup,9,3081AB,92500,435000,,1,2000\n")
     ds = load_dataset(make_dataset({"addresses.csv": addr}))
     r = rejects_of(ds, "addresses.csv")
-    assert list(r["row"]) == [5] and "duplicate" in r["reason"].iloc[0]
+    assert list(r["row"]) == [5] and "dubbel" in r["reason"].iloc[0]
     assert ds.addresses.set_index("address_id").loc[ADDR[0], "street"] == "Kerkstraat"
 
 
@@ -230,7 +230,7 @@ def test_unknown_address_id_is_rejected(make_dataset):
     brp = BRP_CSV + "p9,0599200000009999,2021-01-01,,,,\n"
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
-    assert list(r["reason"]) == ["unknown address_id (not in addresses)"] and list(r["row"]) == [4]
+    assert list(r["reason"]) == ["onbekend address_id (niet in het adressenbestand)"] and list(r["row"]) == [4]
 
 
 def test_complaint_unknown_address_with_location_is_blanked(make_dataset):
@@ -261,7 +261,7 @@ def test_point_outside_every_wijk_is_rejected(make_dataset):
     """An address whose point lies in no wijk is rejected."""
     ds = load_dataset(make_dataset({"addresses.csv": ADDRESSES_WITH("0599200000000009,X,1,,80000,435000,,,\n")}))
     r = rejects_of(ds, "addresses.csv")
-    assert list(r["reason"]) == ["point outside every wijk"] and list(r["row"]) == [5]
+    assert list(r["reason"]) == ["punt ligt buiten elke wijk"] and list(r["row"]) == [5]
 
 
 # ------------------------------------------------------------------------------------------ locations
@@ -290,7 +290,7 @@ def test_gpkg_without_crs_outside_rd_range_is_unusable(make_dataset, tmp_path):
     (root / "districts.gpkg").unlink()
     gdf.to_file(root / "districts.gpkg", layer="gebieden")
     gdf.assign(code="BU1").to_file(root / "districts.gpkg", layer="wijken")
-    with pytest.raises(UnusableInputError, match="no CRS"):
+    with pytest.raises(UnusableInputError, match="geen CRS"):
         load_dataset(root)
 
 
@@ -299,7 +299,7 @@ def test_gpkg_without_crs_in_rd_range_is_taken_as_rd(make_dataset):
     """A GeoPackage without CRS but coordinates in the RD range is taken as EPSG:28992 (noted)."""
     ds = load_dataset(make_dataset(districts={"crs": None}))
     assert ds.wijken.crs.to_epsg() == 28992
-    assert "assumed" in ds.report.files["districts.gpkg:gebieden"].crs
+    assert "aangenomen" in ds.report.files["districts.gpkg:gebieden"].crs
 
 
 def test_gpkg_with_unknown_crs_is_unusable(make_dataset):
@@ -315,7 +315,7 @@ def test_gpkg_in_wgs84_is_reprojected(make_dataset):
     ds = load_dataset(make_dataset(districts={"to_crs": 4326}))
     assert ds.wijken.crs.to_epsg() == 28992
     assert abs(ds.wijken.total_bounds[0] - 91000) < 1
-    assert "reprojected" in summary_text(ds.report)
+    assert "omgezet van" in summary_text(ds.report)
     assert ds.report.exit_code == 0
 
 
@@ -404,7 +404,7 @@ def test_too_many_and_too_few_fields_are_rejected(make_dataset):
     ds = load_dataset(make_dataset({"brp_registrations.csv": brp}))
     r = rejects_of(ds, "brp_registrations.csv")
     assert list(r["row"]) == [4, 5]
-    assert "too many" in r["reason"].iloc[0] and "too few" in r["reason"].iloc[1]
+    assert "te veel" in r["reason"].iloc[0] and "te weinig" in r["reason"].iloc[1]
     assert_invariant(ds)
 
 
@@ -528,7 +528,7 @@ def test_quoted_fields_path_keeps_rules(make_dataset):
     assert ds.inspections["violations"].iloc[0] == "overbewoning;brp_onjuist"
     assert ds.inspections["outcome"].iloc[0] == "violation"
     r = rejects_of(ds, "inspections.csv")
-    assert list(r["row"]) == [3] and "too many" in r["reason"].iloc[0]
+    assert list(r["row"]) == [3] and "te veel" in r["reason"].iloc[0]
     assert_invariant(ds)
 
 

@@ -41,7 +41,7 @@ def test_building_export_refused_unless_internal(small_demo, tmp_path):
     from geo_tool.export.core import export_map
 
     ds = load_dataset(small_demo)
-    with pytest.raises(UsageError, match="per building"):
+    with pytest.raises(UsageError, match="per gebouw"):
         export_map(ds, "brp:residents", tmp_path / "x.png", level="building", internal=False)
     assert not (tmp_path / "x.png").exists()
 

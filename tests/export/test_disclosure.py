@@ -92,7 +92,7 @@ def test_no_suppressed_cell_can_be_narrowed_by_any_linear_attack(seed):
 
 def test_density_needs_a_month():
     """A researcher density surface over less than a calendar month is refused; a full month is fine."""
-    with pytest.raises(UsageError, match="at least one month"):
+    with pytest.raises(UsageError, match="ten minste één maand"):
         check_density_window(TimeWindow("2024-02-01", "2024-02-28"))
     check_density_window(TimeWindow("2024-02-01", "2024-02-29"))
     check_density_window(TimeWindow("2024-01-15", "2024-02-14"))

@@ -142,9 +142,9 @@ def test_html_is_offline(tiny_dataset, window_2023, tmp_path):
 
 def test_address_level_refused_unless_internal(tiny_dataset, window_2023, tmp_path):
     """Address figures and point layers never leave the tool without internal=True; internal files say so."""
-    with pytest.raises(UsageError, match="internal"):
+    with pytest.raises(UsageError, match="--internal"):
         export_map(tiny_dataset, ["brp:residents"], tmp_path / "a.csv", level="address", window=window_2023)
-    with pytest.raises(UsageError, match="internal"):
+    with pytest.raises(UsageError, match="--internal"):
         export_map(tiny_dataset, ["complaints:points"], tmp_path / "a.png", window=window_2023)
     assert not list(tmp_path.iterdir())
     out = export_map(tiny_dataset, ["brp:residents"], tmp_path / "a.csv", level="address", window=window_2023,

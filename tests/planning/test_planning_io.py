@@ -38,10 +38,10 @@ def test_read_ranked_errors_name_row_and_column(tmp_path):
         read_ranked(f)
     msg = str(err.value)
     assert msg.startswith("ranked.csv:")
-    assert "row 2, column score: 'hoog'" in msg
-    assert "row 3, column address_id: '12345'" in msg
-    assert "row 4, column address_id" in msg and "twice" in msg
-    assert "row 5, column score: '-1'" in msg
+    assert "rij 2, kolom score: 'hoog'" in msg
+    assert "rij 3, kolom address_id: '12345'" in msg
+    assert "rij 4, kolom address_id" in msg and "twee keer" in msg
+    assert "rij 5, kolom score: '-1'" in msg
 
 
 def test_read_ranked_missing_column(tmp_path):
@@ -61,7 +61,7 @@ def test_read_must_visits_and_done(tmp_path):
     d = tmp_path / "done.csv"
     d.write_text(f"inspection_id,address_id,visited_on,outcome,team\n1,{GOOD},2026-03-02T10:00,violation,T1\n"
                  f"2,{GOOD},02-03-2026,violation,T1\n")
-    with pytest.raises(UnusableInputError, match="row 2, column visited_on"):
+    with pytest.raises(UnusableInputError, match="rij 2, kolom visited_on"):
         read_done(d)
 
 

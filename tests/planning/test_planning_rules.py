@@ -157,10 +157,10 @@ def test_replanning_from_file(tmp_path, small_dataset, small_ranked):
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"week": "2026-10"}, "ISO week"), ({"week": "2026-W54"}, "does not exist"), ({"teams": 0}, "--teams"),
-    ({"travel_mode": "boat"}, "walk, bike, car"), ({"day_end": "08:00"}, "not after"),
-    ({"exploration_share": 0.9}, "--exploration"), ({"days": ("mon", "funday")}, "weekday"),
-    ({"team_starts": ("a", "b", "c")}, "one per team"),
+    ({"week": "2026-10"}, "ISO-week"), ({"week": "2026-W54"}, "bestaat niet"), ({"teams": 0}, "--teams"),
+    ({"travel_mode": "boat"}, "walk, bike, car"), ({"day_end": "08:00"}, "niet na"),
+    ({"exploration_share": 0.9}, "--exploration"), ({"days": ("mon", "funday")}, "weekdag"),
+    ({"team_starts": ("a", "b", "c")}, "één per team"),
 ])
 def test_params_check_themselves(kw, match):
     """PlanParams refuses bad values at construction, naming the option and the allowed values."""

@@ -223,7 +223,7 @@ def test_planted_bsns_reach_no_file_output_or_log(planted, tmp_path):
     assert set(found["complaints.csv"]) >= {"complaint_id", "category", "x,y"}
     assert set(found["addresses.csv"]) >= {"street", "postcode", "x,y", "floor_area_m2", "building_id"}
     assert found["districts.gpkg:wijken"] and found["districts.gpkg:gebieden"]
-    assert "BSN-like value(s) replaced" in second.stdout
+    assert "BSN-achtige waarde(n) vervangen" in second.stdout
 
 
 def test_imported_tables_keep_the_rows_but_not_the_bsns(planted):

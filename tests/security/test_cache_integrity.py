@@ -105,7 +105,7 @@ def test_damaged_entry_is_detected_and_rebuilt(small_demo, truth, case):
 
     rebuilt = load_dataset(small_demo)
     assert not rebuilt.report.from_cache
-    assert any("cache entry damaged" in n and "rebuilt from the source files" in n for n in rebuilt.report.notes)
+    assert any("cache beschadigd" in n and "opnieuw opgebouwd uit de bronbestanden" in n for n in rebuilt.report.notes)
     _assert_full_and_correct(rebuilt, truth)
 
     again = load_dataset(small_demo)
@@ -127,7 +127,7 @@ def test_error_while_writing_the_cache_never_stops_the_import(small_demo, truth,
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
     ds = load_dataset(small_demo)
-    assert any("cache not written" in n for n in ds.report.notes)
+    assert any("cache niet geschreven" in n for n in ds.report.notes)
     _assert_full_and_correct(ds, truth)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
     folder = cache_mod.cache_dir() / "datasets"
@@ -167,7 +167,7 @@ def test_kill_while_writing_the_cache_leaves_nothing_that_harms(small_demo, trut
     assert not _entry(small_demo).exists()
 
     ds = load_dataset(small_demo)
-    assert any("unfinished cache folder(s) of an interrupted import removed" in n for n in ds.report.notes)
+    assert any("onvoltooide cachemap(pen) van een onderbroken import verwijderd" in n for n in ds.report.notes)
     _assert_full_and_correct(ds, truth)
     assert [p for p in folder.iterdir() if p.name.startswith(".")] == []
     assert load_dataset(small_demo).report.from_cache

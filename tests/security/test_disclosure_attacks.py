@@ -540,7 +540,7 @@ def test_one_day_density_is_refused_or_locates_nothing(case, fmt):
     try:
         out = case.export("complaints:density", fmt, "wijk", window=window, tag="day")
     except UsageError as e:
-        assert "at least one month" in str(e)
+        assert "ten minste één maand" in str(e)
         return
     peaks = tif_peaks(out) if fmt == "tif" else html_overlay_peaks(out) if fmt == "html" else None
     assert peaks is not None, f"a one-day {fmt} density map was written"

@@ -121,7 +121,7 @@ def test_every_malicious_folder_is_refused_by_the_cli(signed_model, small_demo, 
         else:
             code, stderr = main(args), capsys.readouterr().err
         assert code == 2, (name, stderr)
-        errors = [line for line in stderr.splitlines() if "error" in line]
+        errors = [line for line in stderr.splitlines() if ": fout: " in line]
         assert len(errors) == 1 and "Traceback" not in stderr, (name, stderr)
         assert "refused" in errors[0] or "no signed manifest" in errors[0], (name, errors[0])
         assert not marker.exists(), f"{name}: code ran"

@@ -59,8 +59,8 @@ def test_a_researcher_installation_cannot_reach_address_level_work(researcher_py
         for extra, env in (([], None), attempts[i % len(attempts)]):
             r = geo_tool(*args, *extra, env=env, python=str(researcher_python))
             assert r.returncode == 2, (name, extra, r.stderr)
-            lines = [s for s in r.stderr.splitlines() if s.strip() and not s.startswith("geo-tool: warning")]
-            assert len(lines) == 1 and "role" in lines[0] and "Traceback" not in r.stderr, (name, r.stderr)
+            lines = [s for s in r.stderr.splitlines() if s.strip() and not s.startswith("geo-tool: waarschuwing")]
+            assert len(lines) == 1 and "rol" in lines[0] and "Traceback" not in r.stderr, (name, r.stderr)
     assert not any(p.name in ("r.csv", "plan", "m.csv", "a.gpkg", "wb") for p in tmp_path.iterdir())
 
 
@@ -91,12 +91,12 @@ def test_an_installation_file_a_user_can_change_is_not_trusted(tmp_path, monkeyp
         assert installation.find_installation([path]).role == "planner"
     os.chmod(path, 0o666)  # writable by everyone
     found = installation.find_installation([path])
-    assert found.role == "researcher" and found.warnings and "ignored" in found.warnings[0]
+    assert found.role == "researcher" and found.warnings and "genegeerd" in found.warnings[0]
     os.chmod(path, 0o644)
     monkeypatch.setattr(installation.os, "geteuid", lambda: 1000)  # an ordinary user who can write the file
     monkeypatch.setattr(installation.os, "access", lambda p, mode: True)
     found = installation.find_installation([path])
-    assert found.role == "researcher" and "writable by the current user" in found.warnings[0]
+    assert found.role == "researcher" and "schrijfbaar voor de huidige gebruiker" in found.warnings[0]
 
 
 def test_environment_variables_do_not_change_the_installation(tmp_path, monkeypatch):
@@ -116,7 +116,7 @@ def test_role_flag_only_lowers_and_persists_nothing(small_demo, tmp_path, capsys
     out = tmp_path / "m.csv"
     args = ["map", str(small_demo), "--layers", "brp:eum_share", "--internal", "--out", str(out)]
     assert main(args + ["--role", "researcher"]) == 2
-    assert "role" in capsys.readouterr().err and not out.exists()
+    assert "rol" in capsys.readouterr().err and not out.exists()
     assert main(args) == 0 and out.exists()
     assert active_role() == "planner"
 
