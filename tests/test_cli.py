@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from geo_tool.cli import main
 
@@ -17,6 +18,7 @@ def _geo_tool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "geo_tool", *args], capture_output=True, text=True)
 
 
+@pytest.mark.cold_cache
 def test_demo_then_validate_exits_0(small_demo, capsys):
     """A fresh demo validates with exit status 0 and an empty rejects.csv."""
     code = main(["validate", str(small_demo), "--rejects", str(small_demo.parent / "rejects_ok.csv")])
@@ -26,6 +28,7 @@ def test_demo_then_validate_exits_0(small_demo, capsys):
     assert rejects.empty
 
 
+@pytest.mark.cold_cache
 def test_validate_json_counts_add_up(small_demo, capsys):
     """`validate --json` gives rows_read = rows_imported + rows_rejected for every file."""
     code = main(["validate", str(small_demo), "--json", "--rejects", str(small_demo.parent / "r.csv")])
