@@ -173,6 +173,12 @@ def small_demo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_demo_cache(small_demo) -> Path:
+    """A cache folder (this worker's) with the small demo imported; copy it, never point a test at it."""
+    return _IMPORTED[small_demo]
+
+
+@pytest.fixture(scope="session")
 def small_demo_simple(tmp_path_factory) -> Path:
     """The small demo in the earlier, simple world (`--world simple`), where the issue's findings were
     reproduced (e.g. Charlois Zuidrand with 7 registered EU labour migrants). Read-only for tests."""
