@@ -42,15 +42,53 @@ def _session_home(tmp_path_factory):
             os.environ[k] = v
 
 
+#: the session's demo folders -> a cache folder holding their import (see `_imported_once`)
+_IMPORTED: dict[Path, Path] = {}
+
+
+def _imported_once(demo: Path, cache: Path) -> None:
+    """Import the session's demo once into `cache` (this worker's), for `_isolated_home` to copy per test.
+
+    Importing the small demo (validate, pseudonymise, write the cache) took ~8 s a test on a quiet
+    machine, and each test has its own cache; the copy of the finished entry takes milliseconds.
+    """
+    from geo_tool.dataset import load_dataset
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GEO_TOOL_CACHE_DIR", str(cache))
+        mp.setenv("GEO_TOOL_PSEUDONYM_KEY", "test-key-not-secret")
+        load_dataset(demo)
+    _IMPORTED[demo] = cache
+
+
+def _session_demos_used(request) -> list[Path]:
+    """The session demos (this file's `small_demo`, `small_demo_simple`) that the test uses, not overridden."""
+    infos = getattr(request.node, "_fixtureinfo", None)
+    if infos is None or request.node.get_closest_marker("cold_cache"):
+        return []
+    used = []
+    for name, func in (("small_demo", small_demo), ("small_demo_simple", small_demo_simple)):
+        defs = infos.name2fixturedefs.get(name)
+        if defs and getattr(defs[-1].func, "__wrapped__", defs[-1].func) is getattr(func, "__wrapped__", func):
+            used.append(request.getfixturevalue(name))
+    return used
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch, _session_home):
-    """Every test gets its own key file, cache and audit log, never the user's home folder."""
+def _isolated_home(tmp_path_factory, monkeypatch, _session_home, request):
+    """Every test gets its own key file, cache and audit log, never the user's home folder.
+
+    A test that uses the session's small demo finds it already imported in its own cache (a copy,
+    so damaging it harms no other test); mark a test `cold_cache` when its rule is about the import.
+    """
     import shutil
 
     from geo_tool.security.keys import KEY_FILE
 
     home = tmp_path_factory.mktemp("geo_tool_home")
     shutil.copy2(_session_home / KEY_FILE, home / KEY_FILE)
+    for demo in _session_demos_used(request):
+        shutil.copytree(_IMPORTED[demo] / "datasets", home / "cache" / "datasets", dirs_exist_ok=True)
     monkeypatch.setenv("GEO_TOOL_HOME", str(home))
     monkeypatch.setenv("GEO_TOOL_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("GEO_TOOL_PSEUDONYM_KEY", "test-key-not-secret")
@@ -130,7 +168,14 @@ def small_demo(tmp_path_factory) -> Path:
     generate_demo(out, seed=1, size="small",
                   boundaries=real if real.exists() else None,
                   grid=grid if grid.exists() else None)
+    _imported_once(out, tmp_path_factory.mktemp("small_demo_cache"))
     return out
+
+
+@pytest.fixture(scope="session")
+def small_demo_cache(small_demo) -> Path:
+    """A cache folder (this worker's) with the small demo imported; copy it, never point a test at it."""
+    return _IMPORTED[small_demo]
 
 
 @pytest.fixture(scope="session")
@@ -146,4 +191,5 @@ def small_demo_simple(tmp_path_factory) -> Path:
     generate_demo(out, seed=1, size="small", world="simple",
                   boundaries=real if real.exists() else None,
                   grid=grid if grid.exists() else None)
+    _imported_once(out, tmp_path_factory.mktemp("small_demo_simple_cache"))
     return out

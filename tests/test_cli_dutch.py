@@ -203,7 +203,6 @@ def test_written_files_are_dutch(runs, command):
     assert not found, found
 
 
-@pytest.mark.xfail(strict=False, reason="the waterbed summary and report are made Dutch on branch waterbed12")
 def test_waterbed_output_is_dutch(runs):
     """The waterbed summary and its report folder (report.md, report.pdf, LEESMIJ) hold no English word and
     write numbers with a decimal comma."""

@@ -31,8 +31,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
+from geo_tool.model.fast_binning import install as _install_fast_binning
 from geo_tool.model.features import (CATEGORICAL_FEATURES, NEW_FEATURE_GROUPS, NUMERIC_FEATURES, NUMERIC_FEATURES_V1,
                                      PERMIT_STATUS_VALUES)
+
+_install_fast_binning()  # weighted boosting fits: scikit-learn's bin thresholds, sorted once (fast_binning.py)
 
 UNBIASED_SOURCES = ("random", "routine")
 

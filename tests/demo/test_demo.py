@@ -39,27 +39,21 @@ def _csv(d: Path, name: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory, request) -> Path:
-    """A small demo on the real Charlois polygons and grid (seed 1)."""
+def small(small_demo) -> Path:
+    """A small demo on the real Charlois polygons and grid (seed 1): the session's `small_demo`, read-only."""
     data = shared_data_dir()
     if not (data / "rotterdam_districts.gpkg").exists():
         pytest.skip(f"real Rotterdam data not found at {data} (set GEO_TOOL_SHARED_DATA)")
-    out = tmp_path_factory.mktemp("demo_small")
-    generate_demo(out, seed=1, size="small", boundaries=data / "rotterdam_districts.gpkg",
-                  grid=data / "cbs_vk100_2024_rotterdam.gpkg")
-    return out
+    return small_demo
 
 
 @pytest.fixture(scope="module")
-def simple(tmp_path_factory) -> Path:
-    """A small demo of the simple world (the register shows every violation), seed 1."""
+def simple(small_demo_simple) -> Path:
+    """A small demo of the simple world (the register shows every violation), seed 1: `small_demo_simple`."""
     data = shared_data_dir()
     if not (data / "rotterdam_districts.gpkg").exists():
         pytest.skip(f"real Rotterdam data not found at {data} (set GEO_TOOL_SHARED_DATA)")
-    out = tmp_path_factory.mktemp("demo_simple")
-    generate_demo(out, seed=1, size="small", boundaries=data / "rotterdam_districts.gpkg",
-                  grid=data / "cbs_vk100_2024_rotterdam.gpkg", world="simple")
-    return out
+    return small_demo_simple
 
 
 def _registered_on(d: Path, date: str) -> pd.DataFrame:

@@ -73,8 +73,11 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def _module_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("import_cache")
+def _module_cache(tmp_path_factory, small_demo_cache) -> Path:
+    """The module's import cache, starting with the small demo already imported (a copy: tests may damage it)."""
+    cache = tmp_path_factory.mktemp("import_cache")
+    shutil.copytree(small_demo_cache / "datasets", cache / "datasets")
+    return cache
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,8 @@ def window(qtbot, small_demo):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.map_drawn, timeout=60000):
+    # generous: a limit only for a window that never draws (a loaded shared machine took over 60 s)
+    with qtbot.waitSignal(win.map_drawn, timeout=300000):
         win.open_dataset(small_demo)
     yield win
     win.close()

@@ -178,7 +178,6 @@ def test_the_week_plan_tab_is_dutch(dutch_window, qtbot):
     assert not problems, problems
 
 
-@pytest.mark.xfail(strict=False, reason="the Waterbed tab's sub-tabs and report are made Dutch on branch waterbed12")
 def test_the_waterbed_tab_is_dutch(dutch_window, qtbot):
     """The Waterbed tab after the analysis of Carnisse (sub-tabs, verdict table, report): no English."""
     win = dutch_window

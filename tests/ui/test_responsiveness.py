@@ -52,6 +52,7 @@ def _open_and_measure(qtbot, dataset_dir, timeout_ms):
     return win, worst, len(meter.gaps)
 
 
+@pytest.mark.cold_cache
 def test_ui_stays_responsive_while_a_dataset_opens(qtbot, small_demo):
     """Opening the small demo (validate, cache, compose the map) never blocks the event loop > 0.5 s."""
     win, worst, ticks = _open_and_measure(qtbot, small_demo, 120000)
