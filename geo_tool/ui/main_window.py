@@ -53,6 +53,7 @@ MAX_BUILDING_ADDRESSES = 12
 ZOOM_HALF_WIDTH_M = 350.0
 MAX_TIMELINE_ROWS = 25
 MAX_REJECTS_SHOWN = 500
+MAP_DPI = 100.0  # matplotlib's figure dpi: the map is composed at the panel's size in inches at this dpi
 
 
 class MainWindow(QMainWindow):
@@ -526,7 +527,8 @@ class MainWindow(QMainWindow):
             from geo_tool.ui.map_view import render_figure
 
             progress.step(tr("Kaart tekenen…"))
-            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context)
+            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context,
+                                               size_in=(size[0] / MAP_DPI, size[1] / MAP_DPI))
             if routes is not None:
                 draw_routes(fig, *routes)
             buildings = None
