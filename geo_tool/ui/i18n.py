@@ -224,6 +224,11 @@ _EN = {
     "fiets": "bike",
     "lopen": "walk",
     "auto": "car",
+    # issue 15, the window's layout (winlayout15)
+    "redenen": "reasons",
+    "Waarom hoog in de lijst": "Why high in the list",
+    "Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop).":
+        "Tick to show; drag to change the order (top = drawn on top).",
 }
 
 
