@@ -280,7 +280,7 @@ class _Composer:
             gdf[empty].plot(ax=self.ax, facecolor=NO_RESIDENTS_FACE, edgecolor=NO_RESIDENTS_EDGE,
                             hatch=NO_RESIDENTS_HATCH, linewidth=0.3, zorder=z)
             handles.append(Patch(facecolor=NO_RESIDENTS_FACE, edgecolor=NO_RESIDENTS_EDGE, hatch=NO_RESIDENTS_HATCH,
-                                 label=f"{NO_RESIDENTS_LABEL} (minder dan {NO_RESIDENTS_BELOW} inwoners)"))
+                                 label=f"{NO_RESIDENTS_LABEL} (<{NO_RESIDENTS_BELOW} inwoners)"))
         nodata = ~ok & ~suppressed & ~empty
         if nodata.any():
             gdf[nodata].plot(ax=self.ax, facecolor=NODATA_FACE, edgecolor="#bdbdbd", linewidth=0.3, zorder=z,
@@ -415,17 +415,23 @@ class _Composer:
         left = right = top = bottom = 0.0  # inches of the panel covered by boxes, kept clear of the city
         if self.screen and self.boxes:
             renderer = self.fig.canvas.get_renderer()
-            for b in self.boxes:  # the legend takes a column at the right, the title and footer a band
+            dpi, height = self.fig.dpi, self.fig.bbox.height
+            reach = {}  # per box: (width, depth from its edge of the panel) in inches, margin included
+            for b in self.boxes:
                 e = b.get_window_extent(renderer)
-                side = b.get_gid()
-                if side == "legend":
-                    right = max(right, e.width / self.fig.dpi + SCREEN_MARGIN_IN)
-                elif side == "title":
-                    top = max(top, e.height / self.fig.dpi + SCREEN_MARGIN_IN)
-                elif side == "footer":
-                    bottom = max(bottom, e.height / self.fig.dpi + SCREEN_MARGIN_IN)
-            if aw - right < aw * 0.5:  # a panel too narrow for a legend column: the legend covers the map
-                right = 0.0
+                depth = e.y1 / dpi if b.get_gid() == "footer" else (height - e.y0) / dpi
+                reach[b.get_gid()] = (e.width / dpi + SCREEN_MARGIN_IN, depth + SCREEN_MARGIN_IN)
+            bottom = reach.get("footer", (0.0, 0.0))[1]
+            title_band = reach.get("title", (0.0, 0.0))[1]
+            legend_w, legend_band = reach.get("legend", (0.0, 0.0))
+            # the legend as a column at the right, or as a band at the top: whichever shows the city larger
+            w, h = xmax - xmin, ymax - ymin
+            column = min((aw - legend_w) / w, (ah - title_band - bottom) / h) if aw - legend_w > aw * 0.4 else 0.0
+            band = min(aw / w, (ah - max(title_band, legend_band) - bottom) / h)
+            if column >= band:
+                right, top = legend_w, title_band
+            else:
+                top = max(title_band, legend_band)
         free_w, free_h = max(aw - left - right, 0.5), max(ah - top - bottom, 0.5)
         target = free_w / free_h
         w, h = xmax - xmin, ymax - ymin

@@ -742,7 +742,9 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_docks_sized", False):
             self._docks_sized = True
-            self.resizeDocks([self.layers_dock, self.details_dock], [320, 280], Qt.Orientation.Horizontal)
+            # the details panel narrower on a laptop screen: the map gets the width
+            details = 240 if self.width() < 1600 else 300
+            self.resizeDocks([self.layers_dock, self.details_dock], [320, details], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self._closing = True

@@ -180,7 +180,7 @@ class RankingTab(QWidget):
     TABLE_HEADERS = {"rank": "rang", "address": "adres", "wijk_name": "wijk", "score": "score",
                      "reasons": "redenen", "permit_label": "vergunning", "last_visit_text": "laatste bezoek",
                      "address_id": "adres-id"}
-    REASONS_WIDTH = 420  # px; the reasons column is capped here, the row's tooltip and the side panel show all
+    REASONS_WIDTH = 340  # px; the reasons column is capped here, the row's tooltip and the side panel show all
 
     def __init__(self, main_window):
         super().__init__()
