@@ -51,9 +51,20 @@ def draw_routes(fig, plan, day: dt.date) -> int:
         handles.append(Line2D([], [], color="black", marker="*", markersize=10, linestyle="",
                               label=tr("start/eindpunt")))
         source = ATTRIBUTION_NL if along else tr("rechte lijnen: geen stratennet")
-        legend = ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9,
-                           title=f"{tr('Routes')} {day_label(day)}\n{source}", title_fontsize=7)
-        legend.set_zorder(30)
+        # upper left, under the map's title box: the scale bar and the footer keep the lower corners
+        from matplotlib.transforms import ScaledTranslation
+
+        margin = 0.08  # inches
+        down = margin
+        title = next((a for a in ax.artists if a.get_gid() == "title"), None)
+        if title is not None:
+            down += title.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + margin
+        legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), borderaxespad=0.0,
+                           bbox_transform=ax.transAxes + ScaledTranslation(margin, -down, fig.dpi_scale_trans),
+                           fontsize=8, framealpha=0.92, title=f"{tr('Routes')} {day_label(day)}\n{source}",
+                           title_fontsize=8, alignment="left")
+        legend.get_title().set_fontweight("bold")
+        legend.set_zorder(75)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     return len(handles) - 1 if handles else 0
