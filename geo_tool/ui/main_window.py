@@ -582,11 +582,14 @@ class MainWindow(QMainWindow):
 
     def show_area_figures(self, row: pd.Series) -> None:
         """A wijk's (or gebied's) figures of the drawn layers in the details panel."""
+        from geo_tool.export.maps import format_value
+
         measures = self.table.attrs.get("measures", {})
         rows = []
         for key, m in measures.items():
             value = row.get(key)
-            text = "-" if value is None or pd.isna(value) else (f"{value:,.0f}" if m.kind == "count" else f"{value:,.2f}")
+            # Dutch notation as in the legend: 12.330 inwoners, 8,4 % (never 12,330 or 8.40)
+            text = "-" if value is None or pd.isna(value) else format_value(float(value), m)
             rows.append(f"<tr><td>{m.label}</td><td align='right'><b>{text}</b></td><td>{m.unit}</td></tr>")
         self.details.setHtml(
             f"<h3>{row.get('name', '')}</h3><p>{row.get('code', '')}</p><table cellspacing=4>{''.join(rows)}</table>")

@@ -203,3 +203,18 @@ def test_ranglijst_shows_every_reason_on_screen(window, qtbot):
     html = tab.history.toHtml()
     for reason in ("veel meldingen in het afgelopen jaar", "veel in- en uitschrijvingen", "lang geleden gecontroleerd"):
         assert reason in html
+
+
+def test_wijk_figures_in_the_details_panel_are_in_dutch_notation(window):
+    """A click on a wijk shows its figures as the legend does: thousands with a point, decimals with a comma
+    (12.330, 8,4), never English notation (12,330 or 8.40)."""
+    import re
+
+    row = window.table.loc[window.table["eum_share"].astype(float).idxmax()]
+    pt = row.geometry.representative_point()
+    window.set_role("researcher")  # area figures, not an address
+    window.identify(pt.x, pt.y)
+    text = window.details.toPlainText()
+    assert row["name"] in text
+    assert not re.search(r"\d\.\d{2}(?!\d)", text), text  # no English decimals
+    assert re.search(r"\d,\d(?!\d)", text), text  # the share with a decimal comma
