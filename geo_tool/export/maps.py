@@ -219,7 +219,7 @@ class _Composer:
         if self.screen:
             self.footer_extra.append(text)
             if self.footer is not None:
-                self.footer.get_child().set_text(self.footer_text())
+                self.footer.set_text(self.footer_text())
             return
         self.ax.text(0.99, y, text, transform=self.ax.transAxes, ha="right", va="bottom",
                      fontsize=self.fs(6), color=colour, zorder=60)
@@ -452,25 +452,15 @@ class _Composer:
     def scale_bar(self) -> None:
         """A two-segment black/white bar of a round length, lower left (on screen above the footer)."""
         xmin, xmax = self.ax.get_xlim()
-        if self.screen:
-            from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
-
-            width = xmax - xmin
-            nice = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000]
-            length = max([n for n in nice if n <= width * 0.18] or [nice[0]])
-            label = f"{length / 1000:g} km".replace(".", ",") if length >= 1000 else f"{length:g} m"
-            bar = AnchoredSizeBar(self.ax.transData, length, label, "lower left", pad=0.3, borderpad=0.0, sep=3,
-                                  frameon=True, size_vertical=0, fontproperties={"size": 7},
-                                  bbox_to_anchor=(0, 0), bbox_transform=self.above_footer(), color="black")
-            bar.patch.set(facecolor="white", alpha=0.8, edgecolor="none")
-            bar.set_zorder(65)
-            self.ax.add_artist(bar)
-            return
+        lift = 0.0  # on screen the bar stands above the footer
+        if self.screen and self.footer is not None:
+            renderer = self.fig.canvas.get_renderer()
+            lift = (self.footer.get_window_extent(renderer).y1 + 6) / self.ax.get_window_extent(renderer).height
         ymin, ymax = self.ax.get_ylim()
         width = xmax - xmin
         nice = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000]
         length = max([n for n in nice if n <= width * 0.22] or [nice[0]])
-        x0, y0 = xmin + width * 0.03, ymin + (ymax - ymin) * 0.035
+        x0, y0 = xmin + width * 0.03, ymin + (ymax - ymin) * (0.035 + lift)
         hbar = (ymax - ymin) * 0.008
         for i in range(2):
             self.ax.add_patch(Rectangle((x0 + i * length / 2, y0), length / 2, hbar, facecolor="black" if i == 0 else "white",
@@ -585,12 +575,11 @@ class _Composer:
         self.footer_notes = [f"Bronnen: {meta['sources']}.",
                              f"Gemaakt op {made.day}-{made.month}-{made.year} {made:%H:%M} met geo_tool door "
                              f"{meta['made_by']}. Coördinaten RD New (EPSG:28992).", meta["disclosure"]]
-        foot = AnchoredOffsetbox("lower left", child=TextArea(self.footer_text(), textprops={
-                                     "fontsize": 6, "color": "#333333", "linespacing": 1.3}),
-                                 pad=0.3, borderpad=0.0, frameon=True, bbox_to_anchor=(0, 0),
-                                 bbox_transform=self.ax.transAxes + ScaledTranslation(
-                                     SCREEN_MARGIN_IN, SCREEN_MARGIN_IN, self.fig.dpi_scale_trans))
-        foot.patch.set(**white)
+        # a plain text on the axes (not a box): a map panel that draws its own scale bar sees it and steps over it
+        fw, fh = self.fig.get_size_inches()
+        foot = self.ax.text(SCREEN_MARGIN_IN / fw, SCREEN_MARGIN_IN / fh, self.footer_text(), transform=self.ax.transAxes,
+                            ha="left", va="bottom", fontsize=6, color="#333333", linespacing=1.3,
+                            bbox={"boxstyle": "square,pad=0.4", **white})
         foot.set_gid("footer")
         for box in (head, foot):
             box.set_zorder(70)

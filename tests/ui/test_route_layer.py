@@ -64,7 +64,7 @@ def test_kaart_draws_each_teams_route_of_the_chosen_day_along_the_streets(window
     legend = ax.get_legend()
     assert legend is not None and min(t.get_fontsize() for t in legend.get_texts()) >= 8
     box = legend.get_window_extent(renderer)
-    for other in ax.artists:
+    for other in [*ax.artists, *ax.texts]:
         if other.get_gid() in ("title", "legend", "footer"):
             assert not box.overlaps(other.get_window_extent(renderer)), other.get_gid()
     with qtbot.waitSignal(win.map_drawn, timeout=120000):

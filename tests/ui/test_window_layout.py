@@ -46,6 +46,11 @@ def screen_map(dataset, layers=EUM, size_px=PANEL_PX):
     return fig, table
 
 
+def map_boxes(ax):
+    """The title, legend and footer drawn on the map."""
+    return [a for a in [*ax.artists, *ax.texts] if a.get_gid() in ("title", "legend", "footer")]
+
+
 def extents(artists, renderer):
     return [a.get_window_extent(renderer) for a in artists]
 
@@ -105,7 +110,7 @@ def test_the_map_fills_its_panel_and_no_text_is_cut_off(city_dataset):
         e = t.get_window_extent(renderer)
         assert panel.x0 - 1 <= e.x0 and e.x1 <= panel.x1 + 1 and panel.y0 - 1 <= e.y0 and e.y1 <= panel.y1 + 1, \
             t.get_text()
-    boxes = {b.get_gid(): b.get_window_extent(renderer) for b in ax.artists if b.get_gid() in ("title", "legend", "footer")}
+    boxes = {b.get_gid(): b.get_window_extent(renderer) for b in map_boxes(ax)}
     assert set(boxes) == {"title", "legend", "footer"}
     for a, b in itertools.combinations(boxes.values(), 2):
         assert not a.overlaps(b)
@@ -123,7 +128,7 @@ def test_area_labels_never_overlap(city_dataset, size_px):
     boxes = extents(labels, renderer)
     for (a, ta), (b, tb) in itertools.combinations(zip(boxes, labels), 2):
         assert not a.overlaps(b), (ta.get_text(), tb.get_text())
-    furniture = extents([b for b in ax.artists if b.get_gid() in ("title", "legend", "footer")], renderer)
+    furniture = extents(map_boxes(ax), renderer)
     for a, t in zip(boxes, labels):
         assert not any(a.overlaps(f) for f in furniture), t.get_text()
 
