@@ -202,8 +202,9 @@ def _quickstart_maps(dataset, folder: Path, progress: Progress) -> list[Path]:
 
 
 def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], level: str = "wijk",
-                          window=None, user: str | None = None, basemap: bool = False, street_context: bool = True):
-    """The composed map figure and its figures table for the window.
+                          window=None, user: str | None = None, basemap: bool = False, street_context: bool = True,
+                          size_in: tuple[float, float] | None = None):
+    """The composed map figure and its figures table for the window (composed at `size_in`, the panel's inches).
 
     `layers` holds (layer key, measure key, classification scheme, opacity 0..1), bottom first.
     Used by the desktop window; the same composition as the PNG/PDF export. A planner sees the
@@ -239,7 +240,7 @@ def map_figure_for_window(dataset, layers: list[tuple[str, str, str, float]], le
     table = figures_table(dataset, [], level_, window, disclose=not internal, selections=drawn)
     meta = export_metadata(dataset, drawn, level_, window, internal, current_user(user), "png")
     fig = compose_map(dataset, drawn, table, level_, window, meta, paper="screen", internal=internal,
-                      basemap=basemap, street_context=street_context)
+                      basemap=basemap, street_context=street_context, size_in=size_in)
     return fig, table
 
 

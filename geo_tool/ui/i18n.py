@@ -241,6 +241,11 @@ _EN = {
     "verplicht bezoek": "required visit",
     "al bezocht": "already visited",
     "nummers = volgorde van het bezoek": "numbers = order of the visits",
+    # issue 15, the window's layout (winlayout15)
+    "redenen": "reasons",
+    "Waarom hoog in de lijst": "Why high in the list",
+    "Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop).":
+        "Tick to show; drag to change the order (top = drawn on top).",
 }
 
 

@@ -31,12 +31,17 @@ class LayerPanel(QWidget):
         super().__init__(parent)
         self.state: dict[str, dict] = {}
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)  # the dock has its margins; every pixel goes to the measure names
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setToolTip("Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop).")
+        self.list.setToolTip(tr("Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop)."))
         lay.addWidget(self.list, 1)
         form = QFormLayout()
         self.measure = QComboBox()
+        # long measure names ("Aandeel verhuurd zonder geldige vergunning"): the drop-down gets a row of its own,
+        # as wide as the panel, shows the name without its unit (the legend has it) and is never cut off
+        self.measure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.measure.setMinimumContentsLength(12)
         self.scheme = QComboBox()
         for key, label in SCHEMES:
             self.scheme.addItem(tr(label), key)
@@ -45,7 +50,8 @@ class LayerPanel(QWidget):
         self.opacity_label = QLabel(tr("Dekking"))
         self.measure_label = QLabel(tr("Maat"))
         self.scheme_label = QLabel(tr("Indeling"))
-        form.addRow(self.measure_label, self.measure)
+        lay.addWidget(self.measure_label)
+        lay.addWidget(self.measure)
         form.addRow(self.scheme_label, self.scheme)
         form.addRow(self.opacity_label, self.opacity)
         lay.addLayout(form)
@@ -83,7 +89,11 @@ class LayerPanel(QWidget):
             w.blockSignals(True)
         self.measure.clear()
         for mkey, m in LAYERS[key].measures.items():
-            self.measure.addItem(m.legend_title(), mkey)
+            self.measure.addItem(m.label, mkey)
+            self.measure.setItemData(self.measure.count() - 1, m.legend_title(), Qt.ItemDataRole.ToolTipRole)
+        self.measure.setToolTip(self.measure.currentData(Qt.ItemDataRole.ToolTipRole) or "")
+        view = self.measure.view()  # the open list as wide as its longest entry
+        view.setMinimumWidth(max(view.sizeHintForColumn(0) + 24, self.measure.width()))
         self.measure.setCurrentIndex(max(0, self.measure.findData(st["measure"])))
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(st["scheme"])))
         self.opacity.setValue(st["opacity"])
@@ -94,6 +104,7 @@ class LayerPanel(QWidget):
         key = self.current_key()
         if key and self.measure.currentData():
             self.state[key]["measure"] = self.measure.currentData()
+            self.measure.setToolTip(self.measure.currentData(Qt.ItemDataRole.ToolTipRole) or "")
             self._emit_if_visible(key)
 
     def _scheme_changed(self) -> None:

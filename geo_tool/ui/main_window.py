@@ -53,6 +53,7 @@ MAX_BUILDING_ADDRESSES = 12
 ZOOM_HALF_WIDTH_M = 350.0
 MAX_TIMELINE_ROWS = 25
 MAX_REJECTS_SHOWN = 500
+MAP_DPI = 100.0  # matplotlib's figure dpi: the map is composed at the panel's size in inches at this dpi
 
 
 class MainWindow(QMainWindow):
@@ -529,7 +530,8 @@ class MainWindow(QMainWindow):
             from geo_tool.ui.map_view import render_figure
 
             progress.step(tr("Kaart tekenen…"))
-            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context)
+            fig, table = map_figure_for_window(dataset, layers, level, window, basemap=basemap, street_context=context,
+                                               size_in=(size[0] / MAP_DPI, size[1] / MAP_DPI))
             if routes is not None:
                 draw_routes(fig, *routes)
             buildings = None
@@ -584,11 +586,14 @@ class MainWindow(QMainWindow):
 
     def show_area_figures(self, row: pd.Series) -> None:
         """A wijk's (or gebied's) figures of the drawn layers in the details panel."""
+        from geo_tool.export.maps import format_value
+
         measures = self.table.attrs.get("measures", {})
         rows = []
         for key, m in measures.items():
             value = row.get(key)
-            text = "-" if value is None or pd.isna(value) else (f"{value:,.0f}" if m.kind == "count" else f"{value:,.2f}")
+            # Dutch notation as in the legend: 12.330 inwoners, 8,4 % (never 12,330 or 8.40)
+            text = "-" if value is None or pd.isna(value) else format_value(float(value), m)
             rows.append(f"<tr><td>{m.label}</td><td align='right'><b>{text}</b></td><td>{m.unit}</td></tr>")
         self.details.setHtml(
             f"<h3>{row.get('name', '')}</h3><p>{row.get('code', '')}</p><table cellspacing=4>{''.join(rows)}</table>")
@@ -755,7 +760,9 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_docks_sized", False):
             self._docks_sized = True
-            self.resizeDocks([self.layers_dock, self.details_dock], [320, 280], Qt.Orientation.Horizontal)
+            # the details panel narrower on a laptop screen: the map gets the width
+            details = 240 if self.width() < 1600 else 300
+            self.resizeDocks([self.layers_dock, self.details_dock], [320, details], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self._closing = True

@@ -9,14 +9,12 @@ the team colours of the day maps and sheets.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from geo_tool.ui.i18n import tr
 
-LEGEND_PT = 9  # readable on screen (was 7, issue 15); the map panel keeps its scale bar clear of it
 
 
 def draw_routes(fig, plan, day: dt.date) -> int:
@@ -54,14 +52,20 @@ def draw_routes(fig, plan, day: dt.date) -> int:
         handles.append(Line2D([], [], color="black", marker="*", markersize=10, linestyle="",
                               label=tr("start/eindpunt")))
         source = ATTRIBUTION_NL if along else tr("rechte lijnen: geen stratennet")
-        # beside the map, under the layer legends (on the map it hid the routes and the scale bar)
-        host = fig.axes[1] if len(fig.axes) > 1 else ax
-        legend = host.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), fontsize=LEGEND_PT,
-                             frameon=host is ax, framealpha=0.95, alignment="left",
-                             title=textwrap.fill(f"{tr('Routes')} {day_label(day)}", 20) + "\n"
-                             + textwrap.fill(source, 24), title_fontsize=LEGEND_PT)
+        # upper left, under the map's title box: the scale bar and the footer keep the lower corners
+        from matplotlib.transforms import ScaledTranslation
+
+        margin = 0.08  # inches
+        down = margin
+        title = next((a for a in ax.artists if a.get_gid() == "title"), None)
+        if title is not None:
+            down += title.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + margin
+        legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1), borderaxespad=0.0,
+                           bbox_transform=ax.transAxes + ScaledTranslation(margin, -down, fig.dpi_scale_trans),
+                           fontsize=8, framealpha=0.92, title=f"{tr('Routes')} {day_label(day)}\n{source}",
+                           title_fontsize=8, alignment="left")
         legend.get_title().set_fontweight("bold")
-        legend.set_zorder(30)
+        legend.set_zorder(75)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     return len(handles) - 1 if handles else 0

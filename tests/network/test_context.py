@@ -72,7 +72,9 @@ def test_maps_show_context_and_credit_and_the_toggle_hides_it(network_file, smal
     ds = load_dataset(small_demo)
 
     def credits(fig) -> list[str]:
-        return [t.get_text() for ax in fig.axes for t in ax.texts if ATTRIBUTION_NL in t.get_text()]
+        from matplotlib.text import Text  # on paper a text on the map, in the window in the footer box
+
+        return [t.get_text() for t in fig.findobj(Text) if ATTRIBUTION_NL in t.get_text()]
 
     on, _ = map_figure_for_window(ds, [("brp", "eum_share", "quantiles", 1.0)])
     off, _ = map_figure_for_window(ds, [("brp", "eum_share", "quantiles", 1.0)], street_context=False)

@@ -58,6 +58,15 @@ def test_kaart_draws_each_teams_route_of_the_chosen_day_along_the_streets(window
     assert win.grab().save(str(shot))
     if os.environ.get("GEO_TOOL_KEEP_SCREENSHOT"):
         win.grab().save(os.environ["GEO_TOOL_KEEP_SCREENSHOT"])
+    # issue 15: the routes' legend is readable (8 pt) and covers none of the map's boxes (title, legend, footer)
+    ax = win.map_view.map_axes
+    renderer = win.map_view.figure.canvas.get_renderer()
+    legend = ax.get_legend()
+    assert legend is not None and min(t.get_fontsize() for t in legend.get_texts()) >= 8
+    box = legend.get_window_extent(renderer)
+    for other in [*ax.artists, *ax.texts]:
+        if other.get_gid() in ("title", "legend", "footer"):
+            assert not box.overlaps(other.get_window_extent(renderer)), other.get_gid()
     with qtbot.waitSignal(win.map_drawn, timeout=120000):
         layer.show_routes.setChecked(False)
     assert _route_lines(win, colours) == []

@@ -95,6 +95,18 @@ def annotate_ranking(dataset, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFra
     return out
 
 
+def reasons_text(frame: pd.DataFrame) -> pd.Series:
+    """The ranking's reasons 1-3 of each row in one text ("a; b; c"), empty reasons left out."""
+    parts = [frame[c].astype("string").fillna("").str.strip() for c in ("reason_1", "reason_2", "reason_3")
+             if c in frame.columns]
+    if not parts:
+        return pd.Series("", index=frame.index, dtype="string")
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined.str.cat(p, sep="; ")
+    return joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+
+
 def filter_ranking(frame: pd.DataFrame, wijk: str | None = None, permit: str | None = None,
                    min_score: float = 0.0, not_visited_days: int = 0) -> pd.DataFrame:
     """The annotated ranking rows that pass the filters (in ranking order)."""
@@ -166,8 +178,9 @@ class RankingTab(QWidget):
     finished = pyqtSignal()
 
     TABLE_HEADERS = {"rank": "rang", "address": "adres", "wijk_name": "wijk", "score": "score",
-                     "permit_label": "vergunning", "last_visit_text": "laatste bezoek",
-                     "reason_1": "reden 1", "reason_2": "reden 2", "reason_3": "reden 3", "address_id": "adres-id"}
+                     "reasons": "redenen", "permit_label": "vergunning", "last_visit_text": "laatste bezoek",
+                     "address_id": "adres-id"}
+    REASONS_WIDTH = 340  # px; the reasons column is capped here, the row's tooltip and the side panel show all
 
     def __init__(self, main_window):
         super().__init__()
@@ -382,13 +395,17 @@ class RankingTab(QWidget):
         shown["score"] = shown["score"].astype(float).round(3)
         shown["permit_label"] = shown["permit"].map(lambda k: tr(PERMIT_LABELS.get(k, k)))
         shown["last_visit_text"] = shown["last_visit"].map(lambda d: "" if pd.isna(d) else f"{d:%d-%m-%Y}")
-        cols = ["rank", "address", "wijk_name", "score", "permit_label", "last_visit_text", "reason_1", "reason_2",
-                "reason_3", "address_id"]
+        shown["reasons"] = reasons_text(shown)
+        cols = list(self.TABLE_HEADERS)  # all three reasons in one column, next to the score: never off-screen
         self.table.blockSignals(True)
         fill_table(self.table, shown[cols], {k: tr(v) for k, v in self.TABLE_HEADERS.items()}, float_digits=3)
-        for c in (6, 7, 8):
-            if self.table.columnWidth(c) > 320:
-                self.table.setColumnWidth(c, 320)
+        at = cols.index("reasons")
+        if self.table.columnWidth(at) > self.REASONS_WIDTH:
+            self.table.setColumnWidth(at, self.REASONS_WIDTH)
+        for r, text in enumerate(shown["reasons"]):
+            item = self.table.item(r, at)
+            if item is not None and text:
+                item.setToolTip(text.replace("; ", "\n"))
         self.table.blockSignals(False)
         n, total = len(self.filtered), len(self.frame)
         text = (f"{tr('Peildatum')} {self.as_of:%d-%m-%Y}: {n:,} {tr('van de')} {total:,} "
@@ -457,7 +474,8 @@ class RankingTab(QWidget):
                 reasons = [str(r[c]) for c in ("reason_1", "reason_2", "reason_3") if pd.notna(r[c]) and str(r[c])]
                 rows.append(f"<p>{e(tr('Rang'))} <b>{int(r['rank'])}</b>, {e(tr('score'))} <b>{float(r['score']):.3f}</b></p>")
                 if reasons:
-                    rows.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in reasons) + "</ul>")
+                    rows.append(f"<p><b>{e(tr('Waarom hoog in de lijst'))}</b></p><ol>"
+                                + "".join(f"<li>{e(x)}</li>" for x in reasons) + "</ol>")
                 rows.append(f"<p>{e(tr('Vergunning'))}: {e(tr(PERMIT_LABELS.get(r['permit'], str(r['permit']))))}</p>")
         facts = [(tr("Ingeschreven personen nu"), str(h["registered_now"])),
                  (tr("Ingeschreven / uitgeschreven (12 mnd)"), f"{h['moved_in_year']} / {h['moved_out_year']}"),
