@@ -42,6 +42,26 @@ def top_k_positions(scores, k: int, tie_break_seed: int = 0) -> np.ndarray:
     return order[: min(k, len(s))]
 
 
+#: Rankers the chosen model is compared with address by address (paired bootstrap, report.paired_table).
+PAIRED_WITH = ("logistic", "complaints_90d", "model_v1")
+
+
+def paired_counts(y_true, scores_a, scores_b, k: int, tie_break_seed: int = 0) -> list[int]:
+    """The union of two top-k lists as six counts: [in both: hit, miss; only A: hit, miss; only B: hit, miss].
+
+    Enough for a paired bootstrap of precision(A) - precision(B): an address in both lists adds the
+    same to both and cancels, so only the addresses where the lists differ make the difference vary.
+    """
+    y = np.asarray(y_true, dtype=int)
+    a = np.zeros(len(y), bool)
+    b = np.zeros(len(y), bool)
+    a[top_k_positions(scores_a, k, tie_break_seed)] = True
+    b[top_k_positions(scores_b, k, tie_break_seed)] = True
+    hit = y == 1
+    return [int(n) for n in ((a & b & hit).sum(), (a & b & ~hit).sum(), (a & ~b & hit).sum(), (a & ~b & ~hit).sum(),
+                             (~a & b & hit).sum(), (~a & b & ~hit).sum())]
+
+
 def complaints_baseline_score(X: pd.DataFrame) -> np.ndarray:
     """Current practice: most complaints in the last 90 days (then in 365 days) first."""
     return X["complaints_total_90d"].to_numpy() * 1000.0 + X["complaints_total_365d"].to_numpy()
@@ -200,6 +220,9 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
             r[f"population_precision@{kname}_random_expected"] = float(y.mean())
         for name in ("model", "logistic", "model_v1", "complaints_90d", "truth"):  # a month's capacity, for context
             r[f"population_precision@10k_{name}"] = precision_at_k(y, scores[name], 10 * capacity, random_state)
+        for other in PAIRED_WITH:  # the top lists side by side, for the paired bootstrap of the difference
+            for kname in ("k", "5k"):
+                r[f"paired@{kname}_model_vs_{other}"] = paired_counts(y, scores["model"], scores[other], ks[kname], random_state)
     # among visits actually made in [D, D + test_days): features as of D (ranking) and as of the visit (calibration)
     test = training_rows(dataset, before=pd.Timestamp(as_of) + pd.Timedelta(days=test_days), start=as_of)
     r["test_visits"] = int(len(test))
