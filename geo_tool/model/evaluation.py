@@ -181,17 +181,20 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
     result = SplitResult(as_of=str(pd.Timestamp(as_of).date()))
     rows = training_rows(dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=train_days))
     X_train = builder.features(rows.address_id, rows.day)
-    from geo_tool.model.selection import CANDIDATES, choose_candidate, rolling_validation
+    from geo_tool.model.selection import CANDIDATES, select_model
 
-    table = rolling_validation(builder, as_of, capacity=capacity, random_state=random_state) if select else pd.DataFrame()
-    chosen = choose_candidate(table)
+    if select:
+        chosen, params, table = select_model(builder, as_of, capacity=capacity, random_state=random_state)
+    else:
+        chosen, params, table = "boosting_balanced", dict(CANDIDATES["boosting_balanced"]), pd.DataFrame()
     fits = {
-        "model": RiskModel(random_state=random_state, **CANDIDATES[chosen]),
+        "model": RiskModel(random_state=random_state, **params),
         "model_balanced": RiskModel(random_state=random_state),
         "model_ipw": RiskModel(random_weight="ipw", random_state=random_state),
         "model_unweighted": RiskModel(random_weight=1.0, random_state=random_state),
         "logistic": RiskModel(kind="logistic"),
         "model_v1": RiskModel(feature_set="v1", random_state=random_state),
+        "logistic_v1": RiskModel(kind="logistic", feature_set="v1"),  # the demo's target: LR on today's features
     }
     for fitted in fits.values():
         fitted.fit(X_train, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
@@ -204,6 +207,7 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
     scores["random"] = rng.random(len(ids))
     r = {"train_rows": int(len(rows)), "train_violation_rate": float(rows.label.mean()) if len(rows) else float("nan"),
          "train_unbiased_rows": int(rows.selected_by.isin(UNBIASED_SOURCES).sum()), "chosen": chosen,
+         "chosen_parameters": params,
          "selection_folds": table.to_dict(orient="records")}
     ks = {"k": capacity, "2k": 2 * capacity, "5k": 5 * capacity}
     if truth is not None:
@@ -218,7 +222,7 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
                 r[f"population_precision@{kname}_{name}"] = precision_at_k(y, s, k, random_state)
         for kname, k in ks.items():
             r[f"population_precision@{kname}_random_expected"] = float(y.mean())
-        for name in ("model", "logistic", "model_v1", "complaints_90d", "truth"):  # a month's capacity, for context
+        for name in ("model", "logistic", "model_v1", "logistic_v1", "complaints_90d", "truth"):  # a month's capacity
             r[f"population_precision@10k_{name}"] = precision_at_k(y, scores[name], 10 * capacity, random_state)
         for other in PAIRED_WITH:  # the top lists side by side, for the paired bootstrap of the difference
             for kname in ("k", "5k"):

@@ -23,11 +23,12 @@ from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE
 from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
 from geo_tool.model.reasons import REASON_GROUPS
 
-RANKERS = ("model", "logistic", "model_v1", "model_balanced", "model_ipw", "model_unweighted", "complaints_90d",
-           "random", "truth")
+RANKERS = ("model", "logistic", "model_v1", "logistic_v1", "model_balanced", "model_ipw", "model_unweighted",
+           "complaints_90d", "random", "truth")
 RANKER_LABELS = {
     "model": "model (gekozen)", "logistic": "logistische regressie (zelfde kenmerken)",
-    "model_v1": "huidig model (kenmerkenset 1)", "model_balanced": "boosting, willekeurig+routine gebalanceerd",
+    "model_v1": "huidig model (kenmerkenset 1)", "logistic_v1": "logistische regressie (kenmerkenset 1)",
+    "model_balanced": "boosting, willekeurig+routine gebalanceerd",
     "model_ipw": "boosting, inverse-propensity-gewichten", "model_unweighted": "boosting, ongewogen",
     "complaints_90d": "meeste klachten 90 d", "random": "willekeurig", "truth": "plafond (verborgen risico)",
 }
@@ -404,10 +405,12 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
                             "adres drie redenen in gewone taal"),
         "model": {"type": (f"scikit-learn Pipeline: ColumnTransformer + {'LogisticRegression' if bundle.model.kind == 'logistic' else 'HistGradientBoostingClassifier'}"
                            f" (gekozen variant: {metrics.get('selection', {}).get('chosen', '?')}), sigmoid-gekalibreerd "
-                           "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"),
+                           "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"
+                           + _boosting_text(bundle.model)),
                   "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, inverse-propensity, "
                                 "ongewogen) op dezelfde kenmerken, met rollende validatie in de tijd op precisie bij de "
-                                "weekcapaciteit (bezoeken na elke vouwdatum)"),
+                                "weekcapaciteit (bezoeken na elke vouwdatum); daarna, als boosting wint, op dezelfde vouwen "
+                                "een klein rooster van instellingen (aantal en grootte van de bomen, leersnelheid)"),
                   "label": "bij een huisbezoek is een overtreding vastgesteld (bezoeken zonder toegang uitgesloten)",
                   "training_rows": "(adres, bezoekdatum), kenmerken per bezoekdatum uit gegevens strikt vóór die datum",
                   "selection_bias": ("expliciet: inverse-propensity-gewichten uit de aanleiding van elk bezoek (kans dat een bezoek een "
@@ -474,6 +477,14 @@ def _metric_label(key: str) -> str:
             who = key[len(prefix):]
             return f"{label}: {RANKER_LABELS.get(who, 'verwacht bij willekeurig kiezen' if who == 'random_expected' else who)}"
     return key
+
+
+def _boosting_text(model) -> str:
+    """The boosting settings in words (empty for a logistic regression)."""
+    if getattr(model, "kind", "boosting") == "logistic":
+        return ""
+    return (f"; {model.max_iter} bomen van hoogstens {model.max_leaf_nodes} bladeren, minstens {model.min_samples_leaf} "
+            f"bezoeken per blad, leersnelheid {_value_nl(float(model.learning_rate))}, L2 {_value_nl(float(model.l2_regularization))}")
 
 
 def _card_md(card: dict) -> str:
