@@ -85,11 +85,11 @@ def main() -> None:
                   flush=True)
             if args.ablation:
                 ablation += _ablation(builder, d, truth, rows["chosen_parameters"], k, NEW_FEATURE_GROUPS, seed)
-    if args.out:
-        from geo_tool.fileio import write_text_atomic
+            if args.out:  # after every evaluation, so an interrupted run still leaves what it measured (for --merge)
+                from geo_tool.fileio import write_text_atomic
 
-        write_text_atomic(Path(args.out).with_suffix(".json"),
-                          json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
+                write_text_atomic(Path(args.out).with_suffix(".json"),
+                                  json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
     _write_pooled(splits, ablation, args.capacity, args.out, args.size)
 
 
