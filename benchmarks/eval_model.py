@@ -10,8 +10,12 @@ For every seed a realistic demo is generated (or reused when WORK/sSEED exists),
 validation, logistic regression on the same features, today's model on feature set 1, the weighting
 variants) and measures precision in the top 40 and 200 of all addresses against the hidden truth,
 with the ceiling from the latent risk and the Chicago "days earlier" figure. The pooled table has
-95 % bootstrap intervals (geo_tool.model.report.comparison_table). With --ablation every new feature
-group is dropped in turn (boosting, same weighting as the chosen model) and p@40 reported.
+95 % bootstrap intervals (geo_tool.model.report.comparison_table), the paired bootstrap of the model minus
+the logistic regression / complaints practice / today's model (report.paired_table: the difference and the
+ratio, resampling the evaluations and the addresses of both top lists together), and the demo targets
+(prevalence, complaints p@40, LR on today's features / ceiling). With --ablation every new feature group is
+dropped in turn (boosting, same weighting and settings as the chosen model) and p@40 reported. The JSON next
+to OUT is rewritten after every evaluation, so parallel per-seed runs can be pooled with --merge.
 """
 
 from __future__ import annotations
