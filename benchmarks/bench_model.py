@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python benchmarks/bench_model.py DATASET_DIR [--as-of 2024-02-01] [--skip-train-job]` on a
 city demo. Targets: features (feature set 2) and scores for all ~320,000 addresses < 10 s; training (the
-rolling validation that chooses the estimator, plus the final fit) < 60 s. Precision figures:
+two-stage rolling validation that chooses the estimator and its settings, plus the final fit) < 60 s. Wall
+clock and CPU seconds are printed (on a shared machine the wall clock also measures the neighbours). Precision figures:
 benchmarks/eval_model.py.
 """
 
@@ -32,18 +33,20 @@ def main() -> None:
     t = time.perf_counter()
     builder = FeatureBuilder(ds)
     print(f"feature indexes: {time.perf_counter() - t:.1f} s")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     model, _reference, n_rows = fit_final_model(builder, args.as_of)
-    fit_s = time.perf_counter() - t
-    t = time.perf_counter()
+    fit_s, fit_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     ids = builder.address_ids
     X = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(args.as_of)))
     feat_s = time.perf_counter() - t
     model.predict_proba(X)
-    score_s = time.perf_counter() - t
-    print(f"training: rolling validation + final fit ({n_rows:,} visits, chosen {model.selection_['chosen']}): "
-          f"{fit_s:.1f} s  (target < 60 s)")
-    print(f"features and scores for all {len(ids):,} addresses: {score_s:.1f} s (features {feat_s:.1f} s)  (target < 10 s)")
+    score_s, score_cpu = time.perf_counter() - t, time.process_time() - c
+    # CPU seconds next to the wall clock: on a shared, busy machine the wall clock measures the neighbours
+    print(f"training: two-stage rolling validation + final fit ({n_rows:,} visits, chosen {model.selection_['chosen']} "
+          f"{model.selection_.get('parameters')}): {fit_s:.1f} s wall, {fit_cpu:.1f} s CPU  (target < 60 s)")
+    print(f"features and scores for all {len(ids):,} addresses: {score_s:.1f} s wall, {score_cpu:.1f} s CPU "
+          f"(features {feat_s:.1f} s)  (target < 10 s)")
     t = time.perf_counter()
     rank_addresses(ds, args.as_of, top=2000, builder=builder)
     print(f"ranking with reasons, top 2,000 (model trained on the fly): {time.perf_counter() - t:.1f} s")

@@ -10,8 +10,12 @@ For every seed a realistic demo is generated (or reused when WORK/sSEED exists),
 validation, logistic regression on the same features, today's model on feature set 1, the weighting
 variants) and measures precision in the top 40 and 200 of all addresses against the hidden truth,
 with the ceiling from the latent risk and the Chicago "days earlier" figure. The pooled table has
-95 % bootstrap intervals (geo_tool.model.report.comparison_table). With --ablation every new feature
-group is dropped in turn (boosting, same weighting as the chosen model) and p@40 reported.
+95 % bootstrap intervals (geo_tool.model.report.comparison_table), the paired bootstrap of the model minus
+the logistic regression / complaints practice / today's model (report.paired_table: the difference and the
+ratio, resampling the evaluations and the addresses of both top lists together), and the demo targets
+(prevalence, complaints p@40, LR on today's features / ceiling). With --ablation every new feature group is
+dropped in turn (boosting, same weighting and settings as the chosen model) and p@40 reported. The JSON next
+to OUT is rewritten after every evaluation, so parallel per-seed runs can be pooled with --merge.
 """
 
 from __future__ import annotations
@@ -50,8 +54,6 @@ def main() -> None:
     from geo_tool.demo import generate_demo
     from geo_tool.model.evaluation import evaluate_split, read_truth
     from geo_tool.model.features import NEW_FEATURE_GROUPS, FeatureBuilder
-    from geo_tool.model.report import comparison_markdown, comparison_table
-
     shared = Path(os.environ.get("GEO_TOOL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
     boundaries = args.boundaries or (shared / "rotterdam_districts.gpkg")
     grid = args.grid or (shared / "cbs_vk100_2024_rotterdam.gpkg")
@@ -78,50 +80,56 @@ def main() -> None:
             prevalence.append(rows["population_prevalence"])
             k = args.capacity
             print(f"seed {seed} {d} ({time.perf_counter() - t:.0f} s) prevalence {rows['population_prevalence']:.4f} chosen "
-                  f"{rows['chosen']}: p@{k} " + ", ".join(
+                  f"{rows['chosen']} {rows['chosen_parameters']}: p@{k} " + ", ".join(
                       f"{n} {rows.get(f'population_precision@k_{n}', rows.get('population_precision@k_random_expected')):.3f}"
-                      for n in ("model", "logistic", "model_v1", "model_balanced", "model_ipw", "model_unweighted",
+                      for n in ("model", "logistic", "model_v1", "logistic_v1", "model_balanced", "model_ipw", "model_unweighted",
                                 "complaints_90d", "truth")) + "; p@" + str(5 * k) + " " + ", ".join(
                       f"{n} {rows.get(f'population_precision@5k_{n}'):.3f}" for n in ("model", "logistic", "model_v1",
                                                                                       "complaints_90d", "truth")),
                   flush=True)
             if args.ablation:
-                ablation += _ablation(builder, d, truth, rows["chosen"], k, NEW_FEATURE_GROUPS, seed)
-    table = comparison_table(splits, args.capacity)
-    lines = [f"# Evaluation on the realistic demo ({args.size}), seeds {args.seeds}, dates {args.dates}", "",
-             f"Violation prevalence per month (mean over evaluations): {np.mean(prevalence):.4f}", ""]
-    lines += comparison_markdown(table, args.capacity, len(splits))
-    if ablation:
-        ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
-        lines += ["## Ablation (boosting, drop one group of feature set 2, retrain; p@%d over all addresses)" % args.capacity,
-                  "", "| dropped group | p@k mean | sd | evaluations |", "|---|---|---|---|"]
-        lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        from geo_tool.fileio import write_text_atomic
+                ablation += _ablation(builder, d, truth, rows["chosen_parameters"], k, NEW_FEATURE_GROUPS, seed)
+            if args.out:  # after every evaluation, so an interrupted run still leaves what it measured (for --merge)
+                from geo_tool.fileio import write_text_atomic
 
-        write_text_atomic(Path(args.out), text)
-        write_text_atomic(Path(args.out).with_suffix(".json"),
-                          json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
+                write_text_atomic(Path(args.out).with_suffix(".json"),
+                                  json.dumps({"splits": splits, "ablation": ablation}, indent=1, default=str))
+    _write_pooled(splits, ablation, args.capacity, args.out, args.size)
 
 
 def _merge(paths: list[str], capacity: int, out: str | None) -> None:
     """One pooled table (and ablation) from the JSON files that parallel runs wrote."""
-    from geo_tool.model.report import comparison_markdown, comparison_table
-
     splits, ablation = [], []
     for p in paths:
         data = json.loads(Path(p).read_text())
         splits += data["splits"]
         ablation += data["ablation"]
+    _write_pooled(splits, ablation, capacity, out, "city")
+
+
+def _write_pooled(splits: list[dict], ablation: list[dict], capacity: int, out: str | None, size: str) -> None:
+    """Print (and write to OUT) the pooled comparison, the paired differences, the demo targets and the ablation."""
+    from geo_tool.model.report import comparison_markdown, comparison_table, paired_markdown, paired_table
+
     table = comparison_table(splits, capacity)
-    lines = [f"# Evaluation on the realistic city demo: {len(splits)} evaluations "
+    k = capacity
+    prev = np.array([s["population_prevalence"] for s in splits])
+    ceiling = np.array([s["population_precision@k_truth"] for s in splits])
+    lines = [f"# Evaluation on the realistic {size} demo: {len(splits)} evaluations "
              f"(seeds {sorted({s['seed'] for s in splits})}, dates {sorted({s['as_of'] for s in splits})})", "",
-             f"Violation prevalence per month (mean over evaluations): "
-             f"{np.mean([s['population_prevalence'] for s in splits]):.4f}; estimator chosen by the rolling validation: "
+             f"Violation prevalence per month (mean over evaluations): {prev.mean():.4f} (range {prev.min():.4f}-{prev.max():.4f}); "
+             "estimator chosen by the rolling validation: "
              + ", ".join(f"{c} {n}x" for c, n in pd.Series([s["chosen"] for s in splits]).value_counts().items()), ""]
     lines += comparison_markdown(table, capacity, len(splits))
+    lines += ["## Paired differences (model minus the other ranker, same evaluations, same addresses)", ""]
+    lines += paired_markdown(paired_table(splits, capacity))
+    comp = np.array([s["population_precision@k_complaints_90d"] for s in splits])
+    lr1 = np.array([s.get("population_precision@k_logistic_v1", np.nan) for s in splits])
+    lines += ["## Demo targets (issue 11)", "",
+              f"- prevalence per month: {prev.mean():.4f} (target 0.01-0.03)",
+              f"- 'most complaints in 90 days' p@{k}: mean {comp.mean():.3f}, per evaluation {comp.min():.3f}-{comp.max():.3f} (target 0.15-0.35)",
+              f"- logistic regression on today's features (set 1) / ceiling at p@{k}: {np.nanmean(lr1) / ceiling.mean():.3f} "
+              f"(LR set 1 {np.nanmean(lr1):.3f}, ceiling {ceiling.mean():.3f}; target <= 0.75)", ""]
     extra = ["model_balanced", "model_ipw", "model_unweighted"]
     lines += ["Weighting against selection bias (boosting, full features), p@%d mean over the evaluations: " % capacity
               + ", ".join(f"{n} {np.mean([s[f'population_precision@k_{n}'] for s in splits]):.3f}" for n in extra)
@@ -140,14 +148,14 @@ def _merge(paths: list[str], capacity: int, out: str | None) -> None:
         write_text_atomic(Path(out), text)
 
 
-def _ablation(builder, as_of, truth, chosen: str, k: int, groups: dict, seed: int) -> list[dict]:
-    """p@k of the boosting model with all features and with each new group dropped (same weighting)."""
+def _ablation(builder, as_of, truth, chosen_params: dict, k: int, groups: dict, seed: int) -> list[dict]:
+    """p@k of the boosting model with all features and with each new group dropped (same weighting and settings)."""
     from geo_tool.model.evaluation import precision_at_k
     from geo_tool.model.features import to_day, training_rows
     from geo_tool.model.pipeline import RiskModel
     from geo_tool.model.selection import CANDIDATES
 
-    params = dict(CANDIDATES[chosen])
+    params = dict(chosen_params)
     if params["kind"] == "logistic":
         params = dict(CANDIDATES["boosting_balanced"])
     rows = training_rows(builder.dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=4 * 365))

@@ -90,17 +90,19 @@ def fit_final_model(builder: FeatureBuilder, as_of, random_state: int = 0, selec
     weekly `capacity` (geo_tool.model.selection); the choice and the fold figures are kept on the
     model as `selection_`.
     """
-    from geo_tool.model.selection import CANDIDATES, choose_candidate, rolling_validation
+    from geo_tool.model.selection import CANDIDATES, select_model
 
     rows = training_rows(builder.dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=4 * 365))
     if len(rows) < 50 or rows.label.nunique() < 2:
         raise UsageError(f"--as-of {_as_date(as_of)}: only {len(rows)} usable visits before it (need 50 with both outcomes)")
     X = builder.features(rows.address_id, rows.day)
-    table = rolling_validation(builder, as_of, capacity=capacity, random_state=random_state) if select else pd.DataFrame()
-    chosen = choose_candidate(table)
-    model = RiskModel(random_state=random_state, **CANDIDATES[chosen]).fit(
+    if select:
+        chosen, params, table = select_model(builder, as_of, capacity=capacity, random_state=random_state)
+    else:
+        chosen, params, table = "boosting_balanced", dict(CANDIDATES["boosting_balanced"]), pd.DataFrame()
+    model = RiskModel(random_state=random_state, **params).fit(
         X, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
-    model.selection_ = {"chosen": chosen, "folds": table.to_dict(orient="records")}
+    model.selection_ = {"chosen": chosen, "parameters": params, "folds": table.to_dict(orient="records")}
     ids = builder.address_ids
     X_all = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(as_of)))
     return model, reference_row(X_all), len(rows)

@@ -42,6 +42,26 @@ def top_k_positions(scores, k: int, tie_break_seed: int = 0) -> np.ndarray:
     return order[: min(k, len(s))]
 
 
+#: Rankers the chosen model is compared with address by address (paired bootstrap, report.paired_table).
+PAIRED_WITH = ("logistic", "complaints_90d", "model_v1")
+
+
+def paired_counts(y_true, scores_a, scores_b, k: int, tie_break_seed: int = 0) -> list[int]:
+    """The union of two top-k lists as six counts: [in both: hit, miss; only A: hit, miss; only B: hit, miss].
+
+    Enough for a paired bootstrap of precision(A) - precision(B): an address in both lists adds the
+    same to both and cancels, so only the addresses where the lists differ make the difference vary.
+    """
+    y = np.asarray(y_true, dtype=int)
+    a = np.zeros(len(y), bool)
+    b = np.zeros(len(y), bool)
+    a[top_k_positions(scores_a, k, tie_break_seed)] = True
+    b[top_k_positions(scores_b, k, tie_break_seed)] = True
+    hit = y == 1
+    return [int(n) for n in ((a & b & hit).sum(), (a & b & ~hit).sum(), (a & ~b & hit).sum(), (a & ~b & ~hit).sum(),
+                             (~a & b & hit).sum(), (~a & b & ~hit).sum())]
+
+
 def complaints_baseline_score(X: pd.DataFrame) -> np.ndarray:
     """Current practice: most complaints in the last 90 days (then in 365 days) first."""
     return X["complaints_total_90d"].to_numpy() * 1000.0 + X["complaints_total_365d"].to_numpy()
@@ -161,17 +181,20 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
     result = SplitResult(as_of=str(pd.Timestamp(as_of).date()))
     rows = training_rows(dataset, before=as_of, start=pd.Timestamp(as_of) - pd.Timedelta(days=train_days))
     X_train = builder.features(rows.address_id, rows.day)
-    from geo_tool.model.selection import CANDIDATES, choose_candidate, rolling_validation
+    from geo_tool.model.selection import CANDIDATES, select_model
 
-    table = rolling_validation(builder, as_of, capacity=capacity, random_state=random_state) if select else pd.DataFrame()
-    chosen = choose_candidate(table)
+    if select:
+        chosen, params, table = select_model(builder, as_of, capacity=capacity, random_state=random_state)
+    else:
+        chosen, params, table = "boosting_balanced", dict(CANDIDATES["boosting_balanced"]), pd.DataFrame()
     fits = {
-        "model": RiskModel(random_state=random_state, **CANDIDATES[chosen]),
+        "model": RiskModel(random_state=random_state, **params),
         "model_balanced": RiskModel(random_state=random_state),
         "model_ipw": RiskModel(random_weight="ipw", random_state=random_state),
         "model_unweighted": RiskModel(random_weight=1.0, random_state=random_state),
         "logistic": RiskModel(kind="logistic"),
         "model_v1": RiskModel(feature_set="v1", random_state=random_state),
+        "logistic_v1": RiskModel(kind="logistic", feature_set="v1"),  # the demo's target: LR on today's features
     }
     for fitted in fits.values():
         fitted.fit(X_train, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
@@ -184,6 +207,7 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
     scores["random"] = rng.random(len(ids))
     r = {"train_rows": int(len(rows)), "train_violation_rate": float(rows.label.mean()) if len(rows) else float("nan"),
          "train_unbiased_rows": int(rows.selected_by.isin(UNBIASED_SOURCES).sum()), "chosen": chosen,
+         "chosen_parameters": params,
          "selection_folds": table.to_dict(orient="records")}
     ks = {"k": capacity, "2k": 2 * capacity, "5k": 5 * capacity}
     if truth is not None:
@@ -198,8 +222,11 @@ def evaluate_split(builder: FeatureBuilder, as_of, *, capacity: int = 40, truth:
                 r[f"population_precision@{kname}_{name}"] = precision_at_k(y, s, k, random_state)
         for kname, k in ks.items():
             r[f"population_precision@{kname}_random_expected"] = float(y.mean())
-        for name in ("model", "logistic", "model_v1", "complaints_90d", "truth"):  # a month's capacity, for context
+        for name in ("model", "logistic", "model_v1", "logistic_v1", "complaints_90d", "truth"):  # a month's capacity
             r[f"population_precision@10k_{name}"] = precision_at_k(y, scores[name], 10 * capacity, random_state)
+        for other in PAIRED_WITH:  # the top lists side by side, for the paired bootstrap of the difference
+            for kname in ("k", "5k"):
+                r[f"paired@{kname}_model_vs_{other}"] = paired_counts(y, scores["model"], scores[other], ks[kname], random_state)
     # among visits actually made in [D, D + test_days): features as of D (ranking) and as of the visit (calibration)
     test = training_rows(dataset, before=pd.Timestamp(as_of) + pd.Timedelta(days=test_days), start=as_of)
     r["test_visits"] = int(len(test))

@@ -67,7 +67,8 @@ def numeric_columns(feature_set: str = "full") -> list[str]:
 
 
 def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = None, max_iter: int = 60,
-                           max_leaf_nodes: int = 6, min_samples_leaf: int = 150) -> Pipeline:
+                           max_leaf_nodes: int = 6, min_samples_leaf: int = 150, learning_rate: float = 0.1,
+                           l2_regularization: float = 1.0) -> Pipeline:
     """ColumnTransformer (pandas out) + HistGradientBoostingClassifier: the production model.
 
     `numeric`: the numeric columns (default: the full feature set).
@@ -85,8 +86,8 @@ def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = No
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")
     boosting = HistGradientBoostingClassifier(
-        learning_rate=0.1, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes, min_samples_leaf=min_samples_leaf,
-        l2_regularization=1.0, categorical_features=list(CATEGORICAL_FEATURES),
+        learning_rate=learning_rate, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes, min_samples_leaf=min_samples_leaf,
+        l2_regularization=l2_regularization, categorical_features=list(CATEGORICAL_FEATURES),
         monotonic_cst=dict.fromkeys([c for c in INCREASING_FEATURES if c in numeric], 1),
         early_stopping=False, random_state=random_state,
     )
@@ -156,8 +157,15 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "boosting", calibration_days: int = 120, random_weight: float | str = "balanced",
-                 min_calibration_rows: int = 100, random_state: int = 0, feature_set: str = "full"):
+                 min_calibration_rows: int = 100, random_state: int = 0, feature_set: str = "full",
+                 max_iter: int = 60, max_leaf_nodes: int = 6, min_samples_leaf: int = 150, learning_rate: float = 0.1,
+                 l2_regularization: float = 1.0):
         self.kind = kind
+        self.max_iter = max_iter
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.learning_rate = learning_rate
+        self.l2_regularization = l2_regularization
         self.feature_set = feature_set
         self.calibration_days = calibration_days
         self.random_weight = random_weight
@@ -167,7 +175,9 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     def _base(self) -> Pipeline:
         numeric = numeric_columns(self.feature_set)
         if self.kind == "boosting":
-            return make_boosting_pipeline(self.random_state, numeric)
+            return make_boosting_pipeline(self.random_state, numeric, max_iter=self.max_iter,
+                                          max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
+                                          learning_rate=self.learning_rate, l2_regularization=self.l2_regularization)
         if self.kind == "boosting_large":
             return make_boosting_pipeline(self.random_state, numeric, max_iter=200, max_leaf_nodes=15, min_samples_leaf=40)
         if self.kind == "logistic":

@@ -23,11 +23,12 @@ from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE
 from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
 from geo_tool.model.reasons import REASON_GROUPS
 
-RANKERS = ("model", "logistic", "model_v1", "model_balanced", "model_ipw", "model_unweighted", "complaints_90d",
-           "random", "truth")
+RANKERS = ("model", "logistic", "model_v1", "logistic_v1", "model_balanced", "model_ipw", "model_unweighted",
+           "complaints_90d", "random", "truth")
 RANKER_LABELS = {
     "model": "model (gekozen)", "logistic": "logistische regressie (zelfde kenmerken)",
-    "model_v1": "huidig model (kenmerkenset 1)", "model_balanced": "boosting, willekeurig+routine gebalanceerd",
+    "model_v1": "huidig model (kenmerkenset 1)", "logistic_v1": "logistische regressie (kenmerkenset 1)",
+    "model_balanced": "boosting, willekeurig+routine gebalanceerd",
     "model_ipw": "boosting, inverse-propensity-gewichten", "model_unweighted": "boosting, ongewogen",
     "complaints_90d": "meeste klachten 90 d", "random": "willekeurig", "truth": "plafond (verborgen risico)",
 }
@@ -66,6 +67,67 @@ def comparison_table(splits: list[dict], capacity: int, n_boot: int = 1000, rand
         row["days_earlier"] = float(np.nanmean(de)) if not np.isnan(de).all() else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+PAIRED_LABELS = {"logistic": "logistische regressie (zelfde kenmerken)", "complaints_90d": "meeste klachten 90 d",
+                 "model_v1": "huidig model (kenmerkenset 1)"}
+
+
+def paired_table(splits: list[dict], capacity: int, n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
+    """Model minus each other ranker, paired: mean difference in precision@k and the ratio, with 95 % intervals.
+
+    Per evaluation the two top-k lists are compared address by address (evaluation.paired_counts); the
+    bootstrap resamples the evaluations and, within each, the addresses of the union of both lists
+    (multinomial over the six kinds: in both / only the model / only the other, hit or miss). Addresses
+    in both lists count for both, so the interval is that of the difference itself, narrower than two
+    overlapping marginal intervals suggest. Rows: other, k, difference, low, high, ratio, ratio_low, ratio_high.
+    """
+    rng = np.random.default_rng(random_state)
+    rows = []
+    for other in PAIRED_LABELS:
+        for kk, k in (("k", capacity), ("5k", 5 * capacity)):
+            key = f"paired@{kk}_model_vs_{other}"
+            counts = np.array([s[key] for s in splits if key in s], dtype=float)
+            if not len(counts):
+                continue
+            n = counts.sum(axis=1)
+            probs = counts / np.maximum(n, 1)[:, None]
+            pick = rng.integers(0, len(counts), (n_boot, len(counts)))
+            boot = rng.multinomial(n[pick].astype(np.int64), probs[pick])  # (n_boot, n_splits, 6)
+            a = boot[..., 0] + boot[..., 2]
+            b = boot[..., 0] + boot[..., 4]
+            diff = (a - b).sum(axis=1) / (k * len(counts))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(b.sum(axis=1) > 0, a.sum(axis=1) / b.sum(axis=1), np.nan)
+            a0, b0 = counts[:, 0] + counts[:, 2], counts[:, 0] + counts[:, 4]
+            rows.append({"other": other, "label": PAIRED_LABELS[other], "k": k, "evaluations": len(counts),
+                         "difference": float((a0 - b0).sum() / (k * len(counts))),
+                         "low": float(np.quantile(diff, 0.025)), "high": float(np.quantile(diff, 0.975)),
+                         "share_boot_above_0": float((diff > 0).mean()),
+                         "ratio": float(a0.sum() / b0.sum()) if b0.sum() else float("nan"),
+                         "ratio_low": float(np.nanquantile(ratio, 0.025)), "ratio_high": float(np.nanquantile(ratio, 0.975)),
+                         "shared_in_top": float(counts[:, :2].sum() / (k * len(counts)))})
+    return pd.DataFrame(rows)
+
+
+def paired_markdown(table: pd.DataFrame) -> list[str]:
+    """The paired comparison as Markdown lines (Dutch, decimal comma)."""
+    if table.empty:
+        return []
+    lines = ["| model vergeleken met | top | verschil in precisie [95%] | verhouding [95%] | gedeeld in beide lijsten |",
+             "|---|---|---|---|---|"]
+    for _, r in table.iterrows():
+        lines.append(f"| {r['label']} | {int(r['k'])} | {_signed(r['difference'])} [{_signed(r['low'])} tot {_signed(r['high'])}] | "
+                     f"{_fmt(r['ratio'])} [{_fmt(r['ratio_low'])}–{_fmt(r['ratio_high'])}] | {_fmt(r['shared_in_top'], True)} |")
+    lines += ["", "Gepaarde bootstrap: per evaluatie worden de twee toplijsten adres voor adres vergeleken; opnieuw "
+              "getrokken worden de evaluaties en de adressen in (minstens één van) beide lijsten. Een interval dat 0 "
+              "niet bevat betekent een verschil dat niet op toeval van de steekproef berust; de losse intervallen "
+              "hierboven kunnen dan nog overlappen, omdat beide lijsten veel dezelfde adressen hebben.", ""]
+    return lines
+
+
+def _signed(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:+.2f}".replace(".", ",")
 
 
 def comparison_markdown(table: pd.DataFrame, capacity: int, n_splits: int) -> list[str]:
@@ -144,7 +206,7 @@ def _calibration_chart(splits: list, path: Path) -> Path | None:
 def _fmt(value, pct: bool = False) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
-    return f"{100 * value:.0f}%" if pct else f"{value:.2f}"
+    return f"{100 * value:.0f}%" if pct else f"{value:.2f}".replace(".", ",")
 
 
 def write_model_folder(out_dir: Path, bundle, splits: list, *, capacity: int, n_train_rows: int, has_truth: bool,
@@ -177,6 +239,7 @@ def write_model_folder(out_dir: Path, bundle, splits: list, *, capacity: int, n_
                 s[f"gap_closed_{who}"] = (s[f"population_precision@k_{who}"] - cb) / room if room > 0 else float("nan")
     comparison = comparison_table(metrics["splits"], capacity, random_state=random_state)
     metrics["comparison"] = comparison.to_dict(orient="records")
+    metrics["paired"] = paired_table(metrics["splits"], capacity, random_state=random_state).to_dict(orient="records")
     metrics["selection"] = getattr(model, "selection_", {"chosen": "boosting_balanced", "folds": []})
     fairness = pd.DataFrame()
     per_wijk = pd.DataFrame()
@@ -338,16 +401,19 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
                     "uitbuiting van arbeidsmigranten, zodat de beperkte bezoekcapaciteit naar de meest waarschijnlijke overtredingen gaat."),
         "legal_basis": "IN TE VULLEN (bijv. Huisvestingswet 2014, Wet goed verhuurderschap, Wet BRP art. 2.xx; te bepalen door juristen)",
         "status": "in ontwikkeling",
-        "human_oversight": "a planner decides every visit; the ranking only proposes and shows three reasons per address",
+        "human_oversight": ("een planner beslist over elk bezoek; de ranglijst doet alleen een voorstel en toont per "
+                            "adres drie redenen in gewone taal"),
         "model": {"type": (f"scikit-learn Pipeline: ColumnTransformer + {'LogisticRegression' if bundle.model.kind == 'logistic' else 'HistGradientBoostingClassifier'}"
                            f" (gekozen variant: {metrics.get('selection', {}).get('chosen', '?')}), sigmoid-gekalibreerd "
-                           "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"),
+                           "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"
+                           + _boosting_text(bundle.model)),
                   "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, inverse-propensity, "
                                 "ongewogen) op dezelfde kenmerken, met rollende validatie in de tijd op precisie bij de "
-                                "weekcapaciteit (bezoeken na elke vouwdatum)"),
+                                "weekcapaciteit (bezoeken na elke vouwdatum); daarna, als boosting wint, op dezelfde vouwen "
+                                "een klein rooster van instellingen (aantal en grootte van de bomen, leersnelheid)"),
                   "label": "bij een huisbezoek is een overtreding vastgesteld (bezoeken zonder toegang uitgesloten)",
                   "training_rows": "(adres, bezoekdatum), kenmerken per bezoekdatum uit gegevens strikt vóór die datum",
-                  "selection_bias": ("expliciet: inverse-propensity-gewichten uit `selected_by` (kans dat een bezoek een "
+                  "selection_bias": ("expliciet: inverse-propensity-gewichten uit de aanleiding van elk bezoek (kans dat een bezoek een "
                                      "klacht-/controlebezoek is, geschat uit de kenmerken) of willekeurige+routinebezoeken "
                                      "gebalanceerd; de keuze volgt uit de validatie; willekeurige bezoeken zijn de "
                                      "onbevooroordeelde controle (AUC in het rapport)"),
@@ -360,6 +426,7 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
                          "verhuurdersvergunningen", "klachten/meldingen", "eerdere huisbezoeken en uitkomsten", "wijkindeling"],
         "features": {f: FEATURE_LABELS.get(f, f) for f in FEATURE_NAMES},
         "evaluation_table": metrics.get("comparison", []),
+        "paired_table": metrics.get("paired", []),
         "capacity": metrics.get("capacity"),
         "n_evaluations": len(metrics.get("splits", [])),
         "feature_set_version": FEATURE_SET_VERSION,
@@ -377,22 +444,94 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
     }
 
 
+#: Dutch headings of the model card's top-level fields (model_card.json keeps the English keys for programs).
+CARD_KEYS_NL = {"organisation": "organisatie", "purpose": "doel", "legal_basis": "wettelijke grondslag",
+                "status": "status", "human_oversight": "menselijk toezicht"}
+MODEL_KEYS_NL = {"type": "type", "selection": "keuze van het model", "label": "wat het model voorspelt",
+                 "training_rows": "trainingsrijen", "selection_bias": "selectiebias", "explanations": "uitleg per adres",
+                 "smoothing": "afvlakking"}
+SMOOTHING_NL = {"landlord_pseudo_visits": "verhuurder: pseudobezoeken", "wijk_pseudo_visits": "wijk: pseudobezoeken"}
+METRIC_NL = {"population_precision@k_": "precisie in de top (alle adressen)", "visited_precision@k_": "precisie in de top (bezochte adressen)",
+             "brier_": "Brier-score", "ratio_to_complaints_": "verhouding tot meeste klachten",
+             "share_of_ceiling_": "deel van het plafond", "gap_closed_": "deel van de ruimte boven klachten"}
+FAIRNESS_NL = {"flags": "gemarkeerde groepen", "groups": "groepen in de audit",
+               "flagged_nationality_groups": "gemarkeerde nationaliteitsgroepen"}
+
+
+def _value_nl(value) -> str:
+    """A number with a decimal comma, a list joined with commas, text as is."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}".replace(",", ".")
+    if isinstance(value, (float, np.floating)):
+        return _fmt(float(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_nl(v) for v in value) or "geen"
+    return str(value)
+
+
+def _metric_label(key: str) -> str:
+    for prefix, label in METRIC_NL.items():
+        if key.startswith(prefix):
+            who = key[len(prefix):]
+            return f"{label}: {RANKER_LABELS.get(who, 'verwacht bij willekeurig kiezen' if who == 'random_expected' else who)}"
+    return key
+
+
+def _boosting_text(model) -> str:
+    """The boosting settings in words (empty for a logistic regression)."""
+    if getattr(model, "kind", "boosting") == "logistic":
+        return ""
+    return (f"; {model.max_iter} bomen van hoogstens {model.max_leaf_nodes} bladeren, minstens {model.min_samples_leaf} "
+            f"bezoeken per blad, leersnelheid {_value_nl(float(model.learning_rate))}, L2 {_value_nl(float(model.l2_regularization))}")
+
+
 def _card_md(card: dict) -> str:
+    """The model card as Dutch Markdown (the window's Model tab shows this file): no raw dicts, no raw feature names."""
     lines = [f"# Modelkaart: {card['name']}", ""]
-    for key in ("organisation", "purpose", "legal_basis", "status", "human_oversight"):
-        lines.append(f"- **{key}**: {card[key]}")
-    lines += ["", "## Model", ""] + [f"- **{k}**: {v}" for k, v in card["model"].items() if k != "reason_groups"]
+    for key, label in CARD_KEYS_NL.items():
+        lines.append(f"- **{label}**: {card[key]}")
+    lines += ["", "## Model", ""]
+    for key, value in card["model"].items():
+        if key == "reason_groups":
+            continue
+        if key == "smoothing":
+            value = "; ".join(f"{SMOOTHING_NL.get(k, k)} {_value_nl(v)}" for k, v in value.items())
+        lines.append(f"- **{MODEL_KEYS_NL.get(key, key)}**: {value}")
     lines += ["", "## Gegevensbronnen", ""] + [f"- {s}" for s in card["data_sources"]]
     table = pd.DataFrame(card.get("evaluation_table", []))
     if len(table):
         lines += ["", "## Vergelijking (alle adressen, verborgen waarheid van de demo)", ""]
         lines += comparison_markdown(table, int(card.get("capacity") or 40), int(card.get("n_evaluations") or 0))
-    lines += ["", "## Kenmerken", ""] + [f"- `{f}`: {label}" for f, label in card["features"].items()]
-    lines += ["", "## Uitgesloten attributen (nooit kenmerk)", "", ", ".join(card["excluded_attributes"]),
-              "", "## Trainingsvenster", "", json.dumps(card["training_window"], ensure_ascii=False),
-              "", "## Prestaties", "", "```json", json.dumps(card["metrics"], indent=1, default=_json_default), "```",
-              "", "## Eerlijkheid", "", json.dumps(card["fairness"], ensure_ascii=False),
-              "", "## Risico's", ""] + [f"- {r}" for r in card["risks"]]
-    lines += ["", "## Versies", "", json.dumps(card["versions"]), "", "## Gegevensbestanden (SHA-256)", ""]
+    paired = pd.DataFrame(card.get("paired_table", []))
+    if len(paired):
+        lines += ["## Gepaard verschil: model min de andere rangschikking", ""] + paired_markdown(paired)
+    groups = card["model"].get("reason_groups", {})
+    lines += ["", "## Kenmerken", ""]
+    if groups:
+        for group, feats in groups.items():
+            lines.append(f"- **{group}**: " + "; ".join(FEATURE_LABELS.get(f, f.replace("_", " ")) for f in feats))
+    else:
+        lines += [f"- {label}" for label in card["features"].values()]
+    lines += ["", "## Uitgesloten attributen (nooit kenmerk)", "",
+              ", ".join(EXCLUDED_NL.get(a, a) for a in card["excluded_attributes"])]
+    w = card["training_window"]
+    lines += ["", "## Trainingsvenster", "",
+              f"Bezoeken van {w['visits_from']} tot {w['as_of']} (peildatum, niet meegeteld): {_value_nl(w['rows'])} bezoeken."]
+    lines += ["", "## Prestaties per evaluatiedatum", ""]
+    for as_of, values in card["metrics"].items():
+        lines.append(f"- **{as_of}**: " + "; ".join(f"{_metric_label(k)} {_value_nl(v)}" for k, v in values.items()))
+    lines += ["", "## Eerlijkheid", ""]
+    lines += [f"- {FAIRNESS_NL.get(k, k)}: {_value_nl(v)}" for k, v in card["fairness"].items()] or ["- geen audit (geen testweken)"]
+    lines += ["", "## Risico's", ""] + [f"- {r}" for r in card["risks"]]
+    lines += ["", "## Versies", ""] + [f"- {k}: {v}" for k, v in card["versions"].items()]
+    lines += ["", "## Gegevensbestanden (SHA-256)", ""]
     lines += [f"- {k}: `{v}`" for k, v in card["data_file_hashes"].items()]
     return "\n".join(lines) + "\n"
+
+
+#: Dutch names of the attributes that never become a feature.
+EXCLUDED_NL = {"nationality_group": "nationaliteitsgroep", "nationality": "nationaliteit", "birth_year": "geboortejaar",
+               "age": "leeftijd", "sex": "geslacht", "gender": "gender", "eum": "EU-arbeidsmigrant",
+               "eum_share": "aandeel EU-arbeidsmigranten"}

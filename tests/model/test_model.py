@@ -70,7 +70,7 @@ def test_model_folder_has_every_output(trained):
                   "metrics", "fairness", "human_oversight", "risks", "versions", "data_file_hashes"):
         assert field in card, field
     assert "nationality_group" in card["excluded_attributes"]
-    assert card["human_oversight"].startswith("a planner decides every visit")
+    assert card["human_oversight"].startswith("een planner beslist over elk bezoek")
     metrics = json.loads((out / "metrics.json").read_text())
     assert len(metrics["splits"]) == 2 and "population_precision@k_model" in metrics["splits"][0]
     assert "summary" not in result.summary() and "precision@10" in result.summary()
@@ -172,6 +172,44 @@ def test_model_card_compares_the_rankers_and_names_the_chosen_estimator(trained)
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["selection"]["chosen"] in ("logistic", "boosting_balanced", "boosting_ipw", "boosting_unweighted")
     assert metrics["selection"]["chosen"] in card["model"]["type"]
+
+
+def test_model_card_is_dutch_without_raw_dicts_or_feature_names(trained):
+    """The model card the window shows (model_card.md) is Dutch: Dutch field names, no English keys, no raw Python
+    dict or JSON, no raw feature identifiers, decimal commas; and it shows the paired difference table."""
+    from geo_tool.model.features import FEATURE_NAMES
+
+    out, _ = trained
+    md = (out / "model_card.md").read_text()
+    for dutch in ("**organisatie**", "**doel**", "**menselijk toezicht**", "**wettelijke grondslag**", "## Gepaard verschil"):
+        assert dutch in md, dutch
+    english = re.compile(r"\b(organisation|purpose|human_oversight|legal_basis|training_rows|selection_bias|reason_groups|"
+                         r"smoothing|explanations|flagged_nationality_groups|a planner decides)\b")
+    assert not english.findall(md)
+    assert not re.search(r"\{['\"]|['\"]\}|```", md), "a raw dict or JSON block in the card"
+    raw = [f for f in FEATURE_NAMES if re.search(rf"(?<![\w/.-]){re.escape(f)}(?![\w/.-])", md)]
+    assert not raw, raw
+    table = md.split("## Vergelijking", 1)[1]
+    assert re.search(r"\| \d,\d\d \[\d,\d\d–\d,\d\d\]", table), "precision with a decimal comma and its interval"
+    assert not re.search(r"\b0\.\d\d\b", table.split("## Kenmerken", 1)[0]), "no decimal point in the tables"
+
+
+def test_paired_counts_and_paired_bootstrap_hand_case():
+    """paired_counts splits the union of two top-k lists into both/only-A/only-B x hit/miss; the paired bootstrap's
+    difference is (hits only in A - hits only in B) / k, and identical lists give a zero-width interval at 0."""
+    from geo_tool.model.evaluation import paired_counts
+    from geo_tool.model.report import paired_table
+
+    y = [1, 1, 0, 1, 0, 0]
+    a = [6, 5, 4, 3, 2, 1]  # top 3: rows 0, 1, 2
+    b = [6, 1, 1, 5, 4, 1]  # top 3: rows 0, 3, 4
+    assert paired_counts(y, a, b, 3) == [1, 0, 1, 1, 1, 1]
+    split = {"paired@k_model_vs_logistic": [30, 2, 6, 2, 1, 7], "paired@5k_model_vs_logistic": [5, 0, 0, 0, 0, 0]}
+    t = paired_table([split, split], 40, n_boot=500).set_index("k")
+    assert t.loc[40, "difference"] == pytest.approx((6 - 1) / 40)
+    assert t.loc[40, "ratio"] == pytest.approx(36 / 31)
+    assert t.loc[40, "low"] < t.loc[40, "difference"] < t.loc[40, "high"]
+    assert t.loc[200, "difference"] == t.loc[200, "low"] == t.loc[200, "high"] == 0.0
 
 
 def test_choose_candidate_takes_the_best_mean_and_the_simplest_on_a_tie():
