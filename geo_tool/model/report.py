@@ -22,6 +22,7 @@ from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE
                                      LANDLORD_SMOOTHING_VISITS, WIJK_SMOOTHING_VISITS)
 from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
 from geo_tool.model.reasons import REASON_GROUPS
+from geo_tool.model.selection import candidate_label
 
 RANKERS = ("model", "logistic", "model_v1", "logistic_v1", "model_balanced", "model_ipw", "model_unweighted",
            "complaints_90d", "random", "truth")
@@ -404,7 +405,7 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
         "human_oversight": ("een planner beslist over elk bezoek; de ranglijst doet alleen een voorstel en toont per "
                             "adres drie redenen in gewone taal"),
         "model": {"type": (f"scikit-learn Pipeline: ColumnTransformer + {'LogisticRegression' if bundle.model.kind == 'logistic' else 'HistGradientBoostingClassifier'}"
-                           f" (gekozen variant: {metrics.get('selection', {}).get('chosen', '?')}), sigmoid-gekalibreerd "
+                           f" (gekozen variant: {candidate_label(metrics.get('selection', {}).get('chosen', '?'))}), sigmoid-gekalibreerd "
                            "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"
                            + _boosting_text(bundle.model)),
                   "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, inverse-propensity, "

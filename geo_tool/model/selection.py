@@ -33,6 +33,22 @@ BOOSTING_GRID: dict[str, dict] = {
     "langzaam": {"learning_rate": 0.05, "max_iter": 150},
     "kleiner": {"max_leaf_nodes": 4, "min_samples_leaf": 300, "max_iter": 100},
 }
+#: Dutch names of the candidates, for the model card and the window.
+CANDIDATE_NL: dict[str, str] = {
+    "logistic": "logistische regressie",
+    "boosting_balanced": "gradient boosting, gebalanceerd gewogen",
+    "boosting_ipw": "gradient boosting, gewogen naar selectiekans",
+    "boosting_unweighted": "gradient boosting, ongewogen",
+}
+
+
+def candidate_label(name: str) -> str:
+    """The Dutch name of a selection candidate ("boosting_ipw/langzaam" -> "... (instelling langzaam)")."""
+    base, _, grid = str(name).partition("/")
+    text = CANDIDATE_NL.get(base, base)
+    return f"{text} (instelling {grid})" if grid else text
+
+
 TRAIN_DAYS = 4 * 365
 TEST_DAYS = 28
 

@@ -198,7 +198,6 @@ def test_the_model_tab_controls_are_dutch(dutch_window):
     assert not problems, problems
 
 
-@pytest.mark.xfail(strict=False, reason="the model card (keys, raw dict, feature names) is made Dutch on branch model11")
 def test_the_model_card_is_dutch(dutch_window, tmp_path):
     """The Model tab showing a trained model's card, charts and fairness table: no English."""
     import sys
