@@ -99,16 +99,16 @@ def problem_data(inst: PlanInstance) -> pyvrp.ProblemData:
 
 def solve_params(time_limit_s: float) -> pyvrp.SolveParams:
     """PyVRP's settings for a plan with this time limit (both solver stages): the late-acceptance history
-    of the iterated local search scaled to the time limit (50 solutions for the 30-s week plan, PyVRP's
-    default 300 from 3 minutes on).
+    of the iterated local search scaled to the time limit (one solution per second: 30 for the 30-s week
+    plan; PyVRP's default 300 from 5 minutes on).
 
     A long history accepts worse solutions for longer, which pays off in a 10-minute run but leaves a
     30-s run still wandering when it stops. Measured on the city benchmark over the street network
-    (bench_planning.py --network, 20,000 addresses, 2,000 candidates, 5 teams, CPU clock): the 30-s plan
-    found 109.4 / 109.1-110.5 expected finds with history 300 / 100 and 110.5, 109.5, 110.1 (seeds 1-3)
-    with history 50, against 110.8 for the best known 10-minute run.
+    (bench_planning.py --network, 20,000 addresses, 2,000 candidates, 5 teams, CPU clock, solver seeds
+    1-3), expected finds of the 30-s plan: history 300 (default) 109.4 / 108.6 / 108.8; 100: 109.8 / 109.1 /
+    110.5; 50: 110.5 / 109.5 / 110.1; 30: 110.5 / 109.8 / 110.5; best known (10 minutes) 111.25.
     """
-    history = int(min(300, max(20, round(time_limit_s * 5 / 3))))
+    history = int(min(300, max(20, round(time_limit_s))))
     return pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(history_length=history))
 
 
