@@ -74,7 +74,7 @@ def test_an_address_level_html_map(unchanged, tmp_path, capsys, internal, code):
         page = out.read_text(encoding="utf-8")
         assert "INTERN" in page and "CBS-code" in page
     else:
-        assert "address" in _error_line(capsys) and not out.exists()
+        assert "per adres" in _error_line(capsys) and not out.exists()
 
 
 @pytest.mark.parametrize("window", [("9999-01-01", "9999-12-31"), ("0001-01-01", "0001-12-31"),

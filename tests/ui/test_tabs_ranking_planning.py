@@ -90,7 +90,9 @@ def test_ranking_tab_shows_a_ranking_and_filters_by_wijk_and_score(window):
     tab.min_score.setValue(0.5)
     expected = int(((frame["wijk_code"] == wijk) & (frame["score"] >= 0.5)).sum())
     assert tab.table.rowCount() == expected
-    assert all(float(s) >= 0.5 for s in table_column(tab.table, "score"))
+    shown = table_column(tab.table, "score")
+    assert all("," in s and "." not in s for s in shown), "scores are written with a decimal comma (0,613)"
+    assert all(float(s.replace(",", ".")) >= 0.5 for s in shown)
     tab.wijk.setCurrentIndex(0)
     assert tab.table.rowCount() == int((frame["score"] >= 0.5).sum())
     assert list(tab.current_ranking().columns) == ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2",
@@ -170,7 +172,7 @@ def test_rank_button_ranks_with_the_model(window, qtbot):
     assert not window.errors, window.errors
     assert len(tab.frame) == window.dataset.addresses["address_id"].nunique()
     assert tab.table.rowCount() == 500
-    scores = [float(s) for s in table_column(tab.table, "score")]
+    scores = [float(s.replace(",", ".")) for s in table_column(tab.table, "score")]
     assert scores == sorted(scores, reverse=True)
     assert tab.as_of == (pd.Timestamp(window.dataset.inspections["visited_on"].max()) + pd.Timedelta(days=1)).date()
 

@@ -10,6 +10,8 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QPixmap
 from PyQt6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
 
+from geo_tool.ui.i18n import format_number
+
 
 class ImageGallery(QTabWidget):
     """One sub-tab per PNG chart or map written by the core; scales to the width."""
@@ -62,7 +64,7 @@ def fill_table(widget: QTableWidget, frame: pd.DataFrame, headers: dict[str, str
     for r, row in enumerate(frame.itertuples(index=False)):
         for c, value in enumerate(row):
             if numeric[c] or isinstance(value, (float, np.floating)):
-                text = "" if pd.isna(value) else f"{value:.{float_digits}f}"
+                text = "" if pd.isna(value) else format_number(value, float_digits)  # 0,613 in Dutch
             else:
                 text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
             item = NumericItem(text)

@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 
 import pandas as pd
-from PyQt6.QtCore import QDate, Qt, pyqtSignal
+from PyQt6.QtCore import QDate, QLocale, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
 )
 
 from geo_tool.layers.permits import STATUS_LABELS as PERMIT_STATUS_NL
-from geo_tool.ui.i18n import tr
+from geo_tool.ui.i18n import format_number, language, tr
 from geo_tool.ui.tabs.common import fill_table
 
 RANKING_COLUMNS = ["rank", "address_id", "score", "wijk_code", "reason_1", "reason_2", "reason_3"]
@@ -235,6 +235,7 @@ class RankingTab(QWidget):
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.05)
         self.min_score.setDecimals(2)
+        self.min_score.setLocale(QLocale(QLocale.Language.Dutch if language() == "nl" else QLocale.Language.English))
         self.not_visited = QSpinBox()
         self.not_visited.setRange(0, 3650)
         self.not_visited.setSingleStep(30)
@@ -472,7 +473,7 @@ class RankingTab(QWidget):
             if len(hit):
                 r = hit.iloc[0]
                 reasons = [str(r[c]) for c in ("reason_1", "reason_2", "reason_3") if pd.notna(r[c]) and str(r[c])]
-                rows.append(f"<p>{e(tr('Rang'))} <b>{int(r['rank'])}</b>, {e(tr('score'))} <b>{float(r['score']):.3f}</b></p>")
+                rows.append(f"<p>{e(tr('Rang'))} <b>{int(r['rank'])}</b>, {e(tr('score'))} <b>{format_number(r['score'], 3)}</b></p>")
                 if reasons:
                     rows.append(f"<p><b>{e(tr('Waarom hoog in de lijst'))}</b></p><ol>"
                                 + "".join(f"<li>{e(x)}</li>" for x in reasons) + "</ol>")
