@@ -282,7 +282,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
     hours = (pd.to_numeric(ins[hours_col], errors="coerce").fillna(DEFAULT_VISIT_HOURS).to_numpy(float)
              if hours_col else np.full(len(ins), DEFAULT_VISIT_HOURS))
     if not hours_col:
-        notes.append(f"bezoekduur niet gegeven: {DEFAULT_VISIT_HOURS} uur per huisbezoek aangenomen")
+        notes.append(f"bezoekduur niet gegeven: {str(DEFAULT_VISIT_HOURS).replace('.', ',')} uur per huisbezoek aangenomen")
     counts["inspections"] = _bin(ins["visited_on"], ipos, edges, n)
     counts["violations"] = _bin(ins["visited_on"], ipos, edges, n, weights=n_viol)
     counts["visit_hours"] = _bin(ins["visited_on"], ipos, edges, n, weights=hours)
