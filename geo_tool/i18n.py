@@ -720,6 +720,38 @@ _EN: dict[str, str] = {
         "{what} needs the role '{needed}'; this session has the role '{role}' (set by IT in installation.toml, "
         "see README)",
     "rol '{role}' is niet een van {roles}": "role '{role}' is not one of {roles}",
+    # user errors of areas and layers (Dutch first, issue 15)
+    '; bedoelt u {names}?': '; did you mean {names}?',
+    'wijknaam {name} is niet eenduidig: codes {codes}; geef de code':
+        'wijk name {name} is ambiguous: codes {codes}; give the code',
+    'onbekende wijk {name}: geef een wijkcode (BU...) of wijknaam{hint}':
+        'unknown wijk {name}: give a wijk code (BU...) or name{hint}',
+    "bufferregel {rule} is niet toegestaan: gebruik 'queen' of 'distance:<meters>' (bijv. distance:500)":
+        "buffer rule {rule} not allowed: use 'queen' or 'distance:<metres>' (e.g. distance:500)",
+    'controle {rule} is niet toegestaan: kies uit {rules}':
+        'control {rule} not allowed: use one of {rules}',
+    "controle 'same_gebied_type' heeft een kolom gebied_type of een probleemcijfer nodig":
+        "control 'same_gebied_type' needs a gebied_type column or a problem rate",
+    'niveau {level} is niet toegestaan; kies uit: address, building, wijk, gebied':
+        'level {level} is not allowed; use one of: address, building, wijk, gebied',
+    'een periode heeft een begin- en een einddatum nodig':
+        'a time window needs a start and an end date',
+    'einde van de periode {end} ligt vóór het begin {start}':
+        'time window end {end} lies before its start {start}',
+    'indeling {scheme} is niet toegestaan; kies uit: {schemes}':
+        'classification {scheme} is not allowed; use one of: {schemes}',
+    'een vaste indeling heeft klassengrenzen nodig (de bovengrenzen van de klassen)':
+        'a fixed classification needs bins (upper bounds of the classes)',
+    'laag {layer} heeft geen maat {measure}; kies uit: {measures}':
+        'layer {layer} has no measure {measure}; use one of: {measures}',
+    'laag {layer} heeft geen punten':
+        'layer {layer} has no points',
+    'onbekende laag {layer} in {spec}; kies uit: {layers}':
+        'unknown layer {layer} in {spec}; use one of: {layers}',
+    'celgrootte moet positief zijn, kreeg cell_m={cell}':
+        'cell size must be positive, got cell_m={cell}',
+    'celgrootte en bandbreedte moeten positief zijn, kreeg cell_m={cell}, bandwidth_m={bw}':
+        'cell size and bandwidth must be positive, got cell_m={cell}, bandwidth_m={bw}',
 }
 
 # argparse's own texts (usage, option groups, its error lines) in Dutch; English is argparse's own

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 
 
 def normalise_name(name: object) -> str:
@@ -37,12 +38,13 @@ def resolve_wijk(wijken: pd.DataFrame, target: str) -> str:
     if len(hit) == 1:
         return str(hit.iloc[0])
     if len(hit) > 1:
-        raise UsageError(f"wijk name {target!r} is ambiguous: codes {', '.join(hit)}; give the code")
+        raise UsageError(tr("wijknaam {name} is niet eenduidig: codes {codes}; geef de code", name=repr(target), codes=", ".join(hit)))
     import difflib
 
     close = difflib.get_close_matches(normalise_name(t), list(names), n=5, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise UsageError(f"unknown wijk {target!r}: give a wijk code (BU...) or name{hint}")
+    spelled = dict(zip(names, wijken["name"].astype(str)))  # as CBS spells them
+    hint = tr("; bedoelt u {names}?", names=", ".join(spelled.get(c, c) for c in close)) if close else ""
+    raise UsageError(tr("onbekende wijk {name}: geef een wijkcode (BU...) of wijknaam{hint}", name=repr(target), hint=hint))
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class BufferRule:
         m = re.fullmatch(r"distance:\s*([0-9]+(?:\.[0-9]*)?)", r)
         if m:
             return cls("distance", float(m.group(1)))
-        raise UsageError(f"buffer rule {rule!r} not allowed: use 'queen' or 'distance:<metres>' (e.g. distance:500)")
+        raise UsageError(tr("bufferregel {rule} is niet toegestaan: gebruik 'queen' of 'distance:<meters>' (bijv. distance:500)", rule=repr(rule)))
 
     def describe(self) -> str:
         """Dutch description for the report."""
@@ -128,7 +130,7 @@ def control_wijken(wijken: pd.DataFrame, exclude: set[str], rule: str,
     residents are left out (harbour and industrial areas tell nothing about housing).
     """
     if rule not in CONTROL_RULES:
-        raise UsageError(f"control {rule!r} not allowed: use one of {', '.join(CONTROL_RULES)}")
+        raise UsageError(tr("controle {rule} is niet toegestaan: kies uit {rules}", rule=repr(rule), rules=", ".join(CONTROL_RULES)))
     codes = wijken["code"].astype(str)
     res = pd.to_numeric(wijken.get("residents", pd.Series(np.nan, index=wijken.index)), errors="coerce")
     keep = ~codes.isin(exclude) & ~(res.fillna(1) <= 0).to_numpy()
@@ -141,7 +143,7 @@ def control_wijken(wijken: pd.DataFrame, exclude: set[str], rule: str,
             sel = keep & (t == tt).to_numpy()
             return sorted(codes[sel]), f"wijken van hetzelfde type ({col} = {tt})"
     if problem_rate is None:
-        raise UsageError("control 'same_gebied_type' needs a gebied_type column or a problem rate")
+        raise UsageError(tr("controle 'same_gebied_type' heeft een kolom gebied_type of een probleemcijfer nodig"))
     pr = problem_rate.reindex(codes.to_numpy()).to_numpy(float)
     q = np.nanquantile(pr, [1 / 3, 2 / 3])
     third = np.digitize(pr, q)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import UsageError
+from geo_tool.i18n import tr
 
 CRS_RD = "EPSG:28992"
 ATTRIBUTION = "CBS Wijk- en Buurtkaart 2024, CC BY 4.0"
@@ -48,7 +49,7 @@ class Level(str, Enum):
         try:
             return cls(str(value).strip().lower())
         except ValueError:
-            raise UsageError(f"level {value!r} is not allowed; use one of: address, building, wijk, gebied") from None
+            raise UsageError(tr("niveau {level} is niet toegestaan; kies uit: address, building, wijk, gebied", level=repr(value))) from None
 
     @property
     def label(self) -> str:
@@ -71,9 +72,9 @@ class TimeWindow:
     def __post_init__(self) -> None:
         start, end = pd.Timestamp(self.start).normalize(), pd.Timestamp(self.end).normalize()
         if pd.isna(start) or pd.isna(end):
-            raise UsageError("a time window needs a start and an end date")
+            raise UsageError(tr("een periode heeft een begin- en een einddatum nodig"))
         if end < start:
-            raise UsageError(f"time window end {end.date()} lies before its start {start.date()}")
+            raise UsageError(tr("einde van de periode {end} ligt vóór het begin {start}", end=end.date(), start=start.date()))
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
 
@@ -140,9 +141,9 @@ class Classification:
 
     def __post_init__(self) -> None:
         if self.scheme not in self.SCHEMES:
-            raise UsageError(f"classification {self.scheme!r} is not allowed; use one of: {', '.join(self.SCHEMES)}")
+            raise UsageError(tr("indeling {scheme} is niet toegestaan; kies uit: {schemes}", scheme=repr(self.scheme), schemes=", ".join(self.SCHEMES)))
         if self.scheme == "fixed" and not self.bins:
-            raise UsageError("a fixed classification needs bins (upper bounds of the classes)")
+            raise UsageError(tr("een vaste indeling heeft klassengrenzen nodig (de bovengrenzen van de klassen)"))
 
     def upper_bounds(self, values: "np.ndarray | pd.Series") -> np.ndarray:
         """Upper bounds of the classes for these values (NaN ignored); at least one class."""
@@ -469,7 +470,7 @@ class Layer:
         """The `Measure` with this key (the layer's default when None); names the allowed keys when wrong."""
         key = key or self.default_measure
         if key not in self.measures:
-            raise UsageError(f"layer {self.key!r} has no measure {key!r}; use one of: {', '.join(self.measures)}")
+            raise UsageError(tr("laag {layer} heeft geen maat {measure}; kies uit: {measures}", layer=repr(self.key), measure=repr(key), measures=", ".join(self.measures)))
         return self.measures[key]
 
     def style(self, key: str | None = None) -> Measure:
@@ -508,7 +509,7 @@ class Layer:
 
     def points(self, window: TimeWindow | None = None) -> gpd.GeoDataFrame:
         """Address-level points of this layer (only for layers with a ``points`` measure)."""
-        raise UsageError(f"layer {self.key!r} has no points")
+        raise UsageError(tr("laag {layer} heeft geen punten", layer=repr(self.key)))
 
     def point_category_column(self) -> str:
         """The column of `points` that holds the category drawn in colour."""
@@ -563,7 +564,7 @@ def layer_from_spec(spec: str, dataset: Dataset, **params: Any) -> LayerSelectio
 
     key, measure = parse_spec(spec)
     if key not in LAYERS:
-        raise UsageError(f"unknown layer {key!r} in {spec!r}; use one of: {', '.join(sorted(LAYERS))}")
+        raise UsageError(tr("onbekende laag {layer} in {spec}; kies uit: {layers}", layer=repr(key), spec=repr(spec), layers=", ".join(sorted(LAYERS))))
     layer = LAYERS[key](dataset, **params)
     return LayerSelection(layer, layer.measure(measure), explicit=measure is not None)
 

@@ -19,6 +19,7 @@ from affine import Affine
 from scipy.ndimage import gaussian_filter
 
 from geo_tool.dataset import Dataset
+from geo_tool.i18n import tr
 from geo_tool.layers.base import (
     CRS_RD,
     FAR_PAST,
@@ -189,7 +190,7 @@ class ComplaintsLayer(Layer):
         cell = float(cell_m or self.options["cell_m"])
         if cell <= 0:
             from geo_tool.errors import UsageError
-            raise UsageError(f"cell size must be positive, got cell_m={cell}")
+            raise UsageError(tr("celgrootte moet positief zijn, kreeg cell_m={cell}", cell=cell))
         a = _complaint_arrays(self.dataset, dataset_index(self.dataset))
         sel = self._selected(window, a) & np.isfinite(a["x"]) & ~a["area_only"]
         if bounds is None:
@@ -220,7 +221,7 @@ class ComplaintsLayer(Layer):
         bw = float(bandwidth_m or self.options["bandwidth_m"])
         if cell <= 0 or bw <= 0:
             from geo_tool.errors import UsageError
-            raise UsageError(f"cell size and bandwidth must be positive, got cell_m={cell}, bandwidth_m={bw}")
+            raise UsageError(tr("celgrootte en bandbreedte moeten positief zijn, kreeg cell_m={cell}, bandwidth_m={bw}", cell=cell, bw=bw))
         # the wijken plus 3 bandwidths, so (almost) no density leaks off the grid
         counts, transform = self.cell_counts(window, cell_m=cell, margin_m=3 * bw, bounds=bounds)
         smooth = gaussian_filter(counts, sigma=bw / cell, mode="constant", truncate=4.0)

@@ -39,7 +39,7 @@ def test_queen_and_distance_buffers(adjacent):
     assert len(q) == 8 and TARGET not in q and ADJACENT_RECEIVER in q
     assert buffer_wijken(adjacent.wijken, TARGET, BufferRule.parse("distance:0")) == q
     assert len(buffer_wijken(adjacent.wijken, TARGET, BufferRule.parse("distance:600"))) == 20
-    with pytest.raises(UsageError, match="distance:<metres>"):
+    with pytest.raises(UsageError, match="distance:<meters>"):
         BufferRule.parse("rook")
 
 
