@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo_tool.dataset import Dataset
+from geo_tool.i18n import format_number
 
 #: Hours per home visit when the inspections carry no duration (issue: 1 visit = 0.5 h).
 DEFAULT_VISIT_HOURS = 0.5
@@ -282,7 +283,7 @@ def build_signals(dataset: Dataset, start: date, months_before: int = 12, months
     hours = (pd.to_numeric(ins[hours_col], errors="coerce").fillna(DEFAULT_VISIT_HOURS).to_numpy(float)
              if hours_col else np.full(len(ins), DEFAULT_VISIT_HOURS))
     if not hours_col:
-        notes.append(f"bezoekduur niet gegeven: {str(DEFAULT_VISIT_HOURS).replace('.', ',')} uur per huisbezoek aangenomen")
+        notes.append(f"bezoekduur niet gegeven: {format_number(DEFAULT_VISIT_HOURS, 1, 'nl')} uur per huisbezoek aangenomen")
     counts["inspections"] = _bin(ins["visited_on"], ipos, edges, n)
     counts["violations"] = _bin(ins["visited_on"], ipos, edges, n, weights=n_viol)
     counts["visit_hours"] = _bin(ins["visited_on"], ipos, edges, n, weights=hours)

@@ -27,7 +27,7 @@ from matplotlib.transforms import Bbox, ScaledTranslation  # noqa: E402
 
 from geo_tool.dataset import Dataset  # noqa: E402
 from geo_tool.export.disclosure import DECIMALS, DEFAULT_THRESHOLD, SUPPRESSED_LABEL, export_surface  # noqa: E402
-from geo_tool.i18n import tr  # noqa: E402
+from geo_tool.i18n import format_number, tr  # noqa: E402
 from geo_tool.layers.base import OKABE_ITO, LayerSelection, Level, Measure, TimeWindow, area_frame  # noqa: E402
 
 PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69), "SCREEN": (11.69, 8.27)}
@@ -74,7 +74,7 @@ def format_value(v: float, m: Measure, decimals: int | None = None) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "-"
     d = value_decimals(m) if decimals is None else decimals
-    return f"{v:,.{d}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return format_number(v, d, "nl")  # the map's texts are Dutch in either interface language
 
 
 def uninhabited(dataset: Dataset, level: Level | str, codes: Sequence[str]) -> np.ndarray:

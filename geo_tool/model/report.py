@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 import geo_tool
 from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic
+from geo_tool.i18n import format_number
 from geo_tool.model.fairness import RATIO_BOUNDS, fairness_audit, visits_per_1000_residents
 from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE_SET_VERSION,
                                      LANDLORD_SMOOTHING_VISITS, WIJK_SMOOTHING_VISITS)
@@ -464,7 +465,7 @@ def _value_nl(value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}".replace(",", ".")
+        return format_number(int(value), 0, "nl")
     if isinstance(value, (float, np.floating)):
         return _fmt(float(value))
     if isinstance(value, (list, tuple)):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo_tool.dataset import Dataset
 from geo_tool.errors import GeoToolError
-from geo_tool.i18n import tr
+from geo_tool.i18n import format_number, tr
 from geo_tool.planning import solve as solve_module
 from geo_tool.planning.baselines import greedy_routes
 from geo_tool.planning.check import check_plan
@@ -67,22 +67,19 @@ class VisitPlan:
         """The text the CLI prints: the week, the figures, the comparison with greedy, notes."""
         p = self.params
         s = self.stats()
-        def nl(v: float, digits: int) -> str:
-            return f"{v:.{digits}f}".replace(".", ",")
-
         speed = p.network_speed_kmh if self.instance.travel is not None and self.instance.travel.uses_network else p.speed_kmh
         must = s["required_visits"] - s["random_visits"]  # the random sample is planned as required too
         lines = [f"Bezoekplanning {p.week}: {p.teams} team(s) x {len(p.day_dates)} dag(en), {p.day_start}-{p.day_end}, "
                  f"pauze {p.break_min} min, bezoek {p.visit_min} min, {TRAVEL_MODE_NL.get(p.travel_mode.value)} "
                  f"{f'{speed:g}'.replace('.', ',')} km/u",
                  f"  bezoeken gepland    {s['visits']:.0f} ({s['random_visits']:.0f} steekproef, {must:.0f} verplicht)",
-                 f"  verwachte vondsten  {nl(s['expected_finds'], 2)}",
+                 f"  verwachte vondsten  {format_number(s['expected_finds'], 2, 'nl')}",
                  f"  reistijd            {s['travel_min_per_team_day']:.0f} min per team-dag",
-                 f"  vondsten per werkuur {nl(s['finds_per_work_h'], 3)}"]
+                 f"  vondsten per werkuur {format_number(s['finds_per_work_h'], 3, 'nl')}"]
         if self.baseline is not None:
             b = self.baseline.stats()
             gain = (s["expected_finds"] / b["expected_finds"] - 1) * 100 if b["expected_finds"] else float("nan")
-            lines.append(f"  gretig (praktijk)   {b['visits']:.0f} bezoeken, {nl(b['expected_finds'], 2)} verwachte vondsten, "
+            lines.append(f"  gretig (praktijk)   {b['visits']:.0f} bezoeken, {format_number(b['expected_finds'], 2, 'nl')} verwachte vondsten, "
                          f"{b['travel_min_per_team_day']:.0f} min reistijd per team-dag "
                          f"({f'{gain:+.1f}'.replace('.', ',')} % vondsten voor de planning)")
         done = self.visits[self.visits["status"] != "planned"] if len(self.visits) else self.visits
@@ -91,7 +88,7 @@ class VisitPlan:
         if self.solve_info:
             i = self.solve_info
             stop = STOP_NL.get(i.stop, i.stop)
-            lines.append(f"  oplosser            {nl(i.runtime_s, 1)} s, {i.iterations} iteraties, seed {i.seed}, "
+            lines.append(f"  oplosser            {format_number(i.runtime_s, 1, 'nl')} s, {i.iterations} iteraties, seed {i.seed}, "
                          f"gestopt op: {stop}")
         lines += [f"  opmerking: {n}" for n in self.notes]
         return "\n".join(lines)

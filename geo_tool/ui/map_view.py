@@ -19,7 +19,7 @@ from PyQt6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from geo_tool.ui.i18n import language, tr
+from geo_tool.ui.i18n import format_number, language, tr
 
 ZOOM_STEP = 1.6
 WHEEL_NOTCH = 120  # angleDelta of one wheel notch; touchpads send fractions of it
@@ -58,10 +58,7 @@ def scale_label(metres: float) -> str:
 
 def number_text(value: float, kind: str) -> str:
     """A figure as a Dutch user reads it: thousands with a point, a decimal comma (counts without decimals)."""
-    text = f"{value:,.0f}" if kind == "count" else f"{value:,.1f}"
-    if language() == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return format_number(value, 0 if kind == "count" else 1)
 
 
 def prepare_for_screen(ax) -> None:
