@@ -1,7 +1,7 @@
 """City-size figures for the ranking model (issue 11 targets, printed, never asserted).
 
 Run: `.venv/bin/python benchmarks/bench_model.py DATASET_DIR [--as-of 2024-02-01] [--skip-train-job]` on a
-city demo. Targets: features (feature set 2) and scores for all ~320,000 addresses < 10 s; training (the
+city demo. Targets: features (every computed feature, set 3) and scores for all ~320,000 addresses < 10 s; training (the
 two-stage rolling validation that chooses the estimator and its settings, plus the final fit) < 60 s. Wall
 clock and CPU seconds are printed (on a shared machine the wall clock also measures the neighbours). Precision figures:
 benchmarks/eval_model.py.

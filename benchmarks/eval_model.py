@@ -13,8 +13,9 @@ with the ceiling from the latent risk and the Chicago "days earlier" figure. The
 95 % bootstrap intervals (geo_tool.model.report.comparison_table), the paired bootstrap of the model minus
 the logistic regression / complaints practice / today's model (report.paired_table: the difference and the
 ratio, resampling the evaluations and the addresses of both top lists together), and the demo targets
-(prevalence, complaints p@40, LR on today's features / ceiling). With --ablation every new feature group is
-dropped in turn (boosting, same weighting and settings as the chosen model) and p@40 reported. The JSON next
+(prevalence, complaints p@40, LR on today's features / ceiling). With --ablation every feature group the model
+uses is dropped in turn and every group it leaves out is added in turn (boosting, same weighting and settings as
+the chosen model), and p@40 reported. The JSON next
 to OUT is rewritten after every evaluation, so parallel per-seed runs can be pooled with --merge.
 """
 
@@ -137,8 +138,9 @@ def _write_pooled(splits: list[dict], ablation: list[dict], capacity: int, out: 
               + ", ".join(f"{n} {np.nanmean([s.get(f'auc_random_routine_{n}', np.nan) for s in splits]):.3f}" for n in extra), ""]
     if ablation:
         ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
-        lines += ["## Ablation (boosting, drop one group of feature set 2, retrain; p@%d over all addresses)" % capacity,
-                  "", "| dropped group | p@k mean | sd | evaluations |", "|---|---|---|---|"]
+        lines += ["## Ablation (boosting with the chosen weighting; -GROUP: the model without a group it uses, +GROUP: with "
+                  "a group it leaves out; retrained; p@%d over all addresses)" % capacity,
+                  "", "| feature set | p@k mean | sd | evaluations |", "|---|---|---|---|"]
         lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
     text = "\n".join(lines) + "\n"
     print(text)
@@ -149,7 +151,7 @@ def _write_pooled(splits: list[dict], ablation: list[dict], capacity: int, out: 
 
 
 def _ablation(builder, as_of, truth, chosen_params: dict, k: int, groups: dict, seed: int) -> list[dict]:
-    """p@k of the boosting model with all features and with each new group dropped (same weighting and settings)."""
+    """p@k of the boosting model with its features, each group it uses dropped, each group it leaves out added."""
     from geo_tool.model.evaluation import precision_at_k
     from geo_tool.model.features import to_day, training_rows
     from geo_tool.model.pipeline import RiskModel
@@ -164,8 +166,12 @@ def _ablation(builder, as_of, truth, chosen_params: dict, k: int, groups: dict, 
     X_all = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(as_of)))
     y = truth.labels_at(ids, as_of)
     out = []
-    for name in ["none", *groups, "v1 (all new)"]:
-        fs = "full" if name == "none" else ("v1" if name.startswith("v1") else f"-{name}")
+    from geo_tool.model.features import MODEL_GROUPS
+
+    # groups the model uses are dropped one at a time, groups it leaves out are added one at a time
+    names = ["none", *(("-" if g in MODEL_GROUPS else "+") + g for g in groups), "all (every group)", "v1 (no new group)"]
+    for name in names:
+        fs = {"none": "full", "all (every group)": "all", "v1 (no new group)": "v1"}.get(name, name)
         m = RiskModel(feature_set=fs, **params).fit(X, rows.label, visit_day=rows.day, selected_by=rows.selected_by)
         out.append({"seed": seed, "as_of": str(as_of), "dropped": name,
                     "precision": precision_at_k(y, m.decision_function(X_all), k)})

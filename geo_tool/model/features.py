@@ -24,7 +24,7 @@ from geo_tool.dataset.buildings import building_keys
 from geo_tool.model.neighbourhood import RADII_M, GridCounter, snapshot_days
 
 #: Bump when a feature is added, removed or changes meaning; a saved model with another value is refused.
-FEATURE_SET_VERSION = "2"
+FEATURE_SET_VERSION = "3"
 
 #: Columns of brp/addresses that must never become features (nor be used to build one).
 EXCLUDED_ATTRIBUTES = ("nationality_group", "nationality", "birth_year", "age", "sex", "gender", "eum", "eum_share")
@@ -84,13 +84,28 @@ REGISTER_FEATURES: tuple[str, ...] = (
     "rni_registrations_12m",
 )
 HISTORY_FEATURES: tuple[str, ...] = ("no_access_365d", "days_since_violation")
+#: Feature set 3: what the register shows since the last visit and in the last weeks. After a finding the
+#: occupants of a resolved case leave (deregistrations) and a still-packed unit keeps receiving new ones; a
+#: ranking that only sees "violation found 40 days ago" cannot tell the two apart.
+DYNAMICS_FEATURES: tuple[str, ...] = (
+    "registrations_1m", "deregistrations_1m", "persons_change_3m", "arrivals_since_visit", "departures_since_visit",
+    "arrivals_since_finding", "departures_since_finding", "persons_change_since_finding",
+)
+#: Every feature the builder computes (the reasons, the model card and the ablations see them all).
 NUMERIC_FEATURES: tuple[str, ...] = (NUMERIC_FEATURES_V1 + BUILDING_FEATURES + NEIGHBOURHOOD_FEATURES
-                                     + LANDLORD_FEATURES + REGISTER_FEATURES + HISTORY_FEATURES)
-#: The new groups of feature set 2, by the name an ablation drops them with (`feature_set="-building"`).
+                                     + LANDLORD_FEATURES + REGISTER_FEATURES + HISTORY_FEATURES + DYNAMICS_FEATURES)
+#: The groups added after today's model (set 1), by the name an ablation drops (`-building`) or adds (`+register`) them with.
 NEW_FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "building": BUILDING_FEATURES, "neighbourhood": NEIGHBOURHOOD_FEATURES, "landlord": LANDLORD_FEATURES,
-    "register": REGISTER_FEATURES, "history": HISTORY_FEATURES,
+    "register": REGISTER_FEATURES, "history": HISTORY_FEATURES, "dynamics": DYNAMICS_FEATURES,
 }
+#: The groups the model uses on top of set 1 (feature set 3). Left out, though computed: the neighbourhood
+#: (25-250 m) and the set-2 register group. Added one at a time to the model's features on the development
+#: demos (city, seeds 21 and 22, 12 dates), each lowered precision@40 (neighbourhood 0.875 -> 0.858, register
+#: 0.875 -> 0.842); all set-2 groups together 0.875 -> 0.819. Trained on visits that complaints chose, they
+#: mostly describe that selection (see benchmarks/results/eval_model_city.md for the figures on unseen seeds).
+MODEL_GROUPS: tuple[str, ...] = ("dynamics", "building", "landlord", "history")
+MODEL_FEATURES: tuple[str, ...] = NUMERIC_FEATURES_V1 + tuple(c for g in MODEL_GROUPS for c in NEW_FEATURE_GROUPS[g])
 SHORT_SPELL_DAYS = 91
 CATEGORICAL_FEATURES: tuple[str, ...] = ("permit_status",)
 FEATURE_NAMES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
@@ -453,6 +468,21 @@ class FeatureBuilder:
         out["registered_since_finding"] = np.where(np.isfinite(last_v), np.clip(stayed, 0, None), 0.0)
         out["rni_registrations_12m"] = self.rni_start.count(addr, d - 365, d)
         out["no_access_365d"] = self.insp_all.count(addr, d - 365, d, "no_access")
+        self._dynamics_features(addr, d, last_v, out)
+
+    def _dynamics_features(self, addr: np.ndarray, d: np.ndarray, last_v: np.ndarray, out: dict[str, np.ndarray]) -> None:
+        """Feature set 3: register movements in the last weeks, since the last visit and since the last finding."""
+        out["registrations_1m"] = self.spell_start.count(addr, d - 31, d)
+        out["deregistrations_1m"] = self.spell_end.count(addr, d - 31, d)
+        out["persons_change_3m"] = out["persons_now"] - self.persons_at(addr, d - 91)
+        _, last_i = self.insp_all.last_before(addr, d)
+        for name, last in (("visit", last_i), ("finding", last_v)):
+            seen = np.isfinite(last)
+            since = np.where(seen, last, d).astype(np.int64)
+            out[f"arrivals_since_{name}"] = np.where(seen, self.spell_start.count(addr, since, d), np.nan)
+            out[f"departures_since_{name}"] = np.where(seen, self.spell_end.count(addr, since, d), np.nan)
+            if name == "finding":
+                out["persons_change_since_finding"] = np.where(seen, out["persons_now"] - self.persons_at(addr, since), np.nan)
 
     def _permit_status(self, addr: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Status of each address's latest permit record before d; granted past valid_until is `expired`."""

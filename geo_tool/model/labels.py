@@ -58,6 +58,14 @@ FEATURE_LABELS: dict[str, str] = {
     "rni_registrations_12m": "RNI-inschrijvingen in 12 maanden",
     "no_access_365d": "bezoeken zonder toegang in 365 dagen",
     "days_since_violation": "dagen sinds de laatste overtreding op het adres",
+    "registrations_1m": "inschrijvingen in de laatste maand",
+    "deregistrations_1m": "uitschrijvingen in de laatste maand",
+    "persons_change_3m": "verandering van het aantal ingeschrevenen in 3 maanden",
+    "arrivals_since_visit": "inschrijvingen sinds het laatste bezoek",
+    "departures_since_visit": "uitschrijvingen sinds het laatste bezoek",
+    "arrivals_since_finding": "inschrijvingen sinds de laatste overtreding",
+    "departures_since_finding": "uitschrijvingen sinds de laatste overtreding",
+    "persons_change_since_finding": "verandering van het aantal ingeschrevenen sinds de laatste overtreding",
     "permit_status": "verhuurvergunning",
 }
 
@@ -65,6 +73,7 @@ FEATURE_LABELS: dict[str, str] = {
 GROUP_LABELS: dict[str, str] = {
     "bezetting": "bezetting volgens de BRP",
     "verloop": "verloop en inschrijvingspatronen",
+    "na_bezoek": "inschrijvingen sinds het laatste bezoek",
     "rni": "RNI-inschrijvingen",
     "klachten": "klachten op het adres",
     "vergunning": "verhuurvergunning",

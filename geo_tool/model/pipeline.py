@@ -32,7 +32,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from geo_tool.model.fast_binning import install as _install_fast_binning
-from geo_tool.model.features import (CATEGORICAL_FEATURES, NEW_FEATURE_GROUPS, NUMERIC_FEATURES, NUMERIC_FEATURES_V1,
+from geo_tool.model.features import (CATEGORICAL_FEATURES, DYNAMICS_FEATURES, MODEL_FEATURES, NEW_FEATURE_GROUPS,
+                                     NUMERIC_FEATURES, NUMERIC_FEATURES_V1,
                                      PERMIT_STATUS_VALUES)
 
 _install_fast_binning()  # weighted boosting fits: scikit-learn's bin thresholds, sorted once (fast_binning.py)
@@ -47,20 +48,26 @@ N_THREADS = 1
 #: Features whose rise may never lower the risk (monotonic constraints). Without them the boosted trees,
 #: trained on visited addresses only, extrapolated to odd corners of the population (e.g. an address
 #: emptied after a recent violation ranked top): precision@40 on the city demo went from 0.90 to 1.00.
-INCREASING_FEATURES = tuple(c for c in NUMERIC_FEATURES if c.startswith(
+INCREASING_FEATURES = tuple(c for c in NUMERIC_FEATURES if c not in DYNAMICS_FEATURES and c.startswith(
     ("persons_", "registrations_", "spells_", "rni_", "complaints_", "landlord_violation_rate",
      "building_complaints_", "building_violations_", "building_no_access_", "landlord_violations_other",
      "landlord_no_access_other", "landlord_refused_revoked", "short_spells_", "arrivals_together_")))
 
-#: The feature sets a model can use: "full" (set 2) and "v1" (the features of today's model, issue 4).
-FEATURE_SETS = {"full": NUMERIC_FEATURES, "v1": NUMERIC_FEATURES_V1}
+#: The feature sets a model can use: "full" (the model's features, set 3: features.MODEL_FEATURES),
+#: "all" (every computed feature, with the neighbourhood and the set-2 register group) and "v1" (today's
+#: model, issue 4).
+FEATURE_SETS = {"full": MODEL_FEATURES, "all": NUMERIC_FEATURES, "v1": NUMERIC_FEATURES_V1}
 
 
 def numeric_columns(feature_set: str = "full") -> list[str]:
-    """The numeric columns of a feature set: "full", "v1", or "-GROUP" (full without one new group, for ablations)."""
-    if feature_set.startswith("-") and feature_set[1:] in NEW_FEATURE_GROUPS:
-        drop = set(NEW_FEATURE_GROUPS[feature_set[1:]])
-        return [c for c in NUMERIC_FEATURES if c not in drop]
+    """The numeric columns of a feature set: "full", "all", "v1", or, for ablations, "-GROUP" (the model's
+    features without one group) and "+GROUP" (with one group it leaves out)."""
+    sign, group = feature_set[:1], feature_set[1:]
+    if sign in "-+" and group in NEW_FEATURE_GROUPS:
+        cols = set(NEW_FEATURE_GROUPS[group])
+        if sign == "-":
+            return [c for c in MODEL_FEATURES if c not in cols]
+        return [c for c in NUMERIC_FEATURES if c in cols or c in MODEL_FEATURES]
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"feature_set '{feature_set}' is not one of {', '.join(FEATURE_SETS)}")
     return list(FEATURE_SETS[feature_set])
@@ -76,7 +83,7 @@ def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = No
     turnover, complaint and landlord signals: the training visits are a biased sample of the
     addresses it must rank, and a flexible model learned that sample's quirks (measured on the demo).
     """
-    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
+    numeric = list(MODEL_FEATURES) if numeric is None else numeric
     columns = ColumnTransformer(
         [
             ("num", "passthrough", numeric),
@@ -96,7 +103,7 @@ def make_boosting_pipeline(random_state: int = 0, numeric: list[str] | None = No
 
 def make_logistic_pipeline(numeric: list[str] | None = None) -> Pipeline:
     """A plain, regularised LogisticRegression on the same features: the baseline the model must beat."""
-    numeric = list(NUMERIC_FEATURES) if numeric is None else numeric
+    numeric = list(MODEL_FEATURES) if numeric is None else numeric
     scale = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
     columns = ColumnTransformer(
         [

@@ -26,7 +26,10 @@ COMPLAINT_COLUMNS = tuple(c for c in NUMERIC_FEATURES if c.startswith("complaint
 REASON_GROUPS: dict[str, tuple[str, ...]] = {
     "bezetting": ("persons_now", "persons_per_10m2", "persons_vs_wijk_median"),
     "verloop": ("registrations_3m", "registrations_12m", "deregistrations_3m", "deregistrations_12m", "spells_12m",
-                "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding"),
+                "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding", "registrations_1m",
+                "deregistrations_1m", "persons_change_3m"),
+    "na_bezoek": ("arrivals_since_visit", "departures_since_visit", "arrivals_since_finding", "departures_since_finding",
+                  "persons_change_since_finding"),
     "rni": ("rni_now", "rni_registrations_12m"),
     "klachten": COMPLAINT_COLUMNS,
     "vergunning": ("permit_status",),
@@ -108,12 +111,24 @@ def reason_texts(group: str, X: pd.DataFrame) -> pd.Series:
         without = persons + " " + noun + " ingeschreven (" + _num(X["persons_vs_wijk_median"], 1) + "× de wijkmediaan)"
         return pd.Series(np.where(X["floor_area_m2"].notna(), with_area, without))
     if group == "verloop":
-        base = (_num(X["registrations_12m"]) + " inschrijvingen en " + _num(X["deregistrations_12m"])
-                + " uitschrijvingen in 12 maanden (" + _num(X["spells_12m"]) + " bewoners in die periode)")
+        base = (_num(X["registrations_12m"]) + " " + _plural(X["registrations_12m"], "inschrijving", "inschrijvingen") + " en "
+                + _num(X["deregistrations_12m"]) + " " + _plural(X["deregistrations_12m"], "uitschrijving", "uitschrijvingen")
+                + " in 12 maanden (" + _num(X["spells_12m"]) + " " + _plural(X["spells_12m"], "bewoner", "bewoners")
+                + " in die periode)")
         short = pd.Series(np.where(X["short_spells_12m"] > 0, "; " + _num(X["short_spells_12m"]) + " korter dan 3 maanden", ""))
         together = pd.Series(np.where(X["arrivals_together_12m"] > 0,
                                       "; " + _num(X["arrivals_together_12m"]) + " samen op één dag ingeschreven", ""))
         return base + short + together
+    if group == "na_bezoek":
+        a, dep = X["arrivals_since_visit"], X["departures_since_visit"]
+        text = ("sinds het laatste bezoek (" + _num(X["days_since_inspection"]) + " dagen geleden): " + _num(a) + " "
+                + _plural(a, "inschrijving", "inschrijvingen") + ", " + _num(dep) + " "
+                + _plural(dep, "uitschrijving", "uitschrijvingen"))
+        change = X["persons_change_since_finding"]
+        sign = pd.Series(np.where(change > 0, "+", ""))
+        finding = pd.Series(np.where(change.notna(), "; sinds de laatste overtreding " + sign + _num(change) + " "
+                                     + _plural(change.abs(), "bewoner", "bewoners"), ""))
+        return pd.Series(np.where(X["arrivals_since_visit"].notna(), text + finding, "nooit eerder bezocht"))
     if group == "rni":
         return (_num(X["rni_now"]) + " RNI-ingeschrevenen op dit adres, " + _num(X["rni_registrations_12m"])
                 + " RNI-inschrijvingen in 12 maanden")
@@ -178,6 +193,7 @@ def _eligible(X: pd.DataFrame) -> pd.DataFrame:
         "bezetting": (X["persons_now"] > 0).to_numpy(),
         "verloop": ((X["registrations_12m"] + X["deregistrations_12m"]) > 0).to_numpy(),
         "rni": ((X["rni_now"] + X["rni_registrations_12m"]) > 0).to_numpy(),
+        "na_bezoek": (X["arrivals_since_visit"].fillna(0) + X["departures_since_visit"].fillna(0) > 0).to_numpy(),
         "pand_buren": (X["building_units"] > 1).to_numpy(),
         "buurt": yes,
         "klachten": (X["complaints_total_365d"] > 0).to_numpy(),

@@ -19,9 +19,10 @@ import geo_tool
 from geo_tool.fileio import atomic_path, write_csv_atomic, write_text_atomic
 from geo_tool.i18n import format_number
 from geo_tool.model.fairness import RATIO_BOUNDS, fairness_audit, visits_per_1000_residents
-from geo_tool.model.features import (EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE_SET_VERSION,
+from geo_tool.model.features import (CATEGORICAL_FEATURES, EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURE_SET_VERSION,
                                      LANDLORD_SMOOTHING_VISITS, WIJK_SMOOTHING_VISITS)
 from geo_tool.model.labels import FEATURE_LABELS, GROUP_LABELS
+from geo_tool.model.pipeline import numeric_columns
 from geo_tool.model.reasons import REASON_GROUPS
 from geo_tool.model.selection import candidate_label
 
@@ -394,6 +395,7 @@ def _report_md(metrics: dict, fairness: pd.DataFrame, per_wijk: pd.DataFrame, ch
 def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
     """The Algoritmeregister fields that apply, as a JSON-ready dict."""
     hashes = bundle.file_hashes
+    used = set(numeric_columns(getattr(bundle.model, "feature_set", "full"))) | set(CATEGORICAL_FEATURES)
     headline = {s["as_of"]: {k: v for k, v in s.items() if k.startswith(("population_precision@k_", "visited_precision@k_", "brier_", "ratio_", "share_", "gap_"))}
                 for s in metrics["splits"]}
     return {
@@ -409,24 +411,28 @@ def model_card(bundle, metrics: dict, fairness: pd.DataFrame) -> dict:
                            f" (gekozen variant: {candidate_label(metrics.get('selection', {}).get('chosen', '?'))}), sigmoid-gekalibreerd "
                            "(CalibratedClassifierCV + FrozenEstimator) op de laatste 120 dagen vóór de trainingsdatum"
                            + _boosting_text(bundle.model)),
-                  "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, inverse-propensity, "
+                  "selection": ("gekozen uit logistische regressie en gradient boosting (gebalanceerd, "
                                 "ongewogen) op dezelfde kenmerken, met rollende validatie in de tijd op precisie bij de "
                                 "weekcapaciteit (bezoeken na elke vouwdatum); daarna, als boosting wint, op dezelfde vouwen "
-                                "een klein rooster van instellingen (aantal en grootte van de bomen, leersnelheid)"),
+                                "een klein rooster van instellingen (aantal en grootte van de bomen, leersnelheid). Boosting "
+                                "gewogen naar selectiekans (inverse-propensity) wordt nog getraind en vergeleken, maar is geen "
+                                "kandidaat meer: in de ontwikkeling (andere demo's en datums) was het steeds de zwakste weging"),
                   "label": "bij een huisbezoek is een overtreding vastgesteld (bezoeken zonder toegang uitgesloten)",
                   "training_rows": "(adres, bezoekdatum), kenmerken per bezoekdatum uit gegevens strikt vóór die datum",
-                  "selection_bias": ("expliciet: inverse-propensity-gewichten uit de aanleiding van elk bezoek (kans dat een bezoek een "
-                                     "klacht-/controlebezoek is, geschat uit de kenmerken) of willekeurige+routinebezoeken "
-                                     "gebalanceerd; de keuze volgt uit de validatie; willekeurige bezoeken zijn de "
-                                     "onbevooroordeelde controle (AUC in het rapport)"),
+                  "selection_bias": ("expliciet: willekeurige+routinebezoeken gebalanceerd (even zwaar als alle andere) of "
+                                     "ongewogen, gekozen door de validatie; ter vergelijking ook inverse-propensity-gewichten uit "
+                                     "de aanleiding van elk bezoek (kans dat een bezoek een klacht-/controlebezoek is, geschat uit "
+                                     "de kenmerken); willekeurige bezoeken zijn de onbevooroordeelde controle (AUC in het rapport)"),
                   "explanations": ("interventionele bijdrage per kenmerkgroep: log-odds van het adres minus log-odds met die groep "
                                    "vervangen door het typische adres (exact voor het model, niet additief); de drie grootste positieve "
                                    "bijdragen worden redenen"),
-                  "reason_groups": {GROUP_LABELS.get(k, k): list(v) for k, v in REASON_GROUPS.items()},
+                  "reason_groups": {GROUP_LABELS.get(k, k): [f for f in v if f in used] for k, v in REASON_GROUPS.items()
+                                    if any(f in used for f in v)},
                   "smoothing": {"landlord_pseudo_visits": LANDLORD_SMOOTHING_VISITS, "wijk_pseudo_visits": WIJK_SMOOTHING_VISITS}},
         "data_sources": ["BAG adressen (oppervlakte, bouwjaar)", "BRP inschrijvingen (aantallen, in-/uitschrijvingen, RNI)",
                          "verhuurdersvergunningen", "klachten/meldingen", "eerdere huisbezoeken en uitkomsten", "wijkindeling"],
-        "features": {f: FEATURE_LABELS.get(f, f) for f in FEATURE_NAMES},
+        "features": {f: FEATURE_LABELS.get(f, f) for f in FEATURE_NAMES if f in used},
+        "features_not_used": {f: FEATURE_LABELS.get(f, f) for f in FEATURE_NAMES if f not in used},
         "evaluation_table": metrics.get("comparison", []),
         "paired_table": metrics.get("paired", []),
         "capacity": metrics.get("capacity"),
@@ -516,6 +522,10 @@ def _card_md(card: dict) -> str:
             lines.append(f"- **{group}**: " + "; ".join(FEATURE_LABELS.get(f, f.replace("_", " ")) for f in feats))
     else:
         lines += [f"- {label}" for label in card["features"].values()]
+    unused = card.get("features_not_used") or {}
+    if unused:
+        lines += ["", "Berekend maar niet in het model (in de ontwikkeling verlaagden ze de precisie in de top; de "
+                  "evaluatie toont per groep wat toevoegen doet): " + "; ".join(unused.values()) + "."]
     lines += ["", "## Uitgesloten attributen (nooit kenmerk)", "",
               ", ".join(EXCLUDED_NL.get(a, a) for a in card["excluded_attributes"])]
     w = card["training_window"]

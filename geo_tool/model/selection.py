@@ -15,11 +15,14 @@ import pandas as pd
 
 from geo_tool.model.features import FeatureBuilder, to_day, training_rows
 
-#: Candidates, simplest first: (name, RiskModel parameters).
+#: Candidates, simplest first: (name, RiskModel parameters). Boosting weighted by inverse propensity
+#: ("boosting_ipw") is no longer a candidate: on the development demos (city, seeds 21 and 22, 12 dates)
+#: it ranked worst of the three weightings at precision@40 (0.78 against 0.84 balanced and 0.86
+#: unweighted), and the folds, scored on visited addresses, cannot see that. It is still trained and
+#: reported in every evaluation (evaluation.evaluate_split, the model card's weighting comparison).
 CANDIDATES: dict[str, dict] = {
     "logistic": {"kind": "logistic", "random_weight": "balanced"},
     "boosting_balanced": {"kind": "boosting", "random_weight": "balanced"},
-    "boosting_ipw": {"kind": "boosting", "random_weight": "ipw"},
     "boosting_unweighted": {"kind": "boosting", "random_weight": 1.0},
 }
 #: Hyperparameters tried for the winning boosting variant (stage 2 of the selection), the default first.

@@ -209,3 +209,63 @@ def test_every_feature_has_a_dutch_label_and_one_reason_group():
     grouped = [f for cols in REASON_GROUPS.values() for f in cols]
     assert sorted(grouped) == sorted(FEATURE_NAMES)
     assert set(REASON_GROUPS) <= set(GROUP_LABELS)
+
+
+def test_register_dynamics_since_the_last_visit_and_finding_on_a_hand_case():
+    """Feature set 3 on paper: a violation found at address A on 2022-03-01 (three persons registered then);
+    afterwards two of them leave (one on 2022-04-10, one on 2022-05-20) and one newcomer arrives on 2022-05-25.
+    A later visit on 2022-05-01 found nothing. As of 2022-06-01: since the last visit 1 arrival and 1 departure;
+    since the finding 1 arrival, 2 departures, persons -1; in the last month 1 arrival (05-25) and 1 departure
+    (05-20). An address never visited has no since-visit figures (missing, not zero)."""
+    from toydata import make_toy_dataset
+
+    ds, _ = make_toy_dataset(20, seed=1)
+    a, never = ds.addresses["address_id"].iloc[:2].tolist()
+    for name in ("brp", "inspections"):
+        frame = getattr(ds, name)
+        setattr(ds, name, frame[~frame.address_id.isin([a, never])].reset_index(drop=True))
+    brp = pd.DataFrame({
+        "person_id": pd.array(["q1", "q2", "q3", "q4"], dtype="string"),
+        "address_id": pd.array([a] * 4, dtype="string"),
+        "registered_from": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-06-01", "2022-05-25"]),
+        "registered_until": pd.to_datetime(["2022-04-10", "2022-05-20", None, None]),
+        "nationality_group": pd.array(["NL"] * 4, dtype="string"),
+        "birth_year": pd.array([1990] * 4, dtype="Int64"),
+        "rni": pd.array([False] * 4, dtype="boolean"),
+    })
+    ds.brp = pd.concat([ds.brp, brp], ignore_index=True)
+    insp = pd.DataFrame({
+        "inspection_id": pd.array(["d1", "d2"], dtype="string"),
+        "address_id": pd.array([a, a], dtype="string"),
+        "visited_on": pd.to_datetime(["2022-03-01", "2022-05-01"]),
+        "outcome": pd.array(["violation", "no_violation"], dtype="string"),
+        "violations": pd.array(["overbewoning", None], dtype="string"),
+        "selected_by": pd.array(["complaint", "other"], dtype="string"),
+        "team": pd.array([None, None], dtype="string"),
+    })
+    ds.inspections = pd.concat([ds.inspections, insp], ignore_index=True)
+    X = features_as_of(ds, pd.Timestamp("2022-06-01"))
+    row = X.loc[a]
+    assert (row.arrivals_since_visit, row.departures_since_visit) == (1, 1)
+    assert (row.arrivals_since_finding, row.departures_since_finding) == (1, 2)
+    assert row.persons_change_since_finding == -1
+    assert (row.registrations_1m, row.deregistrations_1m) == (1, 1)
+    assert row.persons_change_3m == 2 - 3        # 3 registered on 2022-03-03, 2 now
+    assert np.isnan(X.loc[never, "arrivals_since_visit"]) and np.isnan(X.loc[never, "persons_change_since_finding"])
+
+
+def test_the_model_feature_set_and_the_ablation_sets():
+    """The model uses set 1 plus its chosen groups; '-GROUP' drops a used group, '+GROUP' adds a left-out one;
+    nationality and age are in no set."""
+    from geo_tool.model.features import MODEL_FEATURES, MODEL_GROUPS, NEW_FEATURE_GROUPS, NUMERIC_FEATURES_V1
+    from geo_tool.model.pipeline import numeric_columns
+
+    full = numeric_columns("full")
+    assert full == list(MODEL_FEATURES) and set(NUMERIC_FEATURES_V1) <= set(full)
+    for group, cols in NEW_FEATURE_GROUPS.items():
+        if group in MODEL_GROUPS:
+            assert set(cols) <= set(full) and not set(cols) & set(numeric_columns(f"-{group}"))
+        else:
+            assert not set(cols) & set(full) and set(numeric_columns(f"+{group}")) == set(full) | set(cols)
+    for name in ("full", "all", "v1"):
+        assert not set(numeric_columns(name)) & set(EXCLUDED_ATTRIBUTES)
