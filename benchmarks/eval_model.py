@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="Markdown file for the pooled table and the ablation")
     parser.add_argument("--capacity", type=int, default=40)
     parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--visible-bound", action="store_true",
+                        help="also train on the hidden truth of every address 13 weeks earlier (what the visible features allow)")
     parser.add_argument("--boundaries", default=None)
     parser.add_argument("--grid", default=None)
     parser.add_argument("--merge", nargs="+", default=None,
@@ -90,6 +92,8 @@ def main() -> None:
                   flush=True)
             if args.ablation:
                 ablation += _ablation(builder, d, truth, rows["chosen_parameters"], k, NEW_FEATURE_GROUPS, seed)
+            if args.visible_bound:
+                rows.update(_visible_bound(builder, d, truth, k))
             if args.out:  # after every evaluation, so an interrupted run still leaves what it measured (for --merge)
                 from geo_tool.fileio import write_text_atomic
 
@@ -136,18 +140,67 @@ def _write_pooled(splits: list[dict], ablation: list[dict], capacity: int, out: 
               + ", ".join(f"{n} {np.mean([s[f'population_precision@k_{n}'] for s in splits]):.3f}" for n in extra)
               + "; AUC on random/routine visits only: "
               + ", ".join(f"{n} {np.nanmean([s.get(f'auc_random_routine_{n}', np.nan) for s in splits]):.3f}" for n in extra), ""]
+    if any("population_precision@k_visible_bound_full" in s for s in splits):
+        vb = [s for s in splits if "population_precision@k_visible_bound_full" in s]
+        lines += ["## What the visible features allow (analysis only: trained on the hidden truth of every address)", "",
+                  "Boosting on the same features, trained on the truth of all addresses 13 weeks before each date instead of on "
+                  "the visits; the model's distance to it is selection bias and learning, its distance to the ceiling is what "
+                  "no data of the municipality shows.", "",
+                  "| ranker | p@%d mean | p@%d mean | evaluations |" % (k, 5 * k), "|---|---|---|---|"]
+        for name, label in (("model", "model (chosen)"), ("visible_bound_full", "bound, model features"),
+                            ("visible_bound_all", "bound, every computed feature"), ("truth", "ceiling (hidden risk)")):
+            lines.append(f"| {label} | {np.mean([s[f'population_precision@k_{name}'] for s in vb]):.3f} | "
+                         f"{np.mean([s[f'population_precision@5k_{name}'] for s in vb]):.3f} | {len(vb)} |")
+        lines.append("")
     if ablation:
         ab = pd.DataFrame(ablation).groupby("dropped", sort=False)["precision"].agg(["mean", "std", "count"])
         lines += ["## Ablation (boosting with the chosen weighting; -GROUP: the model without a group it uses, +GROUP: with "
                   "a group it leaves out; retrained; p@%d over all addresses)" % capacity,
                   "", "| feature set | p@k mean | sd | evaluations |", "|---|---|---|---|"]
         lines += [f"| {g} | {r['mean']:.3f} | {r['std']:.3f} | {int(r['count'])} |" for g, r in ab.iterrows()]
+    names = ["model", "logistic", "model_v1", "logistic_v1", "complaints_90d", "visible_bound_full", "truth"]
+    lines += ["", f"## Per evaluation (p@{k}; chosen = the rolling validation's pick, with its grid settings)", "",
+              "| seed | date | prevalence | chosen | model | LR same features | today's model | LR set 1 | complaints "
+              "| bound (visible features) | ceiling |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s in splits:
+        extra = {key: value for key, value in s.get("chosen_parameters", {}).items() if key not in ("kind", "random_weight")}
+        values = " | ".join(f"{s[f'population_precision@k_{n}']:.3f}" if f"population_precision@k_{n}" in s else "–"
+                            for n in names)
+        lines.append(f"| {s['seed']} | {s['as_of']} | {s['population_prevalence']:.4f} | {s['chosen']} {extra or ''} | {values} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if out:
         from geo_tool.fileio import write_text_atomic
 
         write_text_atomic(Path(out), text)
+
+
+def _visible_bound(builder, as_of, truth, k: int, lead_days: int = 91, negative_share: float = 0.1) -> dict:
+    """What the visible features allow: boosting trained on the hidden truth of every address (not only the
+    visited ones) as of `lead_days` before as_of, scored as of as_of. An analysis yardstick (it reads the truth,
+    which the tool never does): the gap between it and the model is selection bias and learning; the gap between
+    it and the ceiling is what no feature of the data shows."""
+    from geo_tool.model.evaluation import precision_at_k
+    from geo_tool.model.features import to_day
+    from geo_tool.model.pipeline import make_boosting_pipeline, numeric_columns
+
+    ids = builder.address_ids
+    earlier = pd.Timestamp(as_of) - pd.Timedelta(days=lead_days)
+    X0 = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(earlier)))
+    y0 = truth.labels_at(ids, earlier)
+    keep = (y0 == 1) | (np.random.default_rng(0).random(len(y0)) < negative_share)
+    weight = np.where(y0[keep] == 1, 1.0, 1.0 / negative_share)
+    X1 = builder.features(ids.to_numpy(dtype=object), np.full(len(ids), to_day(as_of)))
+    y1 = truth.labels_at(ids, as_of)
+    out = {}
+    for name in ("full", "all"):
+        pipe = make_boosting_pipeline(0, numeric_columns(name))
+        pipe.fit(X0[keep], y0[keep], boosting__sample_weight=weight)
+        s = pipe.decision_function(X1)
+        out[f"population_precision@k_visible_bound_{name}"] = precision_at_k(y1, s, k)
+        out[f"population_precision@5k_visible_bound_{name}"] = precision_at_k(y1, s, 5 * k)
+    print("  visible-feature bound p@%d: " % k + ", ".join(f"{n} {v:.3f}" for n, v in out.items() if "@k_" in n), flush=True)
+    return out
 
 
 def _ablation(builder, as_of, truth, chosen_params: dict, k: int, groups: dict, seed: int) -> list[dict]:
