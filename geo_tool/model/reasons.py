@@ -115,10 +115,10 @@ def reason_texts(group: str, X: pd.DataFrame) -> pd.Series:
                 + _num(X["deregistrations_12m"]) + " " + _plural(X["deregistrations_12m"], "uitschrijving", "uitschrijvingen")
                 + " in 12 maanden (" + _num(X["spells_12m"]) + " " + _plural(X["spells_12m"], "bewoner", "bewoners")
                 + " in die periode)")
-        short = pd.Series(np.where(X["short_spells_12m"] > 0, "; " + _num(X["short_spells_12m"]) + " korter dan 3 maanden", ""))
-        together = pd.Series(np.where(X["arrivals_together_12m"] > 0,
-                                      "; " + _num(X["arrivals_together_12m"]) + " samen op één dag ingeschreven", ""))
-        return base + short + together
+        # only figures the model itself uses (short spells and arrivals together are computed, not model features)
+        recent = pd.Series(np.where(X["registrations_1m"] > 0, "; " + _num(X["registrations_1m"]) + " "
+                                    + _plural(X["registrations_1m"], "inschrijving", "inschrijvingen") + " in de laatste maand", ""))
+        return base + recent
     if group == "na_bezoek":
         a, dep = X["arrivals_since_visit"], X["departures_since_visit"]
         text = ("sinds het laatste bezoek (" + _num(X["days_since_inspection"]) + " dagen geleden): " + _num(a) + " "
@@ -130,8 +130,7 @@ def reason_texts(group: str, X: pd.DataFrame) -> pd.Series:
                                      + _plural(change.abs(), "bewoner", "bewoners"), ""))
         return pd.Series(np.where(X["arrivals_since_visit"].notna(), text + finding, "nooit eerder bezocht"))
     if group == "rni":
-        return (_num(X["rni_now"]) + " RNI-ingeschrevenen op dit adres, " + _num(X["rni_registrations_12m"])
-                + " RNI-inschrijvingen in 12 maanden")
+        return _num(X["rni_now"]) + " RNI-" + _plural(X["rni_now"], "ingeschrevene", "ingeschrevenen") + " op dit adres"
     if group == "pand_buren":
         c = X["building_complaints_365d_other"]
         v = X["building_violations_other"]
@@ -192,7 +191,7 @@ def _eligible(X: pd.DataFrame) -> pd.DataFrame:
     cols = {
         "bezetting": (X["persons_now"] > 0).to_numpy(),
         "verloop": ((X["registrations_12m"] + X["deregistrations_12m"]) > 0).to_numpy(),
-        "rni": ((X["rni_now"] + X["rni_registrations_12m"]) > 0).to_numpy(),
+        "rni": (X["rni_now"] > 0).to_numpy(),
         "na_bezoek": (X["arrivals_since_visit"].fillna(0) + X["departures_since_visit"].fillna(0) > 0).to_numpy(),
         "pand_buren": (X["building_units"] > 1).to_numpy(),
         "buurt": yes,

@@ -524,8 +524,8 @@ def _card_md(card: dict) -> str:
         lines += [f"- {label}" for label in card["features"].values()]
     unused = card.get("features_not_used") or {}
     if unused:
-        lines += ["", "Berekend maar niet in het model (in de ontwikkeling verlaagden ze de precisie in de top; de "
-                  "evaluatie toont per groep wat toevoegen doet): " + "; ".join(unused.values()) + "."]
+        lines += ["", "Berekend maar niet in het model (op de ontwikkeldemo's verlaagden ze de precisie in de top, op "
+                  "andere demo's maakten ze geen duidelijk verschil; de evaluatie toont per groep wat toevoegen doet): " + "; ".join(unused.values()) + "."]
     lines += ["", "## Uitgesloten attributen (nooit kenmerk)", "",
               ", ".join(EXCLUDED_NL.get(a, a) for a in card["excluded_attributes"])]
     w = card["training_window"]
