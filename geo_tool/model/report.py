@@ -487,6 +487,19 @@ def _metric_label(key: str) -> str:
     return key
 
 
+def _metrics_table(metrics: dict) -> list[str]:
+    """The per-date figures as one Markdown table: a row per measure and ranker, a column per evaluation date."""
+    dates = list(metrics)
+    if not dates:
+        return ["- geen evaluatiedatums"]
+    keys = list(dict.fromkeys(k for values in metrics.values() for k in values))
+    lines = ["| maat | " + " | ".join(dates) + " |", "|---|" + "---|" * len(dates)]
+    for key in keys:
+        cells = [_value_nl(metrics[d][key]) if key in metrics[d] else "–" for d in dates]
+        lines.append(f"| {_metric_label(key)} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def _boosting_text(model) -> str:
     """The boosting settings in words (empty for a logistic regression)."""
     if getattr(model, "kind", "boosting") == "logistic":
@@ -531,9 +544,7 @@ def _card_md(card: dict) -> str:
     w = card["training_window"]
     lines += ["", "## Trainingsvenster", "",
               f"Bezoeken van {w['visits_from']} tot {w['as_of']} (peildatum, niet meegeteld): {_value_nl(w['rows'])} bezoeken."]
-    lines += ["", "## Prestaties per evaluatiedatum", ""]
-    for as_of, values in card["metrics"].items():
-        lines.append(f"- **{as_of}**: " + "; ".join(f"{_metric_label(k)} {_value_nl(v)}" for k, v in values.items()))
+    lines += ["", "## Prestaties per evaluatiedatum", ""] + _metrics_table(card["metrics"])
     lines += ["", "## Eerlijkheid", ""]
     lines += [f"- {FAIRNESS_NL.get(k, k)}: {_value_nl(v)}" for k, v in card["fairness"].items()] or ["- geen audit (geen testweken)"]
     lines += ["", "## Risico's", ""] + [f"- {r}" for r in card["risks"]]
