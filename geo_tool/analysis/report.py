@@ -24,7 +24,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
-from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
+from geo_tool.analysis.disclose import BASE, SUPPRESSED, THRESHOLD, disclose_counts, flow_suppression  # noqa: E402
 from geo_tool.export.disclosure import round_decimals  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label, signal_short_label  # noqa: E402
@@ -40,7 +40,8 @@ HOTSPOT_COLOURS = {"new": "#fdae61", "intensifying": "#b2182b", "persistent": "#
 def disclosure_note() -> str:
     """The Dutch sentence about disclosure control that every table and the report carry."""
     return (f"Onthullingscontrole: aantallen 1-{THRESHOLD - 1} onderdrukt (<{THRESHOLD}), overige afgerond op "
-            f"{BASE}; aandelen, cijfers per 1000 en verhoudingen berekend op de afgeronde aantallen, met één "
+            f"{BASE}; bij de verhuizingen uit de doelwijk zo nodig ook het kleinste andere aantal (secundaire "
+            f"onderdrukking), zodat een totaal min de getoonde stromen geen onderdrukt aantal geeft; aandelen, cijfers per 1000 en verhoudingen berekend op de afgeronde aantallen, met één "
             f"decimaal. Interne tabellen (niet delen): {', '.join(INTERNAL_FILES)}.")
 
 
@@ -66,7 +67,12 @@ def rate_from_rounded(rate, exact, published) -> np.ndarray:
 def disclosure_rules() -> dict:
     """The rules the waterbed folder's tables follow, written beside them (`disclosure.json`)."""
     return {"threshold": THRESHOLD, "rounding_base": BASE,
-            "counts": f"1-{THRESHOLD - 1} onderdrukt (leeg, vlag <{THRESHOLD}), overige afgerond op {BASE}",
+            "counts": f"1-{THRESHOLD - 1} onderdrukt (leeg, vlag {SUPPRESSED}), overige afgerond op {BASE}",
+            "secondary_suppression": ("verhuizingen uit de doelwijk (flows.csv, en dezelfde aantallen in signals.csv en "
+                                      "evidence.csv): per aantal en periode zo nodig ook het kleinste andere aantal "
+                                      "van de buurwijken of de controlewijken onderdrukt (zelfde vlag), zodat het "
+                                      "totaal in signals.csv min de getoonde stromen geen onderdrukt aantal geeft; "
+                                      "ook dat totaal zelf kan onderdrukt zijn"),
             "shares_rates_ratios": f"berekend op de afgeronde aantallen, {PUBLIC_DECIMALS} decimaal; leeg als een "
                                    "aantal ervan onderdrukt is",
             "model_estimates": f"WDQ, DiD en p-waarden {ESTIMATE_DECIMALS} decimalen, WDD {PUBLIC_DECIMALS} decimaal",
@@ -90,13 +96,45 @@ def waterbed_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return t
 
 
-def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
+#: flows.csv's counts and the signal (in signals.csv) whose before/after sums them per area
+FLOW_COUNTS = {"before": ("relocations_from_target", "before"), "after": ("relocations_from_target", "after"),
+               "eum_before": ("eum_relocations_from_target", "before"),
+               "eum_after": ("eum_relocations_from_target", "after")}
+#: the group totals signals.csv publishes of the flows: its area code -> the role of the wijken summed
+FLOW_TOTALS = {"buffer": "buffer", "controle": "control"}
+
+
+def flows_suppression(result: WaterbedResult) -> dict[str, tuple[np.ndarray, dict[str, bool]]]:
+    """Per count of flows.csv: which flows (rows of ``result.flows``) and which published totals to empty.
+
+    The totals are signals.csv's relocations from the target into the buffer and into the control wijken
+    (areas ``buffer`` and ``controle``); the sum of all flows
+    is assumed known. Primary + secondary suppression (`disclose.flow_suppression`), decided once here so
+    flows.csv, signals.csv and evidence.csv empty the same cells.
+    """
+    role = result.table.set_index("wijk_code")["role"]
+    dest = result.flows["destination"].astype(str).map(role).fillna("")
+    names = list(FLOW_TOTALS)
+    group_of = np.full(len(dest), -1, dtype=np.int64)
+    for i, area in enumerate(names):
+        group_of[(dest == FLOW_TOTALS[area]).to_numpy()] = i
+    out = {}
+    for c in FLOW_COUNTS:
+        cells, totals = flow_suppression(result.flows[c].to_numpy(), group_of, len(names))
+        out[c] = (cells, dict(zip(names, totals.tolist())))
+    return out
+
+
+def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
     """flows.csv: relocations out of the target per destination wijk, counts disclosure-controlled.
 
-    Tests use the unrounded counts; suppressed cells are empty with flag ``<10``; the after/before ratio is
-    computed from the published (rounded) counts with one decimal, p- and q-values have two decimals.
+    Tests use the unrounded counts; emptied cells (1-9, or emptied to protect one because signals.csv
+    publishes totals of these flows, see `flows_suppression`) carry the flag ``onderdrukt``; the
+    after/before ratio is computed from the published (rounded) counts with one decimal and is empty when
+    either count is; p- and q-values have two decimals.
     """
     f = result.flows.copy()
+    sup = suppression if suppression is not None else flows_suppression(result)
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     out = pd.DataFrame({
         "origin_code": f["origin"].astype(str),
@@ -104,13 +142,13 @@ def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
         "destination_code": f["destination"].astype(str),
         "destination_name": f["destination"].astype(str).map(names).fillna("onbekend / buiten de gemeente"),
     })
-    for c in ["before", "after", "eum_before", "eum_after"]:
-        out[c] = disclose_counts(f[c]).to_numpy()
-        out[f"{c}_flag"] = np.where(((f[c] >= 1) & (f[c] < THRESHOLD)).to_numpy(), f"<{THRESHOLD}", "")
+    for c in FLOW_COUNTS:
+        out[c] = disclose_counts(f[c], sup[c][0]).to_numpy()
+        out[f"{c}_flag"] = np.where(out[c].isna().to_numpy(), SUPPRESSED, "")
     pub_before = pd.to_numeric(out["before"], errors="coerce").astype(float).to_numpy()
     pub_after = pd.to_numeric(out["after"], errors="coerce").astype(float).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(pub_before > 0, pub_after / pub_before, np.nan)
+        ratio = np.where((pub_before > 0) & np.isfinite(pub_after), pub_after / pub_before, np.nan)
     out["ratio_after_before"] = round_decimals(ratio, PUBLIC_DECIMALS)
     out["expected_ratio"] = round_decimals(f["expected_ratio"].astype(float).to_numpy(), PUBLIC_DECIMALS)
     out["p_value"] = round_decimals(f["p_value"].astype(float).to_numpy(), ESTIMATE_DECIMALS)
@@ -121,14 +159,31 @@ def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return out
 
 
-def signals_csv_frame(result: WaterbedResult) -> pd.DataFrame:
-    """signals.csv: every signal x area with before/after counts (disclosure-controlled) and WDQ/WDD/DiD."""
-    s = result.signals_table.copy()
+def _flow_signal_masks(result: WaterbedResult, s: pd.DataFrame, suppression: dict) -> dict[str, np.ndarray]:
+    """Rows of the signals table whose before/after repeat an emptied flow or total."""
+    masks = {k: np.zeros(len(s), bool) for k in ("before", "after")}
+    dest = result.flows["destination"].astype(str).to_numpy()
+    for c, (signal, col) in FLOW_COUNTS.items():
+        cells, totals = suppression[c]
+        hidden = set(dest[cells]) | {a for a, t in totals.items() if t}
+        rows = (s["signal"] == signal).to_numpy()
+        masks[col] |= rows & s["area"].astype(str).isin(hidden).to_numpy()
+    return masks
+
+
+def signals_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
+    """signals.csv: every signal x area with before/after counts (disclosure-controlled) and WDQ/WDD/DiD.
+
+    The relocations from the target repeat flows.csv's flows and their buffer and control totals: a cell
+    emptied there (`flows_suppression`) is emptied here too.
+    """
+    s = result.signals_table.copy().reset_index(drop=True)
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     s["area_name"] = s["area"].map(names).fillna(s["area"])
     exact = {c: s[c].copy() for c in ["before", "after"]}
+    hide = _flow_signal_masks(result, s, suppression if suppression is not None else flows_suppression(result))
     for c in ["before", "after", "control_before", "control_after"]:
-        s[c] = disclose_counts(s[c]).to_numpy()
+        s[c] = disclose_counts(s[c], hide.get(c)).to_numpy()
     for c in ["before", "after"]:  # per 1000 per year from the rounded count, one decimal
         s[f"rate_{c}"] = rate_from_rounded(s[f"rate_{c}"], exact[c], s[c])
     cols = ["signal", "signal_nl", "area", "area_name", "role", "before", "after", "rate_before", "rate_after",
@@ -401,8 +456,9 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         details[c] = pd.to_numeric(details[c], errors="coerce").round(0)
     write_csv_atomic(waterbed_csv_frame(result), out / "waterbed.csv")
     write_csv_atomic(details.round(4), out / "waterbed_details.csv")
-    write_csv_atomic(signals_csv_frame(result), out / "signals.csv")
-    write_csv_atomic(flows_csv_frame(result), out / "flows.csv")
+    suppression = flows_suppression(result)
+    write_csv_atomic(signals_csv_frame(result, suppression), out / "signals.csv")
+    write_csv_atomic(flows_csv_frame(result, suppression), out / "flows.csv")
     paths += [out / "waterbed.csv", out / "waterbed_details.csv", out / "signals.csv", out / "flows.csv"]
     paths += _write_disclosure_metadata(out)
     if result.evidence is not None:
@@ -411,8 +467,12 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         ev.insert(1, "wijk_name", ev["wijk_code"].map(names).fillna(
             ev["wijk_code"].map(pd.Series(result.wijken["name"].astype(str).to_numpy(),
                                           index=result.wijken["code"].astype(str).to_numpy()))))
-        for c in ("before", "observed", "persons"):
+        for c in ("before", "observed"):
             ev[c] = disclose_counts(ev[c]).to_numpy()
+        # persons after from the target = flows.csv's after: emptied where the flow is
+        hidden = set(result.flows["destination"].astype(str).to_numpy()[suppression["after"][0]])
+        ev["persons"] = disclose_counts(ev["persons"], ((ev["kind"] == "from_target")
+                                                        & ev["wijk_code"].astype(str).isin(hidden)).to_numpy()).to_numpy()
         for c in ("expected", "excess", "excess_lo", "excess_hi", "persons_expected", "detectable"):
             ev[c] = np.floor(pd.to_numeric(ev[c], errors="coerce") / BASE + 0.5) * BASE
         write_csv_atomic(ev, out / "evidence.csv")
@@ -482,7 +542,7 @@ def _write_disclosure_metadata(out: Path) -> list[Path]:
     rules = disclosure_rules()
     write_text_atomic(out / "disclosure.json", json.dumps(rules, ensure_ascii=False, indent=2) + "\n")
     text = ("Onthullingscontrole van deze map\n\n"
-            f"Aantallen: {rules['counts']}.\nAandelen, cijfers per 1000 en verhoudingen: "
+            f"Aantallen: {rules['counts']}.\nSecundaire onderdrukking: {rules['secondary_suppression']}.\nAandelen, cijfers per 1000 en verhoudingen: "
             f"{rules['shares_rates_ratios']}.\nModelschattingen: {rules['model_estimates']}.\n\n"
             f"{rules['internal_note']}: {', '.join(INTERNAL_FILES)}.\n")
     write_text_atomic(out / "LEESMIJ_onthulling.txt", text)
