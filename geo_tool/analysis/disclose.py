@@ -49,6 +49,55 @@ def flow_suppression(cells: "pd.Series | np.ndarray", group_of: "pd.Series | np.
     return suppression_pattern(v, totals, g, threshold=THRESHOLD, base=BASE)
 
 
+#: flows.csv's counts and the signal (in signals.csv) whose before/after sums them per area
+FLOW_COUNTS = {"before": ("relocations_from_target", "before"), "after": ("relocations_from_target", "after"),
+               "eum_before": ("eum_relocations_from_target", "before"),
+               "eum_after": ("eum_relocations_from_target", "after")}
+#: the group totals signals.csv publishes of the flows: its area code -> the role of the wijken summed
+FLOW_TOTALS = {"buffer": "buffer", "controle": "control"}
+
+
+def flows_suppression(result) -> dict[str, tuple[np.ndarray, dict[str, bool]]]:
+    """Per count of flows.csv: which flows (rows of ``result.flows``) and which published totals to empty.
+
+    The totals are signals.csv's relocations from the target into the buffer and into the control wijken
+    (areas ``buffer`` and ``controle``); the sum of all flows
+    is assumed known. Primary + secondary suppression (`flow_suppression`), decided once so flows.csv,
+    signals.csv, evidence.csv and the report's sentences empty the same cells. ``result`` needs ``table``
+    (wijk_code, role) and ``flows`` (a `WaterbedResult` has both).
+    """
+    role = result.table.set_index("wijk_code")["role"]
+    dest = result.flows["destination"].astype(str).map(role).fillna("")
+    names = list(FLOW_TOTALS)
+    group_of = np.full(len(dest), -1, dtype=np.int64)
+    for i, area in enumerate(names):
+        group_of[(dest == FLOW_TOTALS[area]).to_numpy()] = i
+    out = {}
+    for c in FLOW_COUNTS:
+        cells, totals = flow_suppression(result.flows[c].to_numpy(), group_of, len(names))
+        out[c] = (cells, dict(zip(names, totals.tolist())))
+    return out
+
+
+def protect_evidence_text(table: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table with ``N bewoners van adressen in`` told as ``een onderdrukt aantal`` where that flow
+    (persons after, out of the target) is emptied to protect another (`flows_suppression`): the report, the
+    PDF and the window then never print a count that flows.csv leaves empty."""
+    from types import SimpleNamespace
+
+    cells = flows_suppression(SimpleNamespace(table=table, flows=flows))["after"][0]
+    hidden = set(flows["destination"].astype(str).to_numpy()[cells])
+    out = table.copy()
+    rows = out["wijk_code"].astype(str).isin(hidden).to_numpy()
+    if rows.any():
+        for c in ("evidence", "reason", "detectable_text"):
+            if c in out.columns:
+                out.loc[rows, c] = out.loc[rows, c].astype("string").str.replace(
+                    r"\b\d+ bewoners van adressen in ", "een onderdrukt aantal bewoners van adressen in ",
+                    regex=True).astype(object)
+    return out
+
+
 def count_text(value: float, expected: bool = False) -> str:
     """A count as a Dutch reader sees it: ``minder dan 10`` for 1-9, else rounded to 5 (``ongeveer`` for an
     expected value, which is a model figure but is rounded the same way so it cannot undo the rounding)."""

@@ -24,7 +24,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
-from geo_tool.analysis.disclose import BASE, SUPPRESSED, THRESHOLD, disclose_counts, flow_suppression  # noqa: E402
+from geo_tool.analysis.disclose import (  # noqa: E402
+    BASE, FLOW_COUNTS, SUPPRESSED, THRESHOLD, disclose_counts, flows_suppression)
 from geo_tool.export.disclosure import round_decimals  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label, signal_short_label  # noqa: E402
@@ -94,35 +95,6 @@ def waterbed_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     for c in ["did", "did_ci_low", "did_ci_high"]:
         t[c] = round_decimals(t[c].astype(float), ESTIMATE_DECIMALS)
     return t
-
-
-#: flows.csv's counts and the signal (in signals.csv) whose before/after sums them per area
-FLOW_COUNTS = {"before": ("relocations_from_target", "before"), "after": ("relocations_from_target", "after"),
-               "eum_before": ("eum_relocations_from_target", "before"),
-               "eum_after": ("eum_relocations_from_target", "after")}
-#: the group totals signals.csv publishes of the flows: its area code -> the role of the wijken summed
-FLOW_TOTALS = {"buffer": "buffer", "controle": "control"}
-
-
-def flows_suppression(result: WaterbedResult) -> dict[str, tuple[np.ndarray, dict[str, bool]]]:
-    """Per count of flows.csv: which flows (rows of ``result.flows``) and which published totals to empty.
-
-    The totals are signals.csv's relocations from the target into the buffer and into the control wijken
-    (areas ``buffer`` and ``controle``); the sum of all flows
-    is assumed known. Primary + secondary suppression (`disclose.flow_suppression`), decided once here so
-    flows.csv, signals.csv and evidence.csv empty the same cells.
-    """
-    role = result.table.set_index("wijk_code")["role"]
-    dest = result.flows["destination"].astype(str).map(role).fillna("")
-    names = list(FLOW_TOTALS)
-    group_of = np.full(len(dest), -1, dtype=np.int64)
-    for i, area in enumerate(names):
-        group_of[(dest == FLOW_TOTALS[area]).to_numpy()] = i
-    out = {}
-    for c in FLOW_COUNTS:
-        cells, totals = flow_suppression(result.flows[c].to_numpy(), group_of, len(names))
-        out[c] = (cells, dict(zip(names, totals.tolist())))
-    return out
 
 
 def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
@@ -251,7 +223,8 @@ def _label_wijken(ax, g, pts, width: float) -> None:
 def areas_map(result: WaterbedResult) -> Figure:
     """Map of target, buffer, destination and control wijken, verdicts, and relocation flows as arrows.
 
-    Only flows of at least 10 persons after the start are drawn (disclosure), widths from rounded counts.
+    Only flows of at least 10 persons after the start that flows.csv publishes are drawn (disclosure, also
+    secondary suppression), widths from rounded counts.
     """
     g = _roles_frame(result)
     fig = Figure(figsize=(11, 8))
@@ -264,7 +237,9 @@ def areas_map(result: WaterbedResult) -> Figure:
     if len(diff):
         diff.plot(ax=ax, facecolor="none", edgecolor="#009e73", linewidth=2.0, hatch="...")
     pts = g.set_index("code").geometry.representative_point()
-    f = result.flows[(result.flows["after"] >= THRESHOLD) & result.flows["destination"].isin(pts.index)]
+    shown = ~flows_suppression(result)["after"][0]  # an arrow's width would tell a flow flows.csv empties
+    f = result.flows[(result.flows["after"] >= THRESHOLD).to_numpy() & shown
+                     & result.flows["destination"].isin(pts.index).to_numpy()]
     f = f[(f["q_value"] < 0.05) | (f["after"] >= f["after"].nlargest(6).min())] if len(f) else f
     focus = g[g["role"].isin(["target", "buffer", "destination"])].total_bounds
     pad = 0.35 * max(focus[2] - focus[0], focus[3] - focus[1])

@@ -198,3 +198,18 @@ def test_attacker_finds_the_hidden_flow_without_protection():
         [[200, 200]] * int((sg["area"].isin(["buffer", "A"]) & (sg["signal"] == "relocations_from_target")).sum())
     ranges = attacker_ranges(fl, sg, roles)
     assert ranges[("B", "before")] == (1, 4)
+
+
+def test_report_sentences_do_not_tell_an_emptied_flow():
+    """A verdict sentence tells the persons from the target into a wijk; where flows.csv empties that flow to
+    protect a small one (A's 198 beside B's 3), the sentence says 'een onderdrukt aantal', elsewhere the count."""
+    from geo_tool.analysis.disclose import protect_evidence_text
+
+    result, _ = _hand_made({"A": 198, "B": 3}, {"C": 50, "D": 40})
+    table = result.table.assign(evidence=["", "200 bewoners van adressen in Doel schreven zich in A in", "",
+                                          "50 bewoners van adressen in Doel schreven zich in C in", ""])
+    table["reason"] = "directe aanwijzing: " + table["evidence"]
+    out = protect_evidence_text(table, result.flows).set_index("wijk_code")
+    assert out.loc["A", "evidence"].startswith("een onderdrukt aantal bewoners")
+    assert "200" not in out.loc["A", "reason"]
+    assert out.loc["C", "evidence"].startswith("50 bewoners")
