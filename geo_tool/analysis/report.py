@@ -24,7 +24,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
-from geo_tool.analysis.disclose import BASE, THRESHOLD, disclose_counts  # noqa: E402
+from geo_tool.analysis.disclose import (  # noqa: E402
+    BASE, FLOW_COUNTS, SUPPRESSED, THRESHOLD, disclose_counts, flows_suppression)
 from geo_tool.export.disclosure import round_decimals  # noqa: E402
 from geo_tool.analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_LABELS_NL  # noqa: E402
 from geo_tool.analysis.signals import signal_label, signal_short_label  # noqa: E402
@@ -40,7 +41,8 @@ HOTSPOT_COLOURS = {"new": "#fdae61", "intensifying": "#b2182b", "persistent": "#
 def disclosure_note() -> str:
     """The Dutch sentence about disclosure control that every table and the report carry."""
     return (f"Onthullingscontrole: aantallen 1-{THRESHOLD - 1} onderdrukt (<{THRESHOLD}), overige afgerond op "
-            f"{BASE}; aandelen, cijfers per 1000 en verhoudingen berekend op de afgeronde aantallen, met één "
+            f"{BASE}; bij de verhuizingen uit de doelwijk zo nodig ook het kleinste andere aantal (secundaire "
+            f"onderdrukking), zodat een totaal min de getoonde stromen geen onderdrukt aantal geeft; aandelen, cijfers per 1000 en verhoudingen berekend op de afgeronde aantallen, met één "
             f"decimaal. Interne tabellen (niet delen): {', '.join(INTERNAL_FILES)}.")
 
 
@@ -66,7 +68,12 @@ def rate_from_rounded(rate, exact, published) -> np.ndarray:
 def disclosure_rules() -> dict:
     """The rules the waterbed folder's tables follow, written beside them (`disclosure.json`)."""
     return {"threshold": THRESHOLD, "rounding_base": BASE,
-            "counts": f"1-{THRESHOLD - 1} onderdrukt (leeg, vlag <{THRESHOLD}), overige afgerond op {BASE}",
+            "counts": f"1-{THRESHOLD - 1} onderdrukt (leeg, vlag {SUPPRESSED}), overige afgerond op {BASE}",
+            "secondary_suppression": ("verhuizingen uit de doelwijk (flows.csv, en dezelfde aantallen in signals.csv en "
+                                      "evidence.csv): per aantal en periode zo nodig ook het kleinste andere aantal "
+                                      "van de buurwijken of de controlewijken onderdrukt (zelfde vlag), zodat het "
+                                      "totaal in signals.csv min de getoonde stromen geen onderdrukt aantal geeft; "
+                                      "ook dat totaal zelf kan onderdrukt zijn"),
             "shares_rates_ratios": f"berekend op de afgeronde aantallen, {PUBLIC_DECIMALS} decimaal; leeg als een "
                                    "aantal ervan onderdrukt is",
             "model_estimates": f"WDQ, DiD en p-waarden {ESTIMATE_DECIMALS} decimalen, WDD {PUBLIC_DECIMALS} decimaal",
@@ -90,13 +97,16 @@ def waterbed_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return t
 
 
-def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
+def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
     """flows.csv: relocations out of the target per destination wijk, counts disclosure-controlled.
 
-    Tests use the unrounded counts; suppressed cells are empty with flag ``<10``; the after/before ratio is
-    computed from the published (rounded) counts with one decimal, p- and q-values have two decimals.
+    Tests use the unrounded counts; emptied cells (1-9, or emptied to protect one because signals.csv
+    publishes totals of these flows, see `flows_suppression`) carry the flag ``onderdrukt``; the
+    after/before ratio is computed from the published (rounded) counts with one decimal and is empty when
+    either count is; p- and q-values have two decimals.
     """
     f = result.flows.copy()
+    sup = suppression if suppression is not None else flows_suppression(result)
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     out = pd.DataFrame({
         "origin_code": f["origin"].astype(str),
@@ -104,13 +114,13 @@ def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
         "destination_code": f["destination"].astype(str),
         "destination_name": f["destination"].astype(str).map(names).fillna("onbekend / buiten de gemeente"),
     })
-    for c in ["before", "after", "eum_before", "eum_after"]:
-        out[c] = disclose_counts(f[c]).to_numpy()
-        out[f"{c}_flag"] = np.where(((f[c] >= 1) & (f[c] < THRESHOLD)).to_numpy(), f"<{THRESHOLD}", "")
+    for c in FLOW_COUNTS:
+        out[c] = disclose_counts(f[c], sup[c][0]).to_numpy()
+        out[f"{c}_flag"] = np.where(out[c].isna().to_numpy(), SUPPRESSED, "")
     pub_before = pd.to_numeric(out["before"], errors="coerce").astype(float).to_numpy()
     pub_after = pd.to_numeric(out["after"], errors="coerce").astype(float).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(pub_before > 0, pub_after / pub_before, np.nan)
+        ratio = np.where((pub_before > 0) & np.isfinite(pub_after), pub_after / pub_before, np.nan)
     out["ratio_after_before"] = round_decimals(ratio, PUBLIC_DECIMALS)
     out["expected_ratio"] = round_decimals(f["expected_ratio"].astype(float).to_numpy(), PUBLIC_DECIMALS)
     out["p_value"] = round_decimals(f["p_value"].astype(float).to_numpy(), ESTIMATE_DECIMALS)
@@ -121,14 +131,31 @@ def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return out
 
 
-def signals_csv_frame(result: WaterbedResult) -> pd.DataFrame:
-    """signals.csv: every signal x area with before/after counts (disclosure-controlled) and WDQ/WDD/DiD."""
-    s = result.signals_table.copy()
+def _flow_signal_masks(result: WaterbedResult, s: pd.DataFrame, suppression: dict) -> dict[str, np.ndarray]:
+    """Rows of the signals table whose before/after repeat an emptied flow or total."""
+    masks = {k: np.zeros(len(s), bool) for k in ("before", "after")}
+    dest = result.flows["destination"].astype(str).to_numpy()
+    for c, (signal, col) in FLOW_COUNTS.items():
+        cells, totals = suppression[c]
+        hidden = set(dest[cells]) | {a for a, t in totals.items() if t}
+        rows = (s["signal"] == signal).to_numpy()
+        masks[col] |= rows & s["area"].astype(str).isin(hidden).to_numpy()
+    return masks
+
+
+def signals_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
+    """signals.csv: every signal x area with before/after counts (disclosure-controlled) and WDQ/WDD/DiD.
+
+    The relocations from the target repeat flows.csv's flows and their buffer and control totals: a cell
+    emptied there (`flows_suppression`) is emptied here too.
+    """
+    s = result.signals_table.copy().reset_index(drop=True)
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     s["area_name"] = s["area"].map(names).fillna(s["area"])
     exact = {c: s[c].copy() for c in ["before", "after"]}
+    hide = _flow_signal_masks(result, s, suppression if suppression is not None else flows_suppression(result))
     for c in ["before", "after", "control_before", "control_after"]:
-        s[c] = disclose_counts(s[c]).to_numpy()
+        s[c] = disclose_counts(s[c], hide.get(c)).to_numpy()
     for c in ["before", "after"]:  # per 1000 per year from the rounded count, one decimal
         s[f"rate_{c}"] = rate_from_rounded(s[f"rate_{c}"], exact[c], s[c])
     cols = ["signal", "signal_nl", "area", "area_name", "role", "before", "after", "rate_before", "rate_after",
@@ -196,7 +223,8 @@ def _label_wijken(ax, g, pts, width: float) -> None:
 def areas_map(result: WaterbedResult) -> Figure:
     """Map of target, buffer, destination and control wijken, verdicts, and relocation flows as arrows.
 
-    Only flows of at least 10 persons after the start are drawn (disclosure), widths from rounded counts.
+    Only flows of at least 10 persons after the start that flows.csv publishes are drawn (disclosure, also
+    secondary suppression), widths from rounded counts.
     """
     g = _roles_frame(result)
     fig = Figure(figsize=(11, 8))
@@ -209,7 +237,9 @@ def areas_map(result: WaterbedResult) -> Figure:
     if len(diff):
         diff.plot(ax=ax, facecolor="none", edgecolor="#009e73", linewidth=2.0, hatch="...")
     pts = g.set_index("code").geometry.representative_point()
-    f = result.flows[(result.flows["after"] >= THRESHOLD) & result.flows["destination"].isin(pts.index)]
+    shown = ~flows_suppression(result)["after"][0]  # an arrow's width would tell a flow flows.csv empties
+    f = result.flows[(result.flows["after"] >= THRESHOLD).to_numpy() & shown
+                     & result.flows["destination"].isin(pts.index).to_numpy()]
     f = f[(f["q_value"] < 0.05) | (f["after"] >= f["after"].nlargest(6).min())] if len(f) else f
     focus = g[g["role"].isin(["target", "buffer", "destination"])].total_bounds
     pad = 0.35 * max(focus[2] - focus[0], focus[3] - focus[1])
@@ -401,8 +431,9 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         details[c] = pd.to_numeric(details[c], errors="coerce").round(0)
     write_csv_atomic(waterbed_csv_frame(result), out / "waterbed.csv")
     write_csv_atomic(details.round(4), out / "waterbed_details.csv")
-    write_csv_atomic(signals_csv_frame(result), out / "signals.csv")
-    write_csv_atomic(flows_csv_frame(result), out / "flows.csv")
+    suppression = flows_suppression(result)
+    write_csv_atomic(signals_csv_frame(result, suppression), out / "signals.csv")
+    write_csv_atomic(flows_csv_frame(result, suppression), out / "flows.csv")
     paths += [out / "waterbed.csv", out / "waterbed_details.csv", out / "signals.csv", out / "flows.csv"]
     paths += _write_disclosure_metadata(out)
     if result.evidence is not None:
@@ -411,8 +442,12 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         ev.insert(1, "wijk_name", ev["wijk_code"].map(names).fillna(
             ev["wijk_code"].map(pd.Series(result.wijken["name"].astype(str).to_numpy(),
                                           index=result.wijken["code"].astype(str).to_numpy()))))
-        for c in ("before", "observed", "persons"):
+        for c in ("before", "observed"):
             ev[c] = disclose_counts(ev[c]).to_numpy()
+        # persons after from the target = flows.csv's after: emptied where the flow is
+        hidden = set(result.flows["destination"].astype(str).to_numpy()[suppression["after"][0]])
+        ev["persons"] = disclose_counts(ev["persons"], ((ev["kind"] == "from_target")
+                                                        & ev["wijk_code"].astype(str).isin(hidden)).to_numpy()).to_numpy()
         for c in ("expected", "excess", "excess_lo", "excess_hi", "persons_expected", "detectable"):
             ev[c] = np.floor(pd.to_numeric(ev[c], errors="coerce") / BASE + 0.5) * BASE
         write_csv_atomic(ev, out / "evidence.csv")
@@ -482,7 +517,7 @@ def _write_disclosure_metadata(out: Path) -> list[Path]:
     rules = disclosure_rules()
     write_text_atomic(out / "disclosure.json", json.dumps(rules, ensure_ascii=False, indent=2) + "\n")
     text = ("Onthullingscontrole van deze map\n\n"
-            f"Aantallen: {rules['counts']}.\nAandelen, cijfers per 1000 en verhoudingen: "
+            f"Aantallen: {rules['counts']}.\nSecundaire onderdrukking: {rules['secondary_suppression']}.\nAandelen, cijfers per 1000 en verhoudingen: "
             f"{rules['shares_rates_ratios']}.\nModelschattingen: {rules['model_estimates']}.\n\n"
             f"{rules['internal_note']}: {', '.join(INTERNAL_FILES)}.\n")
     write_text_atomic(out / "LEESMIJ_onthulling.txt", text)

@@ -34,6 +34,7 @@ from geo_tool.analysis.areas import BufferRule, buffer_wijken, control_wijken, r
 from geo_tool.analysis.evidence import (  # noqa: F401 (DirectEvidence: annotation)
     MIN_EVIDENCE, DirectEvidence, direct_evidence, evidence_sentence,
 )
+from geo_tool.analysis.disclose import protect_evidence_text
 from geo_tool.analysis.flows import relocation_flows, relocations
 from geo_tool.analysis.hotspots import emerging_hotspots
 from geo_tool.analysis.signals import SignalPanel, address_wijk, build_signals, signal_label
@@ -485,6 +486,7 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     hot.loc[panel.residents[p_all] <= 0, ["hotspot_class", "hotspot_nl"]] = ["none", "geen patroon"]
     progress.advance()
     progress.finish()
+    table = protect_evidence_text(table, flows)  # a flow emptied in flows.csv is not told in a sentence either
 
     return WaterbedResult(
         target_code=target_code, target_name=str(names[target_code]), start=start, months_before=months_before,
