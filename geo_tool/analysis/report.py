@@ -115,7 +115,7 @@ def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> 
         "destination_name": f["destination"].astype(str).map(names).fillna("onbekend / buiten de gemeente"),
     })
     for c in FLOW_COUNTS:
-        out[c] = disclose_counts(f[c], sup[c][0]).to_numpy()
+        out[c] = disclose_counts(f[c], sup[c][0]).array
         out[f"{c}_flag"] = np.where(out[c].isna().to_numpy(), SUPPRESSED, "")
     pub_before = pd.to_numeric(out["before"], errors="coerce").astype(float).to_numpy()
     pub_after = pd.to_numeric(out["after"], errors="coerce").astype(float).to_numpy()
@@ -155,7 +155,7 @@ def signals_csv_frame(result: WaterbedResult, suppression: dict | None = None) -
     exact = {c: s[c].copy() for c in ["before", "after"]}
     hide = _flow_signal_masks(result, s, suppression if suppression is not None else flows_suppression(result))
     for c in ["before", "after", "control_before", "control_after"]:
-        s[c] = disclose_counts(s[c], hide.get(c)).to_numpy()
+        s[c] = disclose_counts(s[c], hide.get(c)).array
     for c in ["before", "after"]:  # per 1000 per year from the rounded count, one decimal
         s[f"rate_{c}"] = rate_from_rounded(s[f"rate_{c}"], exact[c], s[c])
     cols = ["signal", "signal_nl", "area", "area_name", "role", "before", "after", "rate_before", "rate_after",
@@ -443,11 +443,11 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
             ev["wijk_code"].map(pd.Series(result.wijken["name"].astype(str).to_numpy(),
                                           index=result.wijken["code"].astype(str).to_numpy()))))
         for c in ("before", "observed"):
-            ev[c] = disclose_counts(ev[c]).to_numpy()
+            ev[c] = disclose_counts(ev[c]).array
         # persons after from the target = flows.csv's after: emptied where the flow is
         hidden = set(result.flows["destination"].astype(str).to_numpy()[suppression["after"][0]])
         ev["persons"] = disclose_counts(ev["persons"], ((ev["kind"] == "from_target")
-                                                        & ev["wijk_code"].astype(str).isin(hidden)).to_numpy()).to_numpy()
+                                                        & ev["wijk_code"].astype(str).isin(hidden)).to_numpy()).array
         for c in ("expected", "excess", "excess_lo", "excess_hi", "persons_expected", "detectable"):
             ev[c] = np.floor(pd.to_numeric(ev[c], errors="coerce") / BASE + 0.5) * BASE
         write_csv_atomic(ev, out / "evidence.csv")
@@ -459,7 +459,7 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         lr = result.landlords.copy()
         for c in [c for c in lr.columns if c.endswith(("_before", "_after")) and not c.startswith("crowding")
                   or c == "n_addresses"]:
-            lr[c] = disclose_counts(lr[c]).to_numpy()
+            lr[c] = disclose_counts(lr[c]).array
         write_csv_atomic(lr.round(4), out / "landlords.csv")
         paths.append(out / "landlords.csv")
     g = result.wijken[["code", "name", "geometry"]].rename(columns={"code": "wijk_code", "name": "wijk_name"})
@@ -528,7 +528,7 @@ def early_warning_frame(table: pd.DataFrame) -> pd.DataFrame:
     """early_warning.csv: counts disclosure-controlled, expectations rounded to 5, q-values two decimals."""
     t = table.copy()
     for c in ("relocations", "signal_count"):
-        t[c] = disclose_counts(t[c]).to_numpy()
+        t[c] = disclose_counts(t[c]).array
     for c in ("relocations_expected", "signal_expected"):
         t[c] = np.floor(pd.to_numeric(t[c], errors="coerce") / BASE + 0.5) * BASE
     t["signal_nl"] = t["signal"].map(signal_label)
