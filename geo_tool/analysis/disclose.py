@@ -57,36 +57,34 @@ FLOW_COUNTS = {"before": ("relocations_from_target", "before"), "after": ("reloc
 FLOW_TOTALS = {"buffer": "buffer", "controle": "control"}
 
 
-def flows_suppression(result) -> dict[str, tuple[np.ndarray, dict[str, bool]]]:
-    """Per count of flows.csv: which flows (rows of ``result.flows``) and which published totals to empty.
+def flows_suppression(table: pd.DataFrame, flows: pd.DataFrame) -> dict[str, tuple[np.ndarray, dict[str, bool]]]:
+    """Per count of flows.csv: which flows (rows of ``flows``) and which published totals to empty.
 
     The totals are signals.csv's relocations from the target into the buffer and into the control wijken
-    (areas ``buffer`` and ``controle``); the sum of all flows
-    is assumed known. Primary + secondary suppression (`flow_suppression`), decided once so flows.csv,
-    signals.csv, evidence.csv and the report's sentences empty the same cells. ``result`` needs ``table``
-    (wijk_code, role) and ``flows`` (a `WaterbedResult` has both).
+    (areas ``buffer`` and ``controle``; ``table`` gives each wijk's role); the sum of all flows is assumed
+    known. Primary + secondary suppression (`flow_suppression`), decided once per analysis
+    (`WaterbedResult.flow_suppression`) so flows.csv, signals.csv, evidence.csv, the map and the report's
+    sentences empty the same cells.
     """
-    role = result.table.set_index("wijk_code")["role"]
-    dest = result.flows["destination"].astype(str).map(role).fillna("")
+    role = table.set_index("wijk_code")["role"]
+    dest = flows["destination"].astype(str).map(role).fillna("")
     names = list(FLOW_TOTALS)
     group_of = np.full(len(dest), -1, dtype=np.int64)
     for i, area in enumerate(names):
         group_of[(dest == FLOW_TOTALS[area]).to_numpy()] = i
     out = {}
     for c in FLOW_COUNTS:
-        cells, totals = flow_suppression(result.flows[c].to_numpy(), group_of, len(names))
+        cells, totals = flow_suppression(flows[c].to_numpy(), group_of, len(names))
         out[c] = (cells, dict(zip(names, totals.tolist())))
     return out
 
 
-def protect_evidence_text(table: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+def protect_evidence_text(table: pd.DataFrame, flows: pd.DataFrame, suppression: dict | None = None) -> pd.DataFrame:
     """The verdict table with ``N bewoners van adressen in`` told as ``een onderdrukt aantal`` where that flow
-    (persons after, out of the target) is emptied to protect another (`flows_suppression`): the report, the
-    PDF and the window then never print a count that flows.csv leaves empty."""
-    from types import SimpleNamespace
-
-    cells = flows_suppression(SimpleNamespace(table=table, flows=flows))["after"][0]
-    hidden = set(flows["destination"].astype(str).to_numpy()[cells])
+    (persons after, out of the target) is emptied to protect another (`flows_suppression`, computed here when
+    not given): the report, the PDF and the window then never print a count that flows.csv leaves empty."""
+    sup = suppression if suppression is not None else flows_suppression(table, flows)
+    hidden = set(flows["destination"].astype(str).to_numpy()[sup["after"][0]])
     out = table.copy()
     rows = out["wijk_code"].astype(str).isin(hidden).to_numpy()
     if rows.any():

@@ -97,7 +97,13 @@ def waterbed_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     return t
 
 
-def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
+def _flow_suppression(result) -> dict:
+    """The analysis's decided suppression of the flows (computed for a result made without one)."""
+    sup = getattr(result, "flow_suppression", None)
+    return sup if sup is not None else flows_suppression(result.table, result.flows)
+
+
+def flows_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     """flows.csv: relocations out of the target per destination wijk, counts disclosure-controlled.
 
     Tests use the unrounded counts; emptied cells (1-9, or emptied to protect one because signals.csv
@@ -106,7 +112,7 @@ def flows_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> 
     either count is; p- and q-values have two decimals.
     """
     f = result.flows.copy()
-    sup = suppression if suppression is not None else flows_suppression(result)
+    sup = _flow_suppression(result)
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     out = pd.DataFrame({
         "origin_code": f["origin"].astype(str),
@@ -143,7 +149,7 @@ def _flow_signal_masks(result: WaterbedResult, s: pd.DataFrame, suppression: dic
     return masks
 
 
-def signals_csv_frame(result: WaterbedResult, suppression: dict | None = None) -> pd.DataFrame:
+def signals_csv_frame(result: WaterbedResult) -> pd.DataFrame:
     """signals.csv: every signal x area with before/after counts (disclosure-controlled) and WDQ/WDD/DiD.
 
     The relocations from the target repeat flows.csv's flows and their buffer and control totals: a cell
@@ -153,7 +159,7 @@ def signals_csv_frame(result: WaterbedResult, suppression: dict | None = None) -
     names = pd.Series(result.wijken["name"].astype(str).to_numpy(), index=result.wijken["code"].astype(str).to_numpy())
     s["area_name"] = s["area"].map(names).fillna(s["area"])
     exact = {c: s[c].copy() for c in ["before", "after"]}
-    hide = _flow_signal_masks(result, s, suppression if suppression is not None else flows_suppression(result))
+    hide = _flow_signal_masks(result, s, _flow_suppression(result))
     for c in ["before", "after", "control_before", "control_after"]:
         s[c] = disclose_counts(s[c], hide.get(c)).array
     for c in ["before", "after"]:  # per 1000 per year from the rounded count, one decimal
@@ -237,7 +243,7 @@ def areas_map(result: WaterbedResult) -> Figure:
     if len(diff):
         diff.plot(ax=ax, facecolor="none", edgecolor="#009e73", linewidth=2.0, hatch="...")
     pts = g.set_index("code").geometry.representative_point()
-    shown = ~flows_suppression(result)["after"][0]  # an arrow's width would tell a flow flows.csv empties
+    shown = ~_flow_suppression(result)["after"][0]  # an arrow's width would tell a flow flows.csv empties
     f = result.flows[(result.flows["after"] >= THRESHOLD).to_numpy() & shown
                      & result.flows["destination"].isin(pts.index).to_numpy()]
     f = f[(f["q_value"] < 0.05) | (f["after"] >= f["after"].nlargest(6).min())] if len(f) else f
@@ -431,9 +437,9 @@ def write_waterbed_report(result: WaterbedResult, out_dir: "str | Path", *, ligh
         details[c] = pd.to_numeric(details[c], errors="coerce").round(0)
     write_csv_atomic(waterbed_csv_frame(result), out / "waterbed.csv")
     write_csv_atomic(details.round(4), out / "waterbed_details.csv")
-    suppression = flows_suppression(result)
-    write_csv_atomic(signals_csv_frame(result, suppression), out / "signals.csv")
-    write_csv_atomic(flows_csv_frame(result, suppression), out / "flows.csv")
+    suppression = _flow_suppression(result)
+    write_csv_atomic(signals_csv_frame(result), out / "signals.csv")
+    write_csv_atomic(flows_csv_frame(result), out / "flows.csv")
     paths += [out / "waterbed.csv", out / "waterbed_details.csv", out / "signals.csv", out / "flows.csv"]
     paths += _write_disclosure_metadata(out)
     if result.evidence is not None:

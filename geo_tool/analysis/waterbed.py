@@ -34,7 +34,7 @@ from geo_tool.analysis.areas import BufferRule, buffer_wijken, control_wijken, r
 from geo_tool.analysis.evidence import (  # noqa: F401 (DirectEvidence: annotation)
     MIN_EVIDENCE, DirectEvidence, direct_evidence, evidence_sentence,
 )
-from geo_tool.analysis.disclose import protect_evidence_text
+from geo_tool.analysis.disclose import flows_suppression, protect_evidence_text
 from geo_tool.analysis.flows import relocation_flows, relocations
 from geo_tool.analysis.hotspots import emerging_hotspots
 from geo_tool.analysis.signals import SignalPanel, address_wijk, build_signals, signal_label
@@ -98,6 +98,7 @@ class WaterbedResult:
     evidence: "DirectEvidence | None" = None      # direct evidence rows (persons, landlords) per wijk
     synth: dict = field(default_factory=dict)      # signal -> SynthResult
     synth_table: pd.DataFrame | None = None        # per unit and signal: effect, fit, placebo p-values
+    flow_suppression: dict | None = None          # disclose.flows_suppression(table, flows), decided once
 
     @property
     def before_window(self) -> tuple[date, date]:
@@ -486,12 +487,13 @@ def run_waterbed_analysis(dataset: Dataset, target: str, start: date | None, *, 
     hot.loc[panel.residents[p_all] <= 0, ["hotspot_class", "hotspot_nl"]] = ["none", "geen patroon"]
     progress.advance()
     progress.finish()
-    table = protect_evidence_text(table, flows)  # a flow emptied in flows.csv is not told in a sentence either
+    suppression = flows_suppression(table, flows)  # decided once: every output empties the same flows
+    table = protect_evidence_text(table, flows, suppression)  # an emptied flow is not told in a sentence either
 
     return WaterbedResult(
         target_code=target_code, target_name=str(names[target_code]), start=start, months_before=months_before,
         months_after=months_after, buffer_rule=rule, control_rule=control, control_text=control_text,
         verdict_signals=tuple(verdict_signals), level=level, table=table, signals_table=sig_table, flows=flows,
         landlords=landlords, n_landlords=n_lords, hotspots=hot, overall=overall, panel=panel, wijken=wijken,
-        notes=notes, evidence=evidence, synth=synth, synth_table=synth_table,
+        notes=notes, evidence=evidence, synth=synth, synth_table=synth_table, flow_suppression=suppression,
     )

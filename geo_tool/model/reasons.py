@@ -26,8 +26,8 @@ COMPLAINT_COLUMNS = tuple(c for c in NUMERIC_FEATURES if c.startswith("complaint
 REASON_GROUPS: dict[str, tuple[str, ...]] = {
     "bezetting": ("persons_now", "persons_per_10m2", "persons_vs_wijk_median"),
     "verloop": ("registrations_3m", "registrations_12m", "deregistrations_3m", "deregistrations_12m", "spells_12m",
-                "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding", "registrations_1m",
-                "deregistrations_1m", "persons_change_3m"),
+                "persons_12m_per_10m2", "short_spells_12m", "arrivals_together_12m", "registered_since_finding",
+                "registrations_1m", "deregistrations_1m", "persons_change_3m"),
     "na_bezoek": ("arrivals_since_visit", "departures_since_visit", "arrivals_since_finding", "departures_since_finding",
                   "persons_change_since_finding"),
     "rni": ("rni_now", "rni_registrations_12m"),
